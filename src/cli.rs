@@ -1,0 +1,94 @@
+//! Command-line arguments, parsed with clap's derive API; each field's doc comment is its help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Index a folder of documents into paragraphs tagged with companies and topics, and
+/// search them.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index the text documents of a folder (replacing what the index held).
+    Index(IndexArgs),
+    /// Search the index; exits 0 when something was found, 1 when nothing was, 2 on error.
+    Search(SearchArgs),
+    /// Print the companies and topics of each paragraph of a file, to check a taxonomy.
+    Tag(TagArgs),
+}
+
+/// Arguments of `dossier index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folder of documents to index (.txt, .md and other plain-text files).
+    #[arg(default_value = "seeds")]
+    pub dir: PathBuf,
+    /// Index folder to create or replace.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Taxonomy TOML to tag with, instead of DIR/dossier.toml or the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
+}
+
+/// Arguments of `dossier search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to search for; tantivy query syntax ("exact phrase", +must, -not, title:word).
+    pub query: String,
+    /// Only paragraphs tagged with this company or one of its units (name or alias, any
+    /// case); repeat to require several.
+    #[arg(long, value_name = "NAME")]
+    pub company: Vec<String>,
+    /// Only paragraphs about this topic (any case); repeat to require several.
+    #[arg(long, value_name = "NAME")]
+    pub topic: Vec<String>,
+    /// Most hits to show.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub limit: u16,
+    /// Print one JSON object per hit per line, and nothing else.
+    #[arg(long)]
+    pub json: bool,
+    /// When to highlight matched words in bold.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Index folder to search [default: index, built from seeds/ when missing].
+    #[arg(long)]
+    pub index: Option<PathBuf>,
+}
+
+/// Arguments of `dossier tag`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// File to tag, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
+    /// Tag the whole input as one passage instead of paragraph by paragraph.
+    #[arg(long)]
+    pub whole: bool,
+    /// Print one JSON object per paragraph with `companies` and `topics`.
+    #[arg(long)]
+    pub json: bool,
+    /// Taxonomy TOML to tag with, instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
+}
+
+/// When to use bold highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Bold on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always bold.
+    Always,
+    /// Never bold.
+    Never,
+}

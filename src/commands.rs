@@ -1,0 +1,240 @@
+//! Runs each subcommand: wires the stages together and decides the exit code.
+//!
+//! Results go to stdout; progress, warnings and reports go to stderr.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::cli::{Cli, Color, Command, IndexArgs, SearchArgs, TagArgs};
+use crate::index::{self, IndexReport};
+use crate::render::{self, Highlight};
+use crate::search::{self, SearchRequest};
+use crate::split::split;
+use crate::tag::{Tagger, Tags};
+use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
+
+/// Default folder of documents, relative to the working folder.
+pub const DEFAULT_DOCUMENTS: &str = "seeds";
+/// Default index folder, relative to the working folder.
+pub const DEFAULT_INDEX: &str = "index";
+/// A taxonomy file at the root of an indexed folder is used for that folder.
+pub const CORPUS_TAXONOMY_FILE: &str = "dossier.toml";
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index_command(&args),
+        Command::Search(args) => search_command(&args),
+        Command::Tag(args) => tag_command(&args),
+    }
+}
+
+fn index_command(args: &IndexArgs) -> Result<ExitCode> {
+    build_index(&args.dir, &args.index, args.taxonomy.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
+fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonomy, String)> {
+    let corpus_file = dir.map(|d| d.join(CORPUS_TAXONOMY_FILE));
+    let path: Option<PathBuf> = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| corpus_file.filter(|p| p.is_file()));
+    match path {
+        Some(path) => {
+            let taxonomy = Taxonomy::from_path(&path)?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read taxonomy file {}", path.display()))?;
+            Ok((taxonomy, text))
+        }
+        None => Ok((Taxonomy::builtin()?, DEFAULT_TAXONOMY.to_string())),
+    }
+}
+
+fn build_index(dir: &Path, index_path: &Path, taxonomy: Option<&Path>) -> Result<IndexReport> {
+    let (taxonomy, taxonomy_text) = load_taxonomy(taxonomy, Some(dir))?;
+    let tagger = Tagger::new(taxonomy)?;
+    let report = index::build(dir, index_path, &tagger, &taxonomy_text, |skipped| {
+        eprintln!(
+            "dossier: skipped {}: it {}",
+            skipped.path.display(),
+            skipped.reason
+        );
+    })?;
+    eprintln!(
+        "dossier: indexed {} paragraphs from {} files in {:.2} s into {} \
+         ({} files skipped, {} files with other extensions ignored)",
+        report.paragraphs,
+        report.files_indexed,
+        report.elapsed.as_secs_f64(),
+        index_path.display(),
+        report.skipped.len(),
+        report.ignored,
+    );
+    Ok(report)
+}
+
+fn search_command(args: &SearchArgs) -> Result<ExitCode> {
+    let index_path = match &args.index {
+        Some(path) => path.clone(),
+        None => {
+            let path = PathBuf::from(DEFAULT_INDEX);
+            if !index::exists(&path) {
+                eprintln!(
+                    "dossier: no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
+                );
+                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None)?;
+            }
+            path
+        }
+    };
+    let open = index::open(&index_path)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        companies: args.company.clone(),
+        topics: args.topic.clone(),
+        limit: usize::from(args.limit),
+    };
+    let results = search::search(&open, &request)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        render::write_json(&mut out, &results)?;
+    } else {
+        render::write_text(&mut out, &results, highlight(args.color))?;
+    }
+    out.flush()?;
+    Ok(if results.hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn highlight(color: Color) -> Highlight {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let bold = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => !no_color && io::stdout().is_terminal(),
+    };
+    if bold {
+        Highlight::Bold
+    } else {
+        Highlight::Plain
+    }
+}
+
+#[derive(Serialize)]
+struct TaggedPassage<'a> {
+    line: usize,
+    text: &'a str,
+    companies: Vec<&'a str>,
+    topics: Vec<&'a str>,
+    evidence: Vec<Evidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct Evidence<'a> {
+    tag: &'a str,
+    matched: Vec<&'a str>,
+}
+
+fn tag_command(args: &TagArgs) -> Result<ExitCode> {
+    let (taxonomy, _) = load_taxonomy(args.taxonomy.as_deref(), None)?;
+    let tagger = Tagger::new(taxonomy)?;
+    let text = read_input(&args.file)?;
+    let passages: Vec<(usize, String)> = if args.whole {
+        vec![(1, text.trim().to_string())]
+    } else {
+        split(&text)
+            .paragraphs
+            .into_iter()
+            .map(|p| (p.line, p.text))
+            .collect()
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for (line, passage) in &passages {
+        let tags = tagger.tag(passage);
+        let tagged = describe(&tagger, *line, passage, &tags);
+        if args.json {
+            serde_json::to_writer(&mut out, &tagged)?;
+            writeln!(out)?;
+        } else {
+            write_tagged(&mut out, &tagged)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe<'a>(
+    tagger: &'a Tagger,
+    line: usize,
+    text: &'a str,
+    tags: &'a Tags,
+) -> TaggedPassage<'a> {
+    let taxonomy = tagger.taxonomy();
+    let companies: Vec<&str> = tags
+        .companies
+        .iter()
+        .map(|m| taxonomy.companies[m.company].name.as_str())
+        .collect();
+    let topics: Vec<&str> = tags
+        .topics
+        .iter()
+        .map(|t| taxonomy.topics[t.topic].name.as_str())
+        .collect();
+    let company_evidence = tags
+        .companies
+        .iter()
+        .zip(&companies)
+        .map(|(m, name)| Evidence {
+            tag: name,
+            matched: vec![m.evidence.as_str()],
+        });
+    let topic_evidence = tags.topics.iter().zip(&topics).map(|(t, name)| Evidence {
+        tag: name,
+        matched: t.evidence.iter().map(String::as_str).collect(),
+    });
+    let evidence = company_evidence.chain(topic_evidence).collect();
+    TaggedPassage {
+        line,
+        text,
+        companies,
+        topics,
+        evidence,
+    }
+}
+
+fn write_tagged<W: Write>(out: &mut W, tagged: &TaggedPassage) -> io::Result<()> {
+    let preview: String = tagged.text.chars().take(80).collect();
+    writeln!(out, "line {}: {preview}", tagged.line)?;
+    for evidence in &tagged.evidence {
+        writeln!(
+            out,
+            "    {} <- {}",
+            evidence.tag,
+            evidence.matched.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn read_input(file: &Path) -> Result<String> {
+    let bytes = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        bytes
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?
+    };
+    crate::walk::decode(bytes).map_err(|reason| anyhow::anyhow!("{} {reason}", file.display()))
+}

@@ -1,0 +1,315 @@
+//! The tantivy index on disk: its schema, building it from a folder, and opening it.
+//!
+//! An index folder holds tantivy's files plus `dossier.json` (what built it, from which
+//! folder) and `taxonomy.toml` (the taxonomy it was tagged with, so searches resolve
+//! `--company` with the same names). Anything else in the folder is left alone.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+
+use crate::split::split;
+use crate::tag::Tagger;
+use crate::taxonomy::Taxonomy;
+use crate::walk::{self, Entry, Skipped};
+
+/// Name of the file that marks a folder as a dossier index.
+pub const MARKER_FILE: &str = "dossier.json";
+/// Name of the taxonomy copy kept in the index folder.
+pub const TAXONOMY_FILE: &str = "taxonomy.toml";
+/// Version of the index layout; an index of another version must be rebuilt.
+pub const FORMAT_VERSION: u32 = 1;
+/// Memory given to tantivy's writer, shared by its threads.
+const WRITER_MEMORY_BYTES: usize = 200_000_000;
+/// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
+const ALLOWED_FOREIGN_FILES: &[&str] = &["README.md", ".gitignore"];
+
+/// Handles to the fields of the paragraph schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Paragraph text, stemmed English, stored.
+    pub text: Field,
+    /// Document title, stemmed English, stored.
+    pub title: Field,
+    /// Heading the paragraph sits under, stemmed English, stored.
+    pub section: Field,
+    /// Path of the document relative to the indexed folder; exact.
+    pub path: Field,
+    /// 1-based line where the paragraph starts.
+    pub line: Field,
+    /// 1-based paragraph number within the document.
+    pub paragraph: Field,
+    /// Companies as facets `/Parent/Unit`, so a parent filter finds its units.
+    pub companies: Field,
+    /// Topics as facets `/topic`.
+    pub topics: Field,
+}
+
+/// The paragraph schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let stemmed = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        text: builder.add_text_field("text", stemmed.clone()),
+        title: builder.add_text_field("title", stemmed.clone()),
+        section: builder.add_text_field("section", stemmed),
+        path: builder.add_text_field("path", STRING | STORED),
+        line: builder.add_u64_field("line", INDEXED | STORED),
+        paragraph: builder.add_u64_field("paragraph", INDEXED | STORED),
+        companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
+        topics: builder.add_facet_field("topics", FacetOptions::default().set_stored()),
+    };
+    (builder.build(), fields)
+}
+
+/// What `dossier.json` records about an index.
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    tool: String,
+    format: u32,
+    /// The folder the index was built from, as given.
+    source: PathBuf,
+}
+
+/// An opened dossier index with the taxonomy it was built with.
+pub struct OpenIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// The taxonomy the paragraphs were tagged with.
+    pub taxonomy: Taxonomy,
+}
+
+/// Whether `path` holds a dossier index (complete enough to try opening).
+pub fn exists(path: &Path) -> bool {
+    path.join("meta.json").is_file() || path.join(MARKER_FILE).is_file()
+}
+
+/// Opens an index built by dossier, with clear errors for anything else.
+pub fn open(path: &Path) -> Result<OpenIndex> {
+    if !path.is_dir() {
+        bail!(
+            "no index at {}; build one with `dossier index DIR --index {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    check_marker(path)?;
+    let index = Index::open_in_dir(path).map_err(|err| damaged(path, &err))?;
+    let (expected, fields) = schema();
+    if index.schema() != expected {
+        bail!(
+            "the index at {} was built by another version of dossier; rebuild it with `dossier index`",
+            path.display()
+        );
+    }
+    let taxonomy = Taxonomy::from_path(&path.join(TAXONOMY_FILE))?;
+    Ok(OpenIndex {
+        index,
+        fields,
+        taxonomy,
+    })
+}
+
+fn damaged(path: &Path, err: &TantivyError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the index at {} is damaged ({err}); rebuild it with `dossier index`",
+        path.display()
+    )
+}
+
+fn check_marker(path: &Path) -> Result<()> {
+    let marker_path = path.join(MARKER_FILE);
+    let not_ours = || {
+        anyhow::anyhow!(
+            "{} is not a dossier index (it has no valid {MARKER_FILE}); \
+             point --index at a dossier index or at an empty folder",
+            path.display()
+        )
+    };
+    let text = fs::read_to_string(&marker_path).map_err(|_| not_ours())?;
+    let marker: Marker = serde_json::from_str(&text).map_err(|_| not_ours())?;
+    if marker.tool != "dossier" {
+        return Err(not_ours());
+    }
+    if marker.format != FORMAT_VERSION {
+        bail!(
+            "the index at {} has format {} but this dossier reads format {FORMAT_VERSION}; \
+             rebuild it with `dossier index`",
+            path.display(),
+            marker.format
+        );
+    }
+    Ok(())
+}
+
+/// Figures of one indexing run, for the report.
+#[derive(Debug, Default)]
+pub struct IndexReport {
+    /// Documents read and indexed.
+    pub files_indexed: usize,
+    /// Files that could not be used, with reasons.
+    pub skipped: Vec<Skipped>,
+    /// Files left out because of their extension.
+    pub ignored: usize,
+    /// Paragraphs added to the index.
+    pub paragraphs: usize,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+}
+
+/// Builds (or rebuilds) the index at `index_path` from the documents under `dir`.
+///
+/// The previous contents are replaced in one commit, so a search running meanwhile sees
+/// either the old index or the new one. `on_skip` is called as soon as a file is skipped.
+pub fn build(
+    dir: &Path,
+    index_path: &Path,
+    tagger: &Tagger,
+    taxonomy_text: &str,
+    mut on_skip: impl FnMut(&Skipped),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let entries = walk::files(dir)?;
+    let (index, fields) = create_or_open(index_path)?;
+    let mut writer: IndexWriter = index
+        .writer(WRITER_MEMORY_BYTES)
+        .map_err(|err| writer_error(index_path, err))?;
+    writer.delete_all_documents()?;
+    let mut report = IndexReport::default();
+    for entry in entries {
+        match entry {
+            Entry::Document(document) => {
+                report.paragraphs += add_document(&writer, fields, tagger, &document)?;
+                report.files_indexed += 1;
+            }
+            Entry::Skipped(skipped) => {
+                on_skip(&skipped);
+                report.skipped.push(skipped);
+            }
+            Entry::Ignored => report.ignored += 1,
+        }
+    }
+    write_atomically(&index_path.join(TAXONOMY_FILE), taxonomy_text)?;
+    let marker = Marker {
+        tool: "dossier".to_string(),
+        format: FORMAT_VERSION,
+        source: dir.to_path_buf(),
+    };
+    write_atomically(
+        &index_path.join(MARKER_FILE),
+        &serde_json::to_string_pretty(&marker)?,
+    )?;
+    writer
+        .commit()
+        .with_context(|| format!("cannot commit the index at {}", index_path.display()))?;
+    writer.wait_merging_threads()?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
+    match err {
+        TantivyError::LockFailure(..) => anyhow::anyhow!(
+            "the index at {} is locked by another dossier process (lock file {}); \
+             wait for it to finish",
+            index_path.display(),
+            index_path.join(".tantivy-writer.lock").display()
+        ),
+        other => anyhow::anyhow!(
+            "cannot write the index at {} ({other})",
+            index_path.display()
+        ),
+    }
+}
+
+fn create_or_open(index_path: &Path) -> Result<(Index, Fields)> {
+    if exists(index_path) {
+        let open = open(index_path)?;
+        return Ok((open.index, open.fields));
+    }
+    if index_path.exists() {
+        let foreign = fs::read_dir(index_path)
+            .with_context(|| format!("cannot read the folder {}", index_path.display()))?
+            .filter_map(|entry| entry.ok())
+            .any(|entry| {
+                !ALLOWED_FOREIGN_FILES.contains(&entry.file_name().to_string_lossy().as_ref())
+            });
+        if foreign {
+            bail!(
+                "{} is not empty and is not a dossier index; choose another --index folder",
+                index_path.display()
+            );
+        }
+    }
+    fs::create_dir_all(index_path)
+        .with_context(|| format!("cannot create the index folder {}", index_path.display()))?;
+    let (schema, fields) = schema();
+    let index = Index::create_in_dir(index_path, schema)
+        .with_context(|| format!("cannot create an index in {}", index_path.display()))?;
+    Ok((index, fields))
+}
+
+fn add_document(
+    writer: &IndexWriter,
+    fields: Fields,
+    tagger: &Tagger,
+    document: &walk::Document,
+) -> Result<usize> {
+    let split = split(&document.text);
+    let title = split
+        .title
+        .clone()
+        .unwrap_or_else(|| file_stem(&document.path));
+    let taxonomy = tagger.taxonomy();
+    for paragraph in &split.paragraphs {
+        let tags = tagger.tag(&paragraph.text);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.text, &paragraph.text);
+        doc.add_text(fields.title, &title);
+        if let Some(section) = &paragraph.section {
+            doc.add_text(fields.section, section);
+        }
+        doc.add_text(fields.path, &document.path);
+        doc.add_u64(fields.line, paragraph.line as u64);
+        doc.add_u64(fields.paragraph, paragraph.number as u64);
+        for mention in &tags.companies {
+            let path = taxonomy.company_path(mention.company);
+            doc.add_facet(fields.companies, tantivy::schema::Facet::from_path(path));
+        }
+        for topic in &tags.topics {
+            let name = taxonomy.topics[topic.topic].name.as_str();
+            doc.add_facet(fields.topics, tantivy::schema::Facet::from_path([name]));
+        }
+        writer.add_document(doc)?;
+    }
+    Ok(split.paragraphs.len())
+}
+
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_string()
+}
+
+/// Writes a small file so that readers see the old or the new contents, never half.
+fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+    let temporary = path.with_extension("tmp");
+    fs::write(&temporary, contents)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}

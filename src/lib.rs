@@ -1,0 +1,22 @@
+//! dossier indexes a folder of text documents into paragraphs tagged with the companies
+//! they mention and the topics they are about, and searches them.
+//!
+//! The modules follow the data flow:
+//!
+//! ```text
+//! walk (files, text) -> split (paragraphs) -> tag (companies, topics)
+//!     -> index (tantivy on disk) -> search (hits, counts) -> render (text, JSON)
+//! ```
+//!
+//! `taxonomy` holds the data the tagger matches; `commands` runs each subcommand.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod index;
+pub mod render;
+pub mod search;
+pub mod split;
+pub mod tag;
+pub mod taxonomy;
+pub mod walk;

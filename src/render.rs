@@ -1,0 +1,209 @@
+//! Render search results for people (text, optionally bold) or scripts (JSON Lines).
+//!
+//! Writes into any `Write`; never decides where output goes or whether it is a terminal.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::{Hit, SearchResults, Snippet};
+
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// How to mark highlighted words in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Highlight {
+    /// ANSI bold, for a terminal.
+    Bold,
+    /// No marks, for pipes and `NO_COLOR`.
+    Plain,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    path: &'a str,
+    line: u64,
+    paragraph: u64,
+    section: Option<&'a str>,
+    title: &'a str,
+    score: f32,
+    companies: &'a [String],
+    topics: &'a [String],
+    text: &'a str,
+    snippet: &'a str,
+    /// Byte ranges of `snippet` that matched the query.
+    highlights: Vec<[usize; 2]>,
+}
+
+/// One JSON object per hit, one per line, nothing else.
+pub fn write_json<W: Write>(out: &mut W, results: &SearchResults) -> io::Result<()> {
+    for hit in &results.hits {
+        let json = JsonHit {
+            path: &hit.path,
+            line: hit.line,
+            paragraph: hit.paragraph,
+            section: hit.section.as_deref(),
+            title: &hit.title,
+            score: hit.score,
+            companies: &hit.companies,
+            topics: &hit.topics,
+            text: &hit.text,
+            snippet: &hit.snippet.text,
+            highlights: hit
+                .snippet
+                .highlights
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+        };
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Hits as numbered blocks, then the facet counts of all matching paragraphs.
+pub fn write_text<W: Write>(
+    out: &mut W,
+    results: &SearchResults,
+    highlight: Highlight,
+) -> io::Result<()> {
+    for (rank, hit) in results.hits.iter().enumerate() {
+        write_hit(out, rank + 1, hit, highlight)?;
+    }
+    writeln!(
+        out,
+        "{} of {} matching paragraphs shown",
+        results.hits.len(),
+        results.total
+    )?;
+    write_counts(out, "companies", &results.company_counts)?;
+    write_counts(out, "topics", &results.topic_counts)
+}
+
+fn write_hit<W: Write>(
+    out: &mut W,
+    rank: usize,
+    hit: &Hit,
+    highlight: Highlight,
+) -> io::Result<()> {
+    write!(
+        out,
+        "{rank:>2}. {:6.2}  {}:{}",
+        hit.score, hit.path, hit.line
+    )?;
+    match &hit.section {
+        Some(section) => writeln!(out, "  [{section}]")?,
+        None => writeln!(out, "  [{}]", hit.title)?,
+    }
+    if !hit.companies.is_empty() || !hit.topics.is_empty() {
+        writeln!(
+            out,
+            "    companies: {}  topics: {}",
+            list_or_dash(&hit.companies),
+            list_or_dash(&hit.topics)
+        )?;
+    }
+    write!(out, "    ")?;
+    write_snippet(out, &hit.snippet, highlight)?;
+    writeln!(out)?;
+    writeln!(out)
+}
+
+fn list_or_dash(names: &[String]) -> String {
+    if names.is_empty() {
+        "-".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn write_snippet<W: Write>(out: &mut W, snippet: &Snippet, highlight: Highlight) -> io::Result<()> {
+    let text = &snippet.text;
+    let mut position = 0;
+    for range in &snippet.highlights {
+        let (start, end) = (range.start.max(position), range.end.min(text.len()));
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        write!(out, "{}", one_line(&text[position..start]))?;
+        match highlight {
+            Highlight::Bold => write!(out, "{BOLD}{}{RESET}", &text[start..end])?,
+            Highlight::Plain => write!(out, "{}", &text[start..end])?,
+        }
+        position = end;
+    }
+    write!(out, "{}", one_line(&text[position..]))
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+fn write_counts<W: Write>(out: &mut W, label: &str, counts: &[(String, u64)]) -> io::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<String> = counts
+        .iter()
+        .map(|(name, count)| format!("{name} ({count})"))
+        .collect();
+    writeln!(out, "{label}: {}", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results() -> SearchResults {
+        SearchResults {
+            hits: vec![Hit {
+                score: 3.5,
+                path: "a.txt".into(),
+                line: 4,
+                paragraph: 2,
+                section: Some("Markets".into()),
+                title: "A story".into(),
+                companies: vec!["Apple".into()],
+                topics: vec![],
+                text: "Apple shares rose.".into(),
+                snippet: Snippet {
+                    text: "Apple shares rose.".into(),
+                    highlights: vec![6..12],
+                },
+            }],
+            total: 1,
+            company_counts: vec![("Apple".into(), 1)],
+            topic_counts: vec![],
+        }
+    }
+
+    #[test]
+    fn text_output_marks_highlights_only_when_bold() {
+        let mut bold = Vec::new();
+        write_text(&mut bold, &results(), Highlight::Bold).unwrap();
+        let bold = String::from_utf8(bold).unwrap();
+        assert!(bold.contains("Apple \x1b[1mshares\x1b[0m rose."), "{bold}");
+        let mut plain = Vec::new();
+        write_text(&mut plain, &results(), Highlight::Plain).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(plain.contains(" 1.   3.50  a.txt:4  [Markets]"), "{plain}");
+        assert!(plain.contains("    Apple shares rose."));
+        assert!(plain.contains("companies: Apple (1)"));
+        assert!(!plain.contains('\x1b'));
+    }
+
+    #[test]
+    fn json_output_is_one_object_per_hit() {
+        let mut out = Vec::new();
+        write_json(&mut out, &results()).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.lines().count(), 1);
+        let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(value["path"], "a.txt");
+        assert_eq!(value["line"], 4);
+        assert_eq!(value["companies"][0], "Apple");
+        assert_eq!(value["highlights"][0][0], 6);
+    }
+}

@@ -1,0 +1,244 @@
+//! Search an index: parse the query, apply company and topic filters, rank with BM25,
+//! and gather hits with snippets and facet counts.
+//!
+//! Returns data only; turning hits into text or JSON is `render`'s job.
+
+use std::ops::Range;
+
+use anyhow::{Context, Result, bail};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, Term};
+
+use crate::index::{Fields, OpenIndex};
+use crate::taxonomy::{Taxonomy, quote_list};
+
+/// Title matches weigh more than body matches: a word in the headline says what the whole
+/// story is about.
+const TITLE_BOOST: f32 = 2.0;
+/// Section headings sit between title and body.
+const SECTION_BOOST: f32 = 1.5;
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 240;
+/// How many names the facet summary lists per kind.
+const FACET_LIMIT: usize = 10;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query text, in tantivy's query syntax.
+    pub query: String,
+    /// Companies every hit must be tagged with (names or aliases, any case).
+    pub companies: Vec<String>,
+    /// Topics every hit must be tagged with (any case).
+    pub topics: Vec<String>,
+    /// Most hits to return.
+    pub limit: usize,
+}
+
+/// A fragment of a paragraph with the matched words marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The fragment text.
+    pub text: String,
+    /// Byte ranges of `text` to highlight.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// One matching paragraph.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// BM25 score.
+    pub score: f32,
+    /// Document path relative to the indexed folder.
+    pub path: String,
+    /// Line where the paragraph starts.
+    pub line: u64,
+    /// Paragraph number in its document.
+    pub paragraph: u64,
+    /// Heading the paragraph sits under.
+    pub section: Option<String>,
+    /// Document title.
+    pub title: String,
+    /// Companies tagged, canonical names.
+    pub companies: Vec<String>,
+    /// Topics tagged.
+    pub topics: Vec<String>,
+    /// Whole paragraph text.
+    pub text: String,
+    /// Best fragment with query words highlighted.
+    pub snippet: Snippet,
+}
+
+/// Hits and counts of one search.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// The best hits, best first.
+    pub hits: Vec<Hit>,
+    /// How many paragraphs matched in all.
+    pub total: usize,
+    /// Companies among all matching paragraphs, most frequent first (units count for
+    /// their top-level company).
+    pub company_counts: Vec<(String, u64)>,
+    /// Topics among all matching paragraphs, most frequent first.
+    pub topic_counts: Vec<(String, u64)>,
+}
+
+/// Runs a search on an opened index.
+pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
+    if request.query.trim().is_empty() {
+        bail!("the query is empty; give one or more words to search for");
+    }
+    let fields = open.fields;
+    let text_query = parse_query(open, &request.query)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+    for name in &request.companies {
+        let facet = company_facet(&open.taxonomy, name)?;
+        clauses.push((Occur::Must, facet_query(fields.companies, &facet)));
+    }
+    for name in &request.topics {
+        let facet = topic_facet(&open.taxonomy, name)?;
+        clauses.push((Occur::Must, facet_query(fields.topics, &facet)));
+    }
+    let query = BooleanQuery::new(clauses);
+    let reader = open
+        .index
+        .reader()
+        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
+    let searcher = reader.searcher();
+    let mut companies = FacetCollector::for_field("companies");
+    companies.add_facet(Facet::root());
+    let mut topics = FacetCollector::for_field("topics");
+    topics.add_facet(Facet::root());
+    let top = TopDocs::with_limit(request.limit.max(1)).order_by_score();
+    let (top_docs, total, company_counts, topic_counts) = searcher
+        .search(&query, &(top, Count, companies, topics))
+        .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
+    let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
+    snippets.set_max_num_chars(SNIPPET_CHARS);
+    let hits = top_docs
+        .into_iter()
+        .take(request.limit)
+        .map(|(score, address)| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            Ok(hit(&doc, fields, score, &snippets))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(SearchResults {
+        hits,
+        total,
+        company_counts: top_counts(&company_counts),
+        topic_counts: top_counts(&topic_counts),
+    })
+}
+
+fn parse_query(open: &OpenIndex, query: &str) -> Result<Box<dyn Query>> {
+    let fields = open.fields;
+    let mut parser =
+        QueryParser::for_index(&open.index, vec![fields.text, fields.title, fields.section]);
+    parser.set_field_boost(fields.title, TITLE_BOOST);
+    parser.set_field_boost(fields.section, SECTION_BOOST);
+    parser.parse_query(query).map_err(|err| {
+        anyhow::anyhow!(
+            "cannot understand the query {query:?} ({err}); check quotes, parentheses and field names"
+        )
+    })
+}
+
+fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_facet(field, facet),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The facet of a company named by canonical name or alias, in any case.
+pub fn company_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
+    match taxonomy.find_company(name) {
+        Some(id) => Ok(Facet::from_path(taxonomy.company_path(id))),
+        None => {
+            let nearest = taxonomy.nearest_companies(name, 3);
+            bail!(
+                "unknown company {name:?}; did you mean {}? (`--company` takes a name from the taxonomy)",
+                quote_list(&nearest)
+            )
+        }
+    }
+}
+
+/// The facet of a topic named in any case.
+pub fn topic_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
+    match taxonomy.find_topic(name) {
+        Some(id) => Ok(Facet::from_path([taxonomy.topics[id].name.as_str()])),
+        None => {
+            let nearest = taxonomy.nearest_topics(name, 3);
+            bail!(
+                "unknown topic {name:?}; did you mean {}? (`--topic` takes a name from the taxonomy)",
+                quote_list(&nearest)
+            )
+        }
+    }
+}
+
+fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGenerator) -> Hit {
+    let text_of = |field| {
+        doc.get_first(field)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let last_segments = |field| {
+        doc.get_all(field)
+            .filter_map(|value| value.as_facet())
+            .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
+            .filter_map(|facet| facet.to_path().last().map(|s| s.to_string()))
+            .collect::<Vec<String>>()
+    };
+    let text = text_of(fields.text);
+    let section = Some(text_of(fields.section)).filter(|s| !s.is_empty());
+    Hit {
+        score,
+        path: text_of(fields.path),
+        line: number_of(fields.line),
+        paragraph: number_of(fields.paragraph),
+        section,
+        title: text_of(fields.title),
+        companies: last_segments(fields.companies),
+        topics: last_segments(fields.topics),
+        snippet: snippet(snippets, &text),
+        text,
+    }
+}
+
+/// The best fragment; when the match was only in the title or a heading, the paragraph's
+/// opening words stand in.
+fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
+    let found = generator.snippet(text);
+    if !found.is_empty() && !found.highlighted().is_empty() {
+        return Snippet {
+            text: found.fragment().to_string(),
+            highlights: found.highlighted().to_vec(),
+        };
+    }
+    let end = text
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    Snippet {
+        text: text[..end].to_string(),
+        highlights: Vec::new(),
+    }
+}
+
+fn top_counts(counts: &tantivy::collector::FacetCounts) -> Vec<(String, u64)> {
+    let mut list: Vec<(String, u64)> = counts
+        .get(Facet::root())
+        .filter_map(|(facet, count)| facet.to_path().last().map(|name| (name.to_string(), count)))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.truncate(FACET_LIMIT);
+    list
+}

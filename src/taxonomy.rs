@@ -1,0 +1,336 @@
+//! The taxonomy: companies (with aliases, products, tickers and parents) and topics (with
+//! their terms), loaded from TOML and validated before anything is tagged.
+//!
+//! This module only holds data and checks it; matching text against it is `tag`'s job.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The taxonomy compiled into the binary, used when the user gives none.
+pub const DEFAULT_TAXONOMY: &str = include_str!("../taxonomy/default.toml");
+
+/// A company as written in the taxonomy file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    /// Canonical name: what `--company` matches and what output shows.
+    pub name: String,
+    /// Other names of the company: legal names, short forms, other scripts.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Product or service names that imply the company ("Qwen" means Alibaba).
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// Stock tickers, recognised when written in wire style as `<TICKER>`.
+    #[serde(default)]
+    pub tickers: Vec<String>,
+    /// The name is also an ordinary word ("Apple", "Shell"): tag it only with evidence.
+    #[serde(default)]
+    pub common_word: bool,
+    /// Canonical name of the company this one is a unit of ("Alibaba Cloud" -> "Alibaba").
+    pub parent: Option<String>,
+}
+
+/// A topic as written in the taxonomy file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    /// Topic name: what `--topic` matches and what output shows.
+    pub name: String,
+    /// Words and phrases that signal the topic, matched case-insensitively on word
+    /// boundaries; a trailing `*` matches any ending ("regulat*").
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaxonomyFile {
+    #[serde(default)]
+    company: Vec<Company>,
+    #[serde(default)]
+    topic: Vec<Topic>,
+}
+
+/// A validated taxonomy: every name unique, every parent known, no parent cycles.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// The companies, in file order.
+    pub companies: Vec<Company>,
+    /// The topics, in file order.
+    pub topics: Vec<Topic>,
+    /// For each company, the index of its parent company.
+    parents: Vec<Option<usize>>,
+    /// Lower-cased names and aliases of companies -> company index.
+    company_lookup: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The built-in taxonomy.
+    pub fn builtin() -> Result<Taxonomy> {
+        Taxonomy::from_toml(DEFAULT_TAXONOMY).context("the built-in taxonomy is invalid")
+    }
+
+    /// Reads and validates a taxonomy file; errors name the file, line and problem.
+    pub fn from_path(path: &Path) -> Result<Taxonomy> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read taxonomy file {}", path.display()))?;
+        Taxonomy::from_toml(&text)
+            .with_context(|| format!("taxonomy file {} is invalid", path.display()))
+    }
+
+    /// Parses and validates taxonomy TOML text.
+    pub fn from_toml(text: &str) -> Result<Taxonomy> {
+        let file: TaxonomyFile = toml::from_str(text).map_err(|err| {
+            let line = err
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let message = err.message().to_string();
+            match line {
+                Some(line) => anyhow::anyhow!("line {line}: {message}"),
+                None => anyhow::anyhow!("{message}"),
+            }
+        })?;
+        Taxonomy::validate(file)
+    }
+
+    fn validate(file: TaxonomyFile) -> Result<Taxonomy> {
+        let mut company_lookup: HashMap<String, usize> = HashMap::new();
+        for (id, company) in file.company.iter().enumerate() {
+            if company.name.trim().is_empty() {
+                bail!("company number {} has an empty name", id + 1);
+            }
+            for name in std::iter::once(&company.name).chain(&company.aliases) {
+                let key = name.to_lowercase();
+                if let Some(&other) = company_lookup.get(&key) {
+                    if other != id {
+                        bail!(
+                            "the name {name:?} is used by both {:?} and {:?}",
+                            file.company[other].name,
+                            company.name
+                        );
+                    }
+                }
+                company_lookup.insert(key, id);
+            }
+        }
+        let parents = file
+            .company
+            .iter()
+            .map(|company| match &company.parent {
+                None => Ok(None),
+                Some(parent) => match company_lookup.get(&parent.to_lowercase()) {
+                    Some(&id) => Ok(Some(id)),
+                    None => bail!(
+                        "company {:?} names an unknown parent {parent:?}",
+                        company.name
+                    ),
+                },
+            })
+            .collect::<Result<Vec<_>>>()?;
+        check_no_cycles(&file.company, &parents)?;
+        check_topics(&file.topic)?;
+        Ok(Taxonomy {
+            companies: file.company,
+            topics: file.topic,
+            parents,
+            company_lookup,
+        })
+    }
+
+    /// The company with this name or alias, ignoring case.
+    pub fn find_company(&self, name: &str) -> Option<usize> {
+        self.company_lookup
+            .get(&name.trim().to_lowercase())
+            .copied()
+    }
+
+    /// The topic with this name, ignoring case.
+    pub fn find_topic(&self, name: &str) -> Option<usize> {
+        let wanted = name.trim().to_lowercase();
+        self.topics
+            .iter()
+            .position(|topic| topic.name.to_lowercase() == wanted)
+    }
+
+    /// Canonical names from the top-level parent down to this company
+    /// (["Alibaba", "Alibaba Cloud"] for Alibaba Cloud).
+    pub fn company_path(&self, id: usize) -> Vec<&str> {
+        let mut path = vec![self.companies[id].name.as_str()];
+        let mut current = id;
+        while let Some(parent) = self.parents[current] {
+            path.push(self.companies[parent].name.as_str());
+            current = parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Up to `n` known company names closest to `name`, for "did you mean" messages.
+    pub fn nearest_companies(&self, name: &str, n: usize) -> Vec<&str> {
+        let names = self.company_lookup.keys().map(String::as_str);
+        let mut ids: Vec<usize> = nearest(name, names, usize::MAX)
+            .into_iter()
+            .filter_map(|key| self.company_lookup.get(key).copied())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(*id));
+        ids.truncate(n);
+        ids.into_iter()
+            .map(|id| self.companies[id].name.as_str())
+            .collect()
+    }
+
+    /// Up to `n` topic names closest to `name`, for "did you mean" messages.
+    pub fn nearest_topics(&self, name: &str, n: usize) -> Vec<&str> {
+        nearest(name, self.topics.iter().map(|t| t.name.as_str()), n)
+    }
+}
+
+/// Names ordered by similarity to `wanted`, best first: prefix matches, then Jaro-Winkler.
+fn nearest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let wanted = wanted.trim().to_lowercase();
+    let mut scored: Vec<(f64, &str)> = names
+        .map(|name| {
+            let lower = name.to_lowercase();
+            let bonus = if lower.starts_with(&wanted) || wanted.starts_with(&lower) {
+                1.0
+            } else {
+                0.0
+            };
+            (bonus + strsim::jaro_winkler(&wanted, &lower), name)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(n).map(|(_, name)| name).collect()
+}
+
+fn check_no_cycles(companies: &[Company], parents: &[Option<usize>]) -> Result<()> {
+    for start in 0..companies.len() {
+        let mut current = start;
+        for _ in 0..=companies.len() {
+            match parents[current] {
+                Some(parent) if parent == start => {
+                    bail!(
+                        "company {:?} is its own ancestor through its parent chain",
+                        companies[start].name
+                    )
+                }
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_topics(topics: &[Topic]) -> Result<()> {
+    let mut seen = HashMap::new();
+    for topic in topics {
+        if topic.name.trim().is_empty() {
+            bail!("a topic has an empty name");
+        }
+        if seen.insert(topic.name.to_lowercase(), ()).is_some() {
+            bail!("the topic {:?} is defined twice", topic.name);
+        }
+        if topic.terms.iter().all(|term| term.trim().is_empty()) {
+            bail!("topic {:?} has no terms", topic.name);
+        }
+    }
+    Ok(())
+}
+
+/// Lists names as `"a", "b" or "c"` for error messages.
+pub fn quote_list(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == names.len() { " or " } else { ", " });
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "\"{name}\"");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_taxonomy_is_valid_and_large_enough() {
+        let taxonomy = Taxonomy::builtin().unwrap();
+        assert!(
+            taxonomy.companies.len() >= 100,
+            "{}",
+            taxonomy.companies.len()
+        );
+        assert!(taxonomy.topics.len() >= 12);
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_alias_aware() {
+        let taxonomy = Taxonomy::builtin().unwrap();
+        let alibaba = taxonomy.find_company("Alibaba").unwrap();
+        assert_eq!(taxonomy.find_company("alibaba"), Some(alibaba));
+        assert_eq!(taxonomy.find_company("Alibaba Group"), Some(alibaba));
+        assert_eq!(taxonomy.find_company("Nonexistent Widgets"), None);
+    }
+
+    #[test]
+    fn units_have_their_parent_first_in_their_path() {
+        let taxonomy = Taxonomy::builtin().unwrap();
+        let cloud = taxonomy.find_company("Alibaba Cloud").unwrap();
+        assert_eq!(taxonomy.company_path(cloud), ["Alibaba", "Alibaba Cloud"]);
+        let deepmind = taxonomy.find_company("Google DeepMind").unwrap();
+        assert_eq!(
+            taxonomy.company_path(deepmind),
+            ["Google", "Google DeepMind"]
+        );
+    }
+
+    #[test]
+    fn malformed_toml_reports_the_line() {
+        let err = Taxonomy::from_toml("[[company]]\nname = \"A\"\nalias = [\"B\"]\n").unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("line 3"), "{message}");
+        assert!(message.contains("alias"), "{message}");
+    }
+
+    #[test]
+    fn duplicate_alias_is_rejected() {
+        let text = "[[company]]\nname = \"A\"\naliases = [\"X\"]\n[[company]]\nname = \"B\"\naliases = [\"x\"]\n";
+        let message = format!("{:#}", Taxonomy::from_toml(text).unwrap_err());
+        assert!(
+            message.contains("\"A\"") && message.contains("\"B\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unknown_parent_and_cycles_are_rejected() {
+        let unknown = "[[company]]\nname = \"A\"\nparent = \"Z\"\n";
+        assert!(Taxonomy::from_toml(unknown).is_err());
+        let cycle = "[[company]]\nname = \"A\"\nparent = \"B\"\n[[company]]\nname = \"B\"\nparent = \"A\"\n";
+        let message = format!("{:#}", Taxonomy::from_toml(cycle).unwrap_err());
+        assert!(message.contains("own ancestor"), "{message}");
+    }
+
+    #[test]
+    fn nearest_names_suggest_close_spellings() {
+        let taxonomy = Taxonomy::builtin().unwrap();
+        assert!(
+            taxonomy
+                .nearest_companies("Alibabba", 3)
+                .contains(&"Alibaba")
+        );
+        assert!(
+            taxonomy
+                .nearest_topics("artificial inteligence", 3)
+                .contains(&"artificial intelligence")
+        );
+    }
+}

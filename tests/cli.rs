@@ -1,0 +1,439 @@
+//! End-to-end tests: run the built `dossier` binary on real files in temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The repository's own seed corpus.
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// `dossier` with a clean environment, run in `dir`.
+fn dossier(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("dossier").unwrap();
+    cmd.env_clear().current_dir(dir);
+    cmd
+}
+
+/// A temporary folder with the seed corpus indexed into `index/`.
+fn indexed_seeds() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    dossier(dir.path())
+        .arg("index")
+        .arg(seeds())
+        .args(["--index", "idx"])
+        .assert()
+        .success();
+    dir
+}
+
+fn search_json(dir: &Path, args: &[&str]) -> Vec<Value> {
+    let output = dossier(dir)
+        .args(["search", "--index", "idx", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn names(hit: &Value, key: &str) -> Vec<String> {
+    hit[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn stderr_of(cmd: &mut Command) -> (Option<i32>, String) {
+    let output = cmd.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn index_reports_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = stderr_of(
+        dossier(dir.path())
+            .arg("index")
+            .arg(seeds())
+            .args(["--index", "idx"]),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("indexed 20 paragraphs from 1 files"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 files skipped"), "{stderr}");
+    assert!(dir.path().join("idx").join("meta.json").is_file());
+}
+
+#[test]
+fn qwen_with_company_filter_returns_alibaba_paragraphs_qwen_first() {
+    let dir = indexed_seeds();
+    let hits = search_json(dir.path(), &["Qwen", "--company", "Alibaba"]);
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        assert!(
+            names(hit, "companies")
+                .iter()
+                .any(|c| c.starts_with("Alibaba")),
+            "{hit}"
+        );
+    }
+    let first_non_qwen = hits
+        .iter()
+        .position(|h| !h["text"].as_str().unwrap().contains("Qwen"))
+        .unwrap_or(hits.len());
+    assert!(first_non_qwen >= 2, "Qwen lines must come first: {hits:?}");
+    assert!(
+        hits[first_non_qwen..]
+            .iter()
+            .all(|h| !h["text"].as_str().unwrap().contains("Qwen"))
+    );
+    let first = &hits[0];
+    for key in [
+        "path",
+        "line",
+        "paragraph",
+        "section",
+        "title",
+        "score",
+        "text",
+        "snippet",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key} in {first}");
+    }
+    assert_eq!(first["path"], "000_3c1f1d88057d9cc2.txt");
+}
+
+#[test]
+fn regulations_with_apple_filter_returns_only_apple_paragraphs() {
+    let dir = indexed_seeds();
+    let hits = search_json(dir.path(), &["regulations", "--company", "Apple"]);
+    assert!(hits.len() >= 2, "{hits:?}");
+    for hit in &hits {
+        assert!(
+            names(hit, "companies").contains(&"Apple".to_string()),
+            "{hit}"
+        );
+        let text = hit["text"].as_str().unwrap().to_lowercase();
+        assert!(text.contains("regulat"), "{hit}");
+    }
+}
+
+#[test]
+fn company_filter_is_case_insensitive_and_alias_aware() {
+    let dir = indexed_seeds();
+    let canonical = search_json(dir.path(), &["AI", "--company", "Alibaba", "--limit", "50"]);
+    let lower = search_json(dir.path(), &["AI", "--company", "alibaba", "--limit", "50"]);
+    let alias = search_json(
+        dir.path(),
+        &["AI", "--company", "Alibaba Group", "--limit", "50"],
+    );
+    assert_eq!(canonical, lower);
+    assert_eq!(canonical, alias);
+}
+
+#[test]
+fn parent_company_filter_includes_its_units() {
+    let dir = indexed_seeds();
+    let hits = search_json(dir.path(), &["enterprise", "--company", "Alibaba"]);
+    assert!(
+        hits.iter()
+            .any(|h| names(h, "companies") == ["Alibaba Cloud"]),
+        "the Alibaba Cloud paragraph should match --company Alibaba: {hits:?}"
+    );
+    let unit = search_json(dir.path(), &["enterprise", "--company", "Alibaba Cloud"]);
+    assert!(
+        unit.iter()
+            .all(|h| names(h, "companies").contains(&"Alibaba Cloud".to_string()))
+    );
+}
+
+#[test]
+fn topic_filter_keeps_only_that_topic() {
+    let dir = indexed_seeds();
+    let hits = search_json(dir.path(), &["Alibaba", "--topic", "Cloud Computing"]);
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        assert!(
+            names(hit, "topics").contains(&"cloud computing".to_string()),
+            "{hit}"
+        );
+    }
+}
+
+#[test]
+fn human_output_shows_location_tags_snippet_and_counts() {
+    let dir = indexed_seeds();
+    let output = dossier(dir.path())
+        .args(["search", "--index", "idx", "Qwen"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains(" 1. "), "{stdout}");
+    assert!(stdout.contains("000_3c1f1d88057d9cc2.txt:"), "{stdout}");
+    assert!(stdout.contains("companies: Alibaba"), "{stdout}");
+    assert!(stdout.contains("Qwen"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b'),
+        "piped output must be plain: {stdout}"
+    );
+    let bold = dossier(dir.path())
+        .args(["search", "--index", "idx", "Qwen", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(bold.stdout)
+            .unwrap()
+            .contains("\x1b[1mQwen\x1b[0m")
+    );
+}
+
+#[test]
+fn no_hits_exits_1_with_empty_json() {
+    let dir = indexed_seeds();
+    dossier(dir.path())
+        .args(["search", "--index", "idx", "--json", "zeppelin"])
+        .assert()
+        .code(1)
+        .stdout("");
+}
+
+#[test]
+fn default_index_is_built_from_seeds_when_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let local_seeds = dir.path().join("seeds");
+    fs::create_dir(&local_seeds).unwrap();
+    for entry in fs::read_dir(seeds()).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), local_seeds.join(entry.file_name())).unwrap();
+    }
+    let output = dossier(dir.path())
+        .args(["search", "Alibaba Apple"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("indexing seeds/ first"), "{stderr}");
+    assert!(dir.path().join("index").join("meta.json").is_file());
+    let again = dossier(dir.path())
+        .args(["search", "Alibaba"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8(again.stderr)
+            .unwrap()
+            .contains("indexing")
+    );
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_warning_and_the_rest_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    fs::write(
+        docs.join("good.txt"),
+        "Apple said iPhone sales rose in China.\n",
+    )
+    .unwrap();
+    fs::write(docs.join("latin1.txt"), b"Caf\xe9 prices rose.\n").unwrap();
+    fs::write(docs.join("binary.txt"), b"\x00\x01\x02binary").unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["index", "docs", "--index", "idx"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("latin1.txt: it is not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("binary.txt: it looks binary"), "{stderr}");
+    assert!(stderr.contains("from 1 files"), "{stderr}");
+    assert!(stderr.contains("2 files skipped"), "{stderr}");
+    let hits = search_json(dir.path(), &["iPhone"]);
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn errors_exit_2_with_one_clear_line() {
+    let dir = indexed_seeds();
+    fs::write(dir.path().join("file.txt"), "x").unwrap();
+    fs::create_dir(dir.path().join("other")).unwrap();
+    fs::write(dir.path().join("other").join("meta.json"), "{}").unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["index", "missing", "--index", "i2"], "does not exist"),
+        (
+            vec!["index", "file.txt", "--index", "i2"],
+            "is a file, not a folder",
+        ),
+        (vec!["search", "--index", "idx", ""], "the query is empty"),
+        (
+            vec!["search", "--index", "idx", "   "],
+            "the query is empty",
+        ),
+        (
+            vec!["search", "--index", "idx", "title:(Apple"],
+            "cannot understand the query",
+        ),
+        (
+            vec!["search", "--index", "nowhere", "Apple"],
+            "no index at nowhere",
+        ),
+        (
+            vec!["search", "--index", "other", "Apple"],
+            "is not a dossier index",
+        ),
+        (
+            vec!["search", "--index", "idx", "AI", "--company", "Alibabba"],
+            "did you mean \"Alibaba\"",
+        ),
+        (
+            vec![
+                "search",
+                "--index",
+                "idx",
+                "AI",
+                "--topic",
+                "clod computing",
+            ],
+            "\"cloud computing\"",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stderr) = stderr_of(dossier(dir.path()).args(&args));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn index_of_another_version_asks_for_a_rebuild() {
+    let dir = indexed_seeds();
+    let marker = dir.path().join("idx").join("dossier.json");
+    let text = fs::read_to_string(&marker)
+        .unwrap()
+        .replace("\"format\": 1", "\"format\": 999");
+    fs::write(&marker, text).unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("rebuild it with `dossier index`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn indexing_into_a_foreign_folder_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("mine");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("thesis.txt"), "precious").unwrap();
+    let (code, stderr) = stderr_of(
+        dossier(dir.path())
+            .arg("index")
+            .arg(seeds())
+            .args(["--index", "mine"]),
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("is not empty and is not a dossier index"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_dir(&target).unwrap().count(), 1);
+}
+
+#[test]
+fn reindexing_replaces_instead_of_duplicating() {
+    let dir = indexed_seeds();
+    dossier(dir.path())
+        .arg("index")
+        .arg(seeds())
+        .args(["--index", "idx"])
+        .assert()
+        .success();
+    let hits = search_json(dir.path(), &["Qwen", "--limit", "50"]);
+    let lines: Vec<u64> = hits.iter().map(|h| h["line"].as_u64().unwrap()).collect();
+    let mut unique = lines.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(lines.len(), unique.len(), "duplicate paragraphs: {lines:?}");
+}
+
+#[test]
+fn tag_prints_companies_and_topics_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dossier(dir.path())
+        .args(["tag", "-", "--whole", "--json"])
+        .write_stdin("The Alibaba-Apple AI partnership brings Siri to China.")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    let value: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(names(&value, "companies"), ["Alibaba", "Apple"]);
+    assert!(names(&value, "topics").contains(&"artificial intelligence".to_string()));
+}
+
+#[test]
+fn user_taxonomy_in_the_corpus_folder_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    fs::write(
+        docs.join("dossier.toml"),
+        "[[company]]\nname = \"Acme\"\nproducts = [\"Roadrunner Trap\"]\n\n[[topic]]\nname = \"traps\"\nterms = [\"trap*\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        docs.join("a.txt"),
+        "The Roadrunner Trap failed again in the desert.\n",
+    )
+    .unwrap();
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx"])
+        .assert()
+        .success();
+    let hits = search_json(
+        dir.path(),
+        &["desert", "--company", "acme", "--topic", "traps"],
+    );
+    assert_eq!(hits.len(), 1);
+    assert_eq!(names(&hits[0], "companies"), ["Acme"]);
+}
+
+#[test]
+fn malformed_taxonomy_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bad.toml"),
+        "[[company]]\nname = \"A\"\nnmae = 3\n",
+    )
+    .unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).arg("index").arg(seeds()).args([
+        "--index",
+        "idx",
+        "--taxonomy",
+        "bad.toml",
+    ]));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("line 3"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,85 @@
+//! Indexes all of `../shared/corpora/` (BBC News and Reuters-21578) when it is present and
+//! checks that the figures are plausible and known stories are found.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn corpora() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
+}
+
+fn search(dir: &Path, args: &[&str]) -> Vec<Value> {
+    let output = Command::cargo_bin("dossier")
+        .unwrap()
+        .env_clear()
+        .current_dir(dir)
+        .args(["search", "--index", "idx", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn number_before(text: &str, word: &str) -> usize {
+    let before = &text[..text.find(word).unwrap()];
+    before.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn all_shared_corpora_index_and_answer_known_queries() {
+    let corpora = corpora();
+    if !corpora.is_dir() {
+        eprintln!("skipping: {} is not here", corpora.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("dossier")
+        .unwrap()
+        .env_clear()
+        .current_dir(dir.path())
+        .arg("index")
+        .arg(&corpora)
+        .args(["--index", "idx"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report = stderr.lines().last().unwrap();
+    let files = number_before(report, "files in");
+    let paragraphs = number_before(report, "paragraphs from");
+    // 2,225 BBC articles + 21,578 Reuters stories, plus the corpora's own notes.
+    assert!((23_803..24_000).contains(&files), "{report}");
+    // Every story has at least one paragraph; BBC averages about 9, Reuters about 3.
+    assert!((60_000..400_000).contains(&paragraphs), "{report}");
+    assert!(report.contains("(0 files skipped"), "{report}");
+
+    let bbc = search(
+        dir.path(),
+        &["Time Warner profit AOL", "--company", "Time Warner"],
+    );
+    assert!(
+        bbc.iter()
+            .take(5)
+            .any(|h| h["path"] == "bbc-news/articles/business/001.txt"),
+        "{bbc:?}"
+    );
+    let reuters = search(dir.path(), &["\"BP/Standard Financial Trading\""]);
+    assert_eq!(
+        reuters[0]["path"],
+        "reuters21578/articles/reut2-000/00002.txt"
+    );
+    assert!(
+        reuters[0]["companies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "Standard Oil")
+    );
+}
