@@ -177,7 +177,8 @@ impl Tagger {
     }
 
     fn companies(&self, text: &str) -> Vec<CompanyMention> {
-        let mut found: Vec<CompanyMention> = Vec::new();
+        // Mentions with the offset of their first match, to report them in text order.
+        let mut found: Vec<(usize, CompanyMention)> = Vec::new();
         let mut pending: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
         for m in self.company_matcher.find_iter(text) {
             let pattern = &self.company_patterns[m.pattern().as_usize()];
@@ -190,17 +191,18 @@ impl Tagger {
                 pending.push((pattern.company, span));
                 continue;
             }
-            push_mention(&mut found, pattern.company, &text[span]);
+            push_mention(&mut found, pattern.company, span.start, &text[span]);
         }
         // A bare common word ("Apple aligning with ...") counts when the passage is about
         // companies anyway: another company is named in it.
-        let named: Vec<usize> = found.iter().map(|m| m.company).collect();
+        let named: Vec<usize> = found.iter().map(|(_, m)| m.company).collect();
         for (company, span) in pending {
             if named.iter().any(|&other| other != company) {
-                push_mention(&mut found, company, &text[span]);
+                push_mention(&mut found, company, span.start, &text[span]);
             }
         }
-        found
+        found.sort_by_key(|(start, _)| *start);
+        found.into_iter().map(|(_, mention)| mention).collect()
     }
 
     fn is_company_match(
@@ -275,12 +277,18 @@ fn topic_hits_needed(text: &str) -> usize {
     }
 }
 
-fn push_mention(found: &mut Vec<CompanyMention>, company: usize, evidence: &str) {
-    if !found.iter().any(|m| m.company == company) {
-        found.push(CompanyMention {
+fn push_mention(
+    found: &mut Vec<(usize, CompanyMention)>,
+    company: usize,
+    start: usize,
+    evidence: &str,
+) {
+    if !found.iter().any(|(_, m)| m.company == company) {
+        let mention = CompanyMention {
             company,
             evidence: evidence.to_string(),
-        });
+        };
+        found.push((start, mention));
     }
 }
 
@@ -361,7 +369,8 @@ fn is_inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
     let next_word = text[span.end..]
         .strip_prefix(' ')
         .and_then(|rest| rest.split(|c: char| !is_word_char(c)).next());
-    if next_word.is_some_and(|w| starts_uppercase(w) && !is_cue(w)) {
+    let continues_name = |w: &str| starts_uppercase(w) && !is_acronym(w) && !is_cue(w);
+    if next_word.is_some_and(continues_name) {
         return true;
     }
     let previous_word = text[..span.start]
@@ -392,6 +401,11 @@ fn has_local_evidence(text: &str, span: std::ops::Range<usize>) -> bool {
 
 fn is_cue(word: &str) -> bool {
     COMPANY_CUES.contains(&word.to_lowercase().as_str())
+}
+
+/// "AI", "TV": an acronym after a name describes it rather than extending it.
+fn is_acronym(word: &str) -> bool {
+    word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn starts_uppercase(word: &str) -> bool {

@@ -87,7 +87,7 @@ impl Taxonomy {
         let file: TaxonomyFile = toml::from_str(text).map_err(|err| {
             let line = err
                 .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
             let message = err.message().to_string();
             match line {
                 Some(line) => anyhow::anyhow!("line {line}: {message}"),
