@@ -154,6 +154,8 @@ fn write_counts<W: Write>(out: &mut W, label: &str, counts: &[(String, u64)]) ->
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::*;
 
     fn results() -> SearchResults {
@@ -170,7 +172,7 @@ mod tests {
                 text: "Apple shares rose.".into(),
                 snippet: Snippet {
                     text: "Apple shares rose.".into(),
-                    highlights: vec![6..12],
+                    highlights: vec![Range { start: 6, end: 12 }],
                 },
             }],
             total: 1,

@@ -405,7 +405,10 @@ fn is_cue(word: &str) -> bool {
 
 /// "AI", "TV": an acronym after a name describes it rather than extending it.
 fn is_acronym(word: &str) -> bool {
-    word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    word.len() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn starts_uppercase(word: &str) -> bool {

@@ -105,8 +105,10 @@ impl Taxonomy {
             }
             for name in std::iter::once(&company.name).chain(&company.aliases) {
                 let key = name.to_lowercase();
-                if let Some(&other) = company_lookup.get(&key) {
-                    if other != id {
+                if let Some(&other) = company_lookup.get(&key)
+                    && other != id
+                {
+                    {
                         bail!(
                             "the name {name:?} is used by both {:?} and {:?}",
                             file.company[other].name,
