@@ -107,6 +107,17 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
             path.display()
         );
     }
+    let (index, fields) = open_tantivy(path)?;
+    let taxonomy = Taxonomy::from_path(&path.join(TAXONOMY_FILE))?;
+    Ok(OpenIndex {
+        index,
+        fields,
+        taxonomy,
+    })
+}
+
+/// Opens the tantivy index of a folder marked as a dossier index, checking its schema.
+fn open_tantivy(path: &Path) -> Result<(Index, Fields)> {
     check_marker(path)?;
     let index = Index::open_in_dir(path).map_err(|err| damaged(path, &err))?;
     let (expected, fields) = schema();
@@ -116,12 +127,7 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
             path.display()
         );
     }
-    let taxonomy = Taxonomy::from_path(&path.join(TAXONOMY_FILE))?;
-    Ok(OpenIndex {
-        index,
-        fields,
-        taxonomy,
-    })
+    Ok((index, fields))
 }
 
 fn damaged(path: &Path, err: &TantivyError) -> anyhow::Error {
@@ -184,7 +190,7 @@ pub fn build(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let entries = walk::files(dir)?;
-    let (index, fields) = create_or_open(index_path)?;
+    let (index, fields) = create_or_open(index_path, dir)?;
     let mut writer: IndexWriter = index
         .writer(WRITER_MEMORY_BYTES)
         .map_err(|err| writer_error(index_path, err))?;
@@ -204,21 +210,26 @@ pub fn build(
         }
     }
     write_atomically(&index_path.join(TAXONOMY_FILE), taxonomy_text)?;
-    let marker = Marker {
-        tool: "dossier".to_string(),
-        format: FORMAT_VERSION,
-        source: dir.to_path_buf(),
-    };
-    write_atomically(
-        &index_path.join(MARKER_FILE),
-        &serde_json::to_string_pretty(&marker)?,
-    )?;
+    write_marker(index_path, dir)?;
     writer
         .commit()
         .with_context(|| format!("cannot commit the index at {}", index_path.display()))?;
     writer.wait_merging_threads()?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Marks the folder as a dossier index built from `source`.
+fn write_marker(index_path: &Path, source: &Path) -> Result<()> {
+    let marker = Marker {
+        tool: "dossier".to_string(),
+        format: FORMAT_VERSION,
+        source: source.to_path_buf(),
+    };
+    write_atomically(
+        &index_path.join(MARKER_FILE),
+        &serde_json::to_string_pretty(&marker)?,
+    )
 }
 
 fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
@@ -236,10 +247,9 @@ fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
     }
 }
 
-fn create_or_open(index_path: &Path) -> Result<(Index, Fields)> {
+fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
     if exists(index_path) {
-        let open = open(index_path)?;
-        return Ok((open.index, open.fields));
+        return open_tantivy(index_path);
     }
     if index_path.exists() {
         let foreign = fs::read_dir(index_path)
@@ -260,6 +270,9 @@ fn create_or_open(index_path: &Path) -> Result<(Index, Fields)> {
     let (schema, fields) = schema();
     let index = Index::create_in_dir(index_path, schema)
         .with_context(|| format!("cannot create an index in {}", index_path.display()))?;
+    // Marked at once, so a second `dossier index` started meanwhile finds a dossier index
+    // and reports the writer lock rather than a foreign folder.
+    write_marker(index_path, source)?;
     Ok((index, fields))
 }
 

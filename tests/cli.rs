@@ -437,3 +437,35 @@ fn malformed_taxonomy_names_file_and_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn locked_index_is_reported_and_searches_keep_working() {
+    let dir = indexed_seeds();
+    let index = tantivy::Index::open_in_dir(dir.path().join("idx")).unwrap();
+    let _held: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+    let (code, stderr) = stderr_of(
+        dossier(dir.path())
+            .arg("index")
+            .arg(seeds())
+            .args(["--index", "idx"]),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is locked by another dossier process"),
+        "{stderr}"
+    );
+    assert!(!search_json(dir.path(), &["Qwen"]).is_empty());
+}
+
+#[test]
+fn damaged_index_asks_for_a_rebuild() {
+    let dir = indexed_seeds();
+    fs::write(dir.path().join("idx").join("meta.json"), "garbage").unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("is damaged"), "{stderr}");
+    assert!(
+        stderr.contains("rebuild it with `dossier index`"),
+        "{stderr}"
+    );
+}
