@@ -108,7 +108,14 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
         );
     }
     let (index, fields) = open_tantivy(path)?;
-    let taxonomy = Taxonomy::from_path(&path.join(TAXONOMY_FILE))?;
+    let taxonomy_path = path.join(TAXONOMY_FILE);
+    if !taxonomy_path.is_file() {
+        bail!(
+            "the index at {} is not complete yet (its first `dossier index` has not finished);              wait for it, or run `dossier index` again",
+            path.display()
+        );
+    }
+    let taxonomy = Taxonomy::from_path(&taxonomy_path)?;
     Ok(OpenIndex {
         index,
         fields,

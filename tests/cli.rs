@@ -469,3 +469,12 @@ fn damaged_index_asks_for_a_rebuild() {
         "{stderr}"
     );
 }
+
+#[test]
+fn unfinished_first_index_says_so() {
+    let dir = indexed_seeds();
+    fs::remove_file(dir.path().join("idx").join("taxonomy.toml")).unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("is not complete yet"), "{stderr}");
+}
