@@ -19,15 +19,17 @@ fn dossier(dir: &Path) -> Command {
     cmd
 }
 
-/// A temporary folder with the seed corpus indexed into `index/`.
+/// `dossier index <repository seeds> --index INDEX`, run in `dir`.
+fn index_seeds(dir: &Path, index: &str) -> Command {
+    let mut cmd = dossier(dir);
+    cmd.arg("index").arg(seeds()).args(["--index", index]);
+    cmd
+}
+
+/// A temporary folder with the seed corpus indexed into `idx/`.
 fn indexed_seeds() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    dossier(dir.path())
-        .arg("index")
-        .arg(seeds())
-        .args(["--index", "idx"])
-        .assert()
-        .success();
+    index_seeds(dir.path(), "idx").assert().success();
     dir
 }
 
@@ -65,12 +67,7 @@ fn stderr_of(cmd: &mut Command) -> (Option<i32>, String) {
 #[test]
 fn index_reports_what_it_did() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stderr) = stderr_of(
-        dossier(dir.path())
-            .arg("index")
-            .arg(seeds())
-            .args(["--index", "idx"]),
-    );
+    let (code, stderr) = stderr_of(&mut index_seeds(dir.path(), "idx"));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains("indexed 20 paragraphs from 1 files"),
@@ -343,12 +340,7 @@ fn indexing_into_a_foreign_folder_is_refused_and_changes_nothing() {
     let target = dir.path().join("mine");
     fs::create_dir(&target).unwrap();
     fs::write(target.join("thesis.txt"), "precious").unwrap();
-    let (code, stderr) = stderr_of(
-        dossier(dir.path())
-            .arg("index")
-            .arg(seeds())
-            .args(["--index", "mine"]),
-    );
+    let (code, stderr) = stderr_of(&mut index_seeds(dir.path(), "mine"));
     assert_eq!(code, Some(2));
     assert!(
         stderr.contains("is not empty and is not a dossier index"),
@@ -360,12 +352,7 @@ fn indexing_into_a_foreign_folder_is_refused_and_changes_nothing() {
 #[test]
 fn reindexing_replaces_instead_of_duplicating() {
     let dir = indexed_seeds();
-    dossier(dir.path())
-        .arg("index")
-        .arg(seeds())
-        .args(["--index", "idx"])
-        .assert()
-        .success();
+    index_seeds(dir.path(), "idx").assert().success();
     let hits = search_json(dir.path(), &["Qwen", "--limit", "50"]);
     let lines: Vec<u64> = hits.iter().map(|h| h["line"].as_u64().unwrap()).collect();
     let mut unique = lines.clone();
@@ -425,12 +412,7 @@ fn malformed_taxonomy_names_file_and_line() {
         "[[company]]\nname = \"A\"\nnmae = 3\n",
     )
     .unwrap();
-    let (code, stderr) = stderr_of(dossier(dir.path()).arg("index").arg(seeds()).args([
-        "--index",
-        "idx",
-        "--taxonomy",
-        "bad.toml",
-    ]));
+    let (code, stderr) = stderr_of(index_seeds(dir.path(), "idx").args(["--taxonomy", "bad.toml"]));
     assert_eq!(code, Some(2));
     assert!(
         stderr.contains("bad.toml") && stderr.contains("line 3"),
@@ -443,12 +425,7 @@ fn locked_index_is_reported_and_searches_keep_working() {
     let dir = indexed_seeds();
     let index = tantivy::Index::open_in_dir(dir.path().join("idx")).unwrap();
     let _held: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
-    let (code, stderr) = stderr_of(
-        dossier(dir.path())
-            .arg("index")
-            .arg(seeds())
-            .args(["--index", "idx"]),
-    );
+    let (code, stderr) = stderr_of(&mut index_seeds(dir.path(), "idx"));
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("is locked by another dossier process"),
