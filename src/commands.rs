@@ -45,12 +45,7 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
         .map(Path::to_path_buf)
         .or_else(|| corpus_file.filter(|p| p.is_file()));
     match path {
-        Some(path) => {
-            let taxonomy = Taxonomy::from_path(&path)?;
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read taxonomy file {}", path.display()))?;
-            Ok((taxonomy, text))
-        }
+        Some(path) => Taxonomy::read(&path),
         None => Ok((Taxonomy::builtin()?, DEFAULT_TAXONOMY.to_string())),
     }
 }

@@ -76,10 +76,16 @@ impl Taxonomy {
 
     /// Reads and validates a taxonomy file; errors name the file, line and problem.
     pub fn from_path(path: &Path) -> Result<Taxonomy> {
+        Taxonomy::read(path).map(|(taxonomy, _)| taxonomy)
+    }
+
+    /// Like [`Taxonomy::from_path`], also returning the file's text (an index keeps a copy).
+    pub fn read(path: &Path) -> Result<(Taxonomy, String)> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read taxonomy file {}", path.display()))?;
-        Taxonomy::from_toml(&text)
-            .with_context(|| format!("taxonomy file {} is invalid", path.display()))
+        let taxonomy = Taxonomy::from_toml(&text)
+            .with_context(|| format!("taxonomy file {} is invalid", path.display()))?;
+        Ok((taxonomy, text))
     }
 
     /// Parses and validates taxonomy TOML text.

@@ -185,6 +185,26 @@ mod tests {
         assert_eq!(paths, ["a.txt", "b.txt"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_is_skipped_and_the_rest_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("sub").join("a.txt"), "A").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("sub").join("loop")).unwrap();
+        let entries: Vec<Entry> = files(dir.path()).unwrap().collect();
+        let documents = entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Document(_)))
+            .count();
+        assert_eq!(documents, 1);
+        assert!(
+            entries
+                .iter()
+                .any(|e| matches!(e, Entry::Skipped(s) if s.reason.contains("symlink loop")))
+        );
+    }
+
     #[test]
     fn missing_folder_and_file_are_errors() {
         let dir = tempfile::tempdir().unwrap();
