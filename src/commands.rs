@@ -175,11 +175,7 @@ fn describe<'a>(
     tags: &'a Tags,
 ) -> TaggedPassage<'a> {
     let taxonomy = tagger.taxonomy();
-    let companies: Vec<&str> = tags
-        .companies
-        .iter()
-        .map(|m| taxonomy.companies[m.company].name.as_str())
-        .collect();
+    let companies: Vec<&str> = tags.companies.iter().map(|m| m.name(taxonomy)).collect();
     let topics: Vec<&str> = tags
         .topics
         .iter()

@@ -295,8 +295,9 @@ fn add_document(
         .clone()
         .unwrap_or_else(|| file_stem(&document.path));
     let taxonomy = tagger.taxonomy();
-    for paragraph in &split.paragraphs {
-        let tags = tagger.tag(&paragraph.text);
+    let texts: Vec<&str> = split.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let tags = tagger.tag_document(&texts);
+    for (paragraph, tags) in split.paragraphs.iter().zip(&tags) {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &paragraph.text);
         doc.add_text(fields.title, &title);
@@ -307,7 +308,7 @@ fn add_document(
         doc.add_u64(fields.line, paragraph.line as u64);
         doc.add_u64(fields.paragraph, paragraph.number as u64);
         for mention in &tags.companies {
-            let path = taxonomy.company_path(mention.company);
+            let path = mention.path(taxonomy);
             doc.add_facet(fields.companies, tantivy::schema::Facet::from_path(path));
         }
         for topic in &tags.topics {

@@ -1,12 +1,22 @@
 //! Tag a passage with the companies it mentions and the topics it is about.
 //!
-//! Pure: no I/O. All names come from the [`Taxonomy`]; one Aho-Corasick automaton finds
+//! Pure: no I/O. Known names come from the [`Taxonomy`]; one Aho-Corasick automaton finds
 //! every company name and one finds every topic term, so tagging costs one pass per kind.
+//! Companies no list knows are discovered from the marks the text puts on them (a legal
+//! form, a wire ticker), and a document that has introduced "Contel Corp" may later say
+//! "Contel".
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+mod discover;
+mod names;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::taxonomy::Taxonomy;
+use discover::{Discovered, Discoverer};
+use names::NameIndex;
 
 /// Words that announce the next capitalised word is not part of a longer proper name
 /// ("For Apple, ..."), so a common-word company name right after them still counts.
@@ -94,13 +104,46 @@ struct TopicPattern {
     prefix: bool,
 }
 
+/// A company: one of the taxonomy, or one discovered in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Company {
+    /// Index of the company in the taxonomy.
+    Known(usize),
+    /// A company the taxonomy does not know, by its name without legal form.
+    Discovered(String),
+}
+
 /// A company found in a passage, with the first text that named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompanyMention {
-    /// Index of the company in the taxonomy.
-    pub company: usize,
+    /// The company.
+    pub company: Company,
     /// The first matched text, as written.
     pub evidence: String,
+}
+
+impl CompanyMention {
+    /// Names from the top-level parent down to the company (["Alibaba", "Alibaba Cloud"]);
+    /// a discovered company has no parent.
+    pub fn path<'a>(&'a self, taxonomy: &'a Taxonomy) -> Vec<&'a str> {
+        match &self.company {
+            Company::Known(id) => taxonomy.company_path(*id),
+            Company::Discovered(name) => vec![name.as_str()],
+        }
+    }
+
+    /// The canonical name of the company.
+    pub fn name<'a>(&'a self, taxonomy: &'a Taxonomy) -> &'a str {
+        match &self.company {
+            Company::Known(id) => taxonomy.companies[*id].name.as_str(),
+            Company::Discovered(name) => name.as_str(),
+        }
+    }
+
+    /// True for a company found by its marks rather than known to the taxonomy.
+    pub fn is_discovered(&self) -> bool {
+        matches!(self.company, Company::Discovered(_))
+    }
 }
 
 /// A topic given to a passage, with the terms that matched.
@@ -125,19 +168,20 @@ pub struct Tags {
 #[derive(Debug)]
 pub struct Tagger {
     taxonomy: Taxonomy,
-    company_matcher: AhoCorasick,
+    company_names: NameIndex,
     company_patterns: Vec<CompanyPattern>,
     topic_matcher: AhoCorasick,
     topic_patterns: Vec<TopicPattern>,
     /// The patterns as written, to check case after a case-insensitive match.
     company_texts: Vec<String>,
+    discoverer: Discoverer,
 }
 
 impl Tagger {
     /// Builds the matchers for every name and term of the taxonomy.
     pub fn new(taxonomy: Taxonomy) -> Result<Tagger> {
         let (company_texts, company_patterns) = company_patterns(&taxonomy);
-        let company_matcher = build_matcher(&company_texts)?;
+        let company_names = NameIndex::new(&company_texts)?;
         let mut topic_texts = Vec::new();
         let mut topic_patterns = Vec::new();
         for (topic, entry) in taxonomy.topics.iter().enumerate() {
@@ -153,9 +197,11 @@ impl Tagger {
             }
         }
         let topic_matcher = build_matcher(&topic_texts)?;
+        let discoverer = Discoverer::new(&taxonomy.legal_suffixes, &taxonomy.designators);
         Ok(Tagger {
+            discoverer,
             taxonomy,
-            company_matcher,
+            company_names,
             company_patterns,
             topic_matcher,
             topic_patterns,
@@ -170,35 +216,129 @@ impl Tagger {
 
     /// Companies and topics of one passage.
     pub fn tag(&self, text: &str) -> Tags {
-        Tags {
-            companies: self.companies(text),
-            topics: self.topics(text),
-        }
+        self.tag_document(&[text]).pop().unwrap_or_default()
     }
 
-    fn companies(&self, text: &str) -> Vec<CompanyMention> {
+    /// Companies and topics of each paragraph of one document. A company the document
+    /// introduced with its marks ("Contel Corp") counts wherever the document names it.
+    pub fn tag_document(&self, paragraphs: &[&str]) -> Vec<Tags> {
+        // "News Corp" is marked, but known by that very name: not a discovery.
+        let discovered: Vec<Vec<Discovered>> = paragraphs
+            .iter()
+            .map(|text| {
+                let mut found = self.discoverer.find(text);
+                found.retain(|d| self.taxonomy.find_company(&text[d.span.clone()]).is_none());
+                found
+            })
+            .collect();
+        let introduced = self.introduced_names(&discovered);
+        let matcher = introduced_matcher(&introduced);
+        paragraphs
+            .iter()
+            .zip(&discovered)
+            .map(|(text, found)| Tags {
+                companies: self.companies(text, found, matcher.as_ref(), &introduced),
+                topics: self.topics(text),
+            })
+            .collect()
+    }
+
+    /// Discovered names that the taxonomy does not know, each once.
+    fn introduced_names(&self, discovered: &[Vec<Discovered>]) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for found in discovered.iter().flatten() {
+            if self.taxonomy.find_company(&found.name).is_none() && !names.contains(&found.name) {
+                names.push(found.name.clone());
+            }
+        }
+        names
+    }
+
+    fn companies(
+        &self,
+        text: &str,
+        discovered: &[Discovered],
+        introduced: Option<&AhoCorasick>,
+        introduced_names: &[String],
+    ) -> Vec<CompanyMention> {
         // Mentions with the offset of their first match, to report them in text order.
         let mut found: Vec<(usize, CompanyMention)> = Vec::new();
-        let mut pending: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        for m in self.company_matcher.find_iter(text) {
-            let pattern = &self.company_patterns[m.pattern().as_usize()];
-            let written = &self.company_texts[m.pattern().as_usize()];
-            let span = m.range();
-            if !self.is_company_match(text, span.clone(), written, pattern) {
+        let mut pending: Vec<(usize, Range<usize>)> = Vec::new();
+        // A known name inside a longer marked name is part of it: "Precision Target
+        // Marketing Inc" is not Target.
+        let inside_discovered = |span: &Range<usize>| {
+            discovered.iter().any(|d| {
+                d.span.start <= span.start
+                    && span.end <= d.span.end
+                    && d.name.len() > span.len()
+                    && self.taxonomy.find_company(&d.name).is_none()
+            })
+        };
+        let matches = self.company_names.find(text, |span, id| {
+            self.is_company_match(
+                text,
+                span,
+                &self.company_texts[id],
+                &self.company_patterns[id],
+            )
+        });
+        for (span, id) in matches {
+            let pattern = &self.company_patterns[id];
+            if inside_discovered(&span)
+                || (self.taxonomy.companies[pattern.company].news_source
+                    && is_cited_as_source(text, span.clone()))
+            {
                 continue;
             }
             if pattern.needs_evidence && !has_local_evidence(text, span.clone()) {
                 pending.push((pattern.company, span));
                 continue;
             }
-            push_mention(&mut found, pattern.company, span.start, &text[span]);
+            push_mention(
+                &mut found,
+                Company::Known(pattern.company),
+                span.start,
+                &text[span],
+            );
+        }
+        let known_spans: Vec<Range<usize>> = found
+            .iter()
+            .map(|(start, m)| *start..*start + m.evidence.len())
+            .chain(pending.iter().map(|(_, span)| span.clone()))
+            .collect();
+        for d in discovered {
+            // "News Corp": the known name covers the marked one.
+            let covered = known_spans
+                .iter()
+                .any(|k| k.start < d.span.end && d.span.start < k.end && k.len() >= d.name.len());
+            if covered {
+                continue;
+            }
+            let company = match self.taxonomy.find_company(&d.name) {
+                Some(id) => Company::Known(id),
+                None => Company::Discovered(d.name.clone()),
+            };
+            push_mention(&mut found, company, d.span.start, &text[d.span.clone()]);
+        }
+        if let Some(matcher) = introduced {
+            for m in matcher.find_iter(text) {
+                let name = &introduced_names[m.pattern().as_usize()];
+                if starts_on_boundary(text, m.start(), name)
+                    && ends_on_boundary(text, m.end(), name)
+                {
+                    let company = Company::Discovered(name.clone());
+                    push_mention(&mut found, company, m.start(), &text[m.range()]);
+                }
+            }
         }
         // A bare common word ("Apple aligning with ...") counts when the passage is about
         // companies anyway: another company is named in it.
-        let named: Vec<usize> = found.iter().map(|(_, m)| m.company).collect();
         for (company, span) in pending {
-            if named.iter().any(|&other| other != company) {
-                push_mention(&mut found, company, span.start, &text[span]);
+            let other_named = found
+                .iter()
+                .any(|(_, m)| m.company != Company::Known(company));
+            if other_named {
+                push_mention(&mut found, Company::Known(company), span.start, &text[span]);
             }
         }
         found.sort_by_key(|(start, _)| *start);
@@ -208,7 +348,7 @@ impl Tagger {
     fn is_company_match(
         &self,
         text: &str,
-        span: std::ops::Range<usize>,
+        span: Range<usize>,
         written: &str,
         pattern: &CompanyPattern,
     ) -> bool {
@@ -218,8 +358,7 @@ impl Tagger {
         }
         let case_ok = matched == written
             || (!pattern.needs_evidence
-                && matched.chars().any(char::is_alphabetic)
-                && matched == written.to_uppercase());
+                && (is_all_caps(matched) || capitalised_like(matched, written)));
         if !case_ok || !starts_on_boundary(text, span.start, written) {
             return false;
         }
@@ -231,13 +370,18 @@ impl Tagger {
         if !ends_on_boundary(text, span.end, written) && !ends_on_boundary(text, end, written) {
             return false;
         }
-        !(pattern.needs_evidence && is_inside_longer_name(text, span))
+        if pattern.needs_evidence {
+            return !is_inside_longer_name(text, span);
+        }
+        // "Fernando Santos", "Alex Ferguson": a one-word name after a first name is a
+        // surname.
+        written.contains(' ') || pattern.kind != NameKind::Name || !follows_name_word(text, span)
     }
 
     fn topics(&self, text: &str) -> Vec<TopicMatch> {
         let mut hits: Vec<Vec<String>> = vec![Vec::new(); self.taxonomy.topics.len()];
         let mut counts = vec![0usize; self.taxonomy.topics.len()];
-        for m in self.topic_matcher.find_iter(text) {
+        for m in self.topic_matcher.find_iter(&text.to_ascii_lowercase()) {
             let pattern = &self.topic_patterns[m.pattern().as_usize()];
             let span = m.range();
             let matched = &text[span.clone()];
@@ -279,7 +423,7 @@ fn topic_hits_needed(text: &str) -> usize {
 
 fn push_mention(
     found: &mut Vec<(usize, CompanyMention)>,
-    company: usize,
+    company: Company,
     start: usize,
     evidence: &str,
 ) {
@@ -319,14 +463,61 @@ fn company_patterns(taxonomy: &Taxonomy) -> (Vec<String>, Vec<CompanyPattern>) {
     (texts, patterns)
 }
 
+/// A matcher of the lower-cased patterns, run over ASCII-lower-cased text (same byte
+/// offsets). Cheaper to build than an ASCII-case-insensitive automaton, which doubles its
+/// transitions: that build dominated start-up with thousands of company names.
 fn build_matcher(patterns: &[String]) -> Result<AhoCorasick> {
+    let lowered: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        // A few hundred names make a small DFA, the fastest automaton to run.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
+        .build(&lowered)
         .context("cannot build the name matcher from the taxonomy")
+}
+
+/// A case-sensitive matcher of the names a document introduced, if any.
+fn introduced_matcher(names: &[String]) -> Option<AhoCorasick> {
+    if names.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(names)
+        .ok()
+}
+
+/// "told Reuters", "according to the Financial Times", "Bloomberg reported": a news
+/// organisation cited as the source of a story rather than written about as a business.
+fn is_cited_as_source(text: &str, span: Range<usize>) -> bool {
+    let before = text[..span.start].trim_end().to_lowercase();
+    let before = before
+        .strip_suffix("the")
+        .map_or(before.as_str(), str::trim_end);
+    let after = text[span.end..].trim_start().to_lowercase();
+    const BEFORE: &[&str] = &[
+        "told",
+        "according to",
+        "reported by",
+        "quoted by",
+        "cited by",
+        "quoted in",
+        "wrote in",
+        "(",
+    ];
+    const AFTER: &[&str] = &["reported", "reports", "news agency", "newspaper", "quoted"];
+    BEFORE.iter().any(|cue| before.ends_with(cue)) || AFTER.iter().any(|cue| after.starts_with(cue))
+}
+
+fn is_all_caps(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase)
+}
+
+/// Each word the taxonomy capitalises is capitalised in the text too ("Ebay" in a list
+/// matches "eBay"; "apple" never matches "Apple").
+fn capitalised_like(matched: &str, written: &str) -> bool {
+    matched
+        .split_whitespace()
+        .zip(written.split_whitespace())
+        .all(|(m, w)| !starts_uppercase(w) || m.chars().any(char::is_uppercase))
 }
 
 /// Word characters for boundary checks; '_' and digits glue words as letters do.
@@ -367,7 +558,7 @@ fn word_end(text: &str, from: usize) -> usize {
 
 /// "Orange County", "Harrison Ford", "Peruvian Amazon": a common word glued by a single
 /// space to another capitalised word is part of a different proper name.
-fn is_inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
+fn is_inside_longer_name(text: &str, span: Range<usize>) -> bool {
     let next_word = text[span.end..]
         .strip_prefix(' ')
         .and_then(|rest| rest.split(|c: char| !is_word_char(c)).next());
@@ -383,9 +574,27 @@ fn is_inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
     })
 }
 
+/// The word before `span` is a capitalised word inside a sentence, so the two make one
+/// longer proper name.
+fn follows_name_word(text: &str, span: Range<usize>) -> bool {
+    let Some(before) = text[..span.start].strip_suffix(' ') else {
+        return false;
+    };
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[word_start..];
+    starts_uppercase(word)
+        && !is_acronym(word)
+        && !FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
+        && !is_sentence_start(text, word_start)
+}
+
 /// Evidence next to a common-word name: a possessive, a company cue word after it, or a
 /// position inside a sentence (capitalised mid-sentence, so a proper noun).
-fn has_local_evidence(text: &str, span: std::ops::Range<usize>) -> bool {
+fn has_local_evidence(text: &str, span: Range<usize>) -> bool {
     let after = &text[span.end..];
     if after.starts_with("'s") || after.starts_with("\u{2019}s") {
         return true;
@@ -439,7 +648,7 @@ mod tests {
             .tag(text)
             .companies
             .iter()
-            .map(|m| tagger.taxonomy().companies[m.company].name.clone())
+            .map(|m| m.name(tagger.taxonomy()).to_string())
             .collect()
     }
 

@@ -33,6 +33,10 @@ pub struct Company {
     pub common_word: bool,
     /// Canonical name of the company this one is a unit of ("Alibaba Cloud" -> "Alibaba").
     pub parent: Option<String>,
+    /// A news organisation that articles cite as a source ("told Reuters"): such citations
+    /// are not mentions of the business.
+    #[serde(default)]
+    pub news_source: bool,
 }
 
 /// A topic as written in the taxonomy file.
@@ -50,6 +54,10 @@ pub struct Topic {
 #[serde(deny_unknown_fields)]
 struct TaxonomyFile {
     #[serde(default)]
+    legal_suffixes: Vec<String>,
+    #[serde(default)]
+    designators: Vec<String>,
+    #[serde(default)]
     company: Vec<Company>,
     #[serde(default)]
     topic: Vec<Topic>,
@@ -62,6 +70,10 @@ pub struct Taxonomy {
     pub companies: Vec<Company>,
     /// The topics, in file order.
     pub topics: Vec<Topic>,
+    /// Legal forms that mark a company name and are dropped from it ("Inc", "Plc").
+    pub legal_suffixes: Vec<String>,
+    /// Words that mark a company name and stay in it ("Group", "Holdings").
+    pub designators: Vec<String>,
     /// For each company, the index of its parent company.
     parents: Vec<Option<usize>>,
     /// Lower-cased names and aliases of companies -> company index.
@@ -144,6 +156,8 @@ impl Taxonomy {
         Ok(Taxonomy {
             companies: file.company,
             topics: file.topic,
+            legal_suffixes: file.legal_suffixes,
+            designators: file.designators,
             parents,
             company_lookup,
         })

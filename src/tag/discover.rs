@@ -1,0 +1,422 @@
+//! Companies that no list knows, found by the marks news text puts on company names: a legal
+//! form or designator after a capitalised name ("Chatsworth Enterprises Inc", "Avana Group
+//! Plc"), a wire-style name in angle brackets ("<Walker County Telephone Co>"), or a name
+//! followed by a wire ticker ("Iniziativa Meta <INZI.MI>").
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// Lower-case words that may sit inside a company name ("Bank of New York").
+const CONNECTORS: &[&str] = &[
+    "of", "and", "&", "de", "du", "des", "la", "le", "van", "von", "der", "del", "y", "e",
+];
+
+/// Capitalised words that start sentences or phrases, never company names.
+const NOT_NAME_STARTS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "by",
+    "with",
+    "as",
+    "and",
+    "but",
+    "or",
+    "of",
+    "to",
+    "its",
+    "his",
+    "her",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "shares",
+    "unit",
+    "units",
+    "subsidiary",
+    "chairman",
+    "president",
+    "both",
+    "said",
+    "says",
+    "when",
+    "while",
+    "after",
+    "before",
+    "under",
+    "over",
+    "since",
+    "last",
+    "mr",
+    "mrs",
+    "ms",
+    "if",
+    "also",
+    "rival",
+    "rivals",
+    "analysts",
+    "officials",
+    "directors",
+    "shareholders",
+];
+
+/// Longest name kept, in words: longer runs are sentences in title case.
+const MAX_NAME_WORDS: usize = 6;
+
+/// A company name found by its marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// The name without its legal form: "Chatsworth Enterprises".
+    pub name: String,
+    /// Where the name and its marks stand in the text.
+    pub span: Range<usize>,
+}
+
+/// Finds marked company names, with the legal forms and designators of a taxonomy.
+#[derive(Debug)]
+pub struct Discoverer {
+    legal_suffixes: HashSet<String>,
+    designators: HashSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Only spaces (or the dot of an abbreviation) between two words.
+    Space,
+    /// A comma, as in "Clearside Biomedical, Inc".
+    Comma,
+    /// Anything else: a sentence or clause boundary.
+    Break,
+}
+
+#[derive(Debug)]
+struct Token<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    gap_before: Gap,
+}
+
+impl Discoverer {
+    /// A discoverer for these legal forms (dropped from names) and designators (kept).
+    pub fn new(legal_suffixes: &[String], designators: &[String]) -> Discoverer {
+        let clean = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| w.trim().trim_end_matches('.').to_string())
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        Discoverer {
+            legal_suffixes: clean(legal_suffixes),
+            designators: clean(designators),
+        }
+    }
+
+    /// Every marked company name in `text`, in order, each name once.
+    pub fn find(&self, text: &str) -> Vec<Discovered> {
+        if self.legal_suffixes.is_empty() && self.designators.is_empty() && !text.contains('<') {
+            return Vec::new();
+        }
+        let tokens = tokenize(text);
+        let mut found: Vec<Discovered> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let is_suffix = self.legal_suffixes.contains(token.text);
+            let is_designator = self.designators.contains(token.text);
+            if !is_suffix && !is_designator {
+                continue;
+            }
+            let first_marker = self.stacked_suffixes_start(&tokens, i);
+            let name_end = if is_designator { i + 1 } else { first_marker };
+            if let Some(start) = self.name_start(&tokens, first_marker) {
+                let span = tokens[start].start..token.end;
+                push(&mut found, text, &tokens[start..name_end], span);
+            }
+        }
+        self.find_in_angle_brackets(text, &tokens, &mut found);
+        found.sort_by_key(|d| d.span.start);
+        found
+    }
+
+    /// "MarCor Development Co Inc": the first of several legal forms in a row.
+    fn stacked_suffixes_start(&self, tokens: &[Token], mut i: usize) -> usize {
+        while i > 0
+            && tokens[i].gap_before == Gap::Space
+            && self.legal_suffixes.contains(tokens[i - 1].text)
+        {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The first word of the capitalised name that ends just before token `end`.
+    fn name_start(&self, tokens: &[Token], end: usize) -> Option<usize> {
+        let mut start = end;
+        while start > 0 && end - start < MAX_NAME_WORDS * 2 {
+            let gap = tokens[start].gap_before;
+            let allowed = gap == Gap::Space || (gap == Gap::Comma && start == end);
+            let word = tokens[start - 1].text;
+            if !allowed || !(is_name_word(word) || CONNECTORS.contains(&word)) {
+                break;
+            }
+            start -= 1;
+        }
+        while start < end {
+            let word = tokens[start].text;
+            let lower = word.to_lowercase();
+            if CONNECTORS.contains(&word) || NOT_NAME_STARTS.contains(&lower.as_str()) {
+                start += 1;
+            } else {
+                break;
+            }
+        }
+        let words = &tokens[start..end];
+        let plausible = !words.is_empty()
+            && words.len() <= MAX_NAME_WORDS
+            && !words.iter().all(|t| self.legal_suffixes.contains(t.text))
+            && !is_shouted(words);
+        plausible.then_some(start)
+    }
+
+    /// "<Walker County Telephone Co>" names a company; "Iniziativa Meta <INZI.MI>" marks the
+    /// name before the ticker.
+    fn find_in_angle_brackets(&self, text: &str, tokens: &[Token], found: &mut Vec<Discovered>) {
+        let mut from = 0;
+        while let Some(open) = text[from..].find('<').map(|i| from + i) {
+            let Some(close) = text[open..].find('>').map(|i| open + i) else {
+                break;
+            };
+            from = close + 1;
+            let inner = &text[open + 1..close];
+            if inner.is_empty() || inner.len() > 80 || inner.contains('\n') {
+                continue;
+            }
+            if is_ticker(inner) {
+                let before = tokens.iter().rposition(|t| t.end <= open);
+                let joined = before.is_some_and(|i| text[tokens[i].end..open].trim().is_empty());
+                if let Some(end) = before.filter(|_| joined) {
+                    let name_end = self.stacked_suffixes_start(tokens, end + 1);
+                    let name_end = if self.legal_suffixes.contains(tokens[end].text) {
+                        self.stacked_suffixes_start(tokens, end)
+                    } else {
+                        name_end
+                    };
+                    if let Some(start) = self.name_start(tokens, name_end) {
+                        push(
+                            found,
+                            text,
+                            &tokens[start..name_end],
+                            tokens[start].start..close + 1,
+                        );
+                    }
+                }
+            } else {
+                let inner_tokens = tokenize(inner);
+                let mut end = inner_tokens.len();
+                while end > 1 && self.legal_suffixes.contains(inner_tokens[end - 1].text) {
+                    end -= 1;
+                }
+                if end > 0 && is_name_word(inner_tokens[0].text) && end <= MAX_NAME_WORDS {
+                    let name = &inner[inner_tokens[0].start..inner_tokens[end - 1].end];
+                    let name = name.trim_end_matches([',', ' ']).to_string();
+                    push_name(found, name, open..close + 1);
+                }
+            }
+        }
+    }
+}
+
+fn push(found: &mut Vec<Discovered>, text: &str, words: &[Token], span: Range<usize>) {
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return;
+    };
+    let name = text[first.start..last.end].trim_end_matches([',', ' ']);
+    push_name(found, collapse_spaces(name), span);
+}
+
+fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
+    match found.iter_mut().find(|d| d.name == name) {
+        Some(existing) => {
+            existing.span.start = existing.span.start.min(span.start);
+        }
+        None => found.push(Discovered { name, span }),
+    }
+}
+
+fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A word that can be part of a name: capitalised ("Tenneco", "McDonald's") or a number
+/// ("3M").
+fn is_name_word(word: &str) -> bool {
+    // "Paris-based", "Privately-held" describe the name that follows.
+    let described = word
+        .rsplit_once('-')
+        .is_some_and(|(_, tail)| tail.starts_with(char::is_lowercase));
+    !described
+        && word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Whole words in capitals longer than an acronym: a headline, where every word looks
+/// like a name.
+fn is_shouted(words: &[Token]) -> bool {
+    let has_lowercase = words.iter().any(|t| t.text.chars().any(char::is_lowercase));
+    !has_lowercase && (words.len() > 2 || words.iter().any(|t| t.text.len() > 6))
+}
+
+/// A wire ticker: "GM", "DBKG.F", "INZI.MI".
+fn is_ticker(inner: &str) -> bool {
+    inner.len() <= 12
+        && inner.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '\'' | '\u{2019}' | '-' | '&')
+}
+
+/// Words with their positions and what separates each from the one before.
+fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if !is_token_char(c) || c == '.' || c == '-' || c == '\'' || c == '\u{2019}' {
+            chars.next();
+            continue;
+        }
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if !is_token_char(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        let written = text[start..end].trim_end_matches(['.', '-', '\'', '\u{2019}']);
+        let end = start + written.len();
+        // "Inc's" is the legal form "Inc"; the name keeps its own "'s" ("Dr Reddy's").
+        let word = written
+            .strip_suffix("'s")
+            .or_else(|| written.strip_suffix("\u{2019}s"))
+            .unwrap_or(written);
+        let gap_before = match tokens.last() {
+            None => Gap::Break,
+            Some(previous) => gap(previous, &text[previous.end..start]),
+        };
+        tokens.push(Token {
+            text: word,
+            start,
+            end,
+            gap_before,
+        });
+    }
+    tokens
+}
+
+/// Classifies the text between two words. The dot after an abbreviation ("W.B. Saunders",
+/// "Cia. Vale") does not end a name; any other punctuation does.
+fn gap(previous: &Token, between: &str) -> Gap {
+    let abbreviation = previous.text.contains('.')
+        || (previous.text.len() <= 3 && previous.text.chars().all(char::is_uppercase));
+    let rest = if abbreviation {
+        between.strip_prefix('.').unwrap_or(between)
+    } else {
+        between
+    };
+    if rest.chars().all(|c| c == ' ') && !rest.is_empty() {
+        Gap::Space
+    } else if rest.trim() == "," {
+        Gap::Comma
+    } else {
+        Gap::Break
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let suffixes: Vec<String> = ["Inc", "Corp", "Co", "Ltd", "Plc", "SpA", "S.A."]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let designators = vec!["Group".to_string(), "Holdings".to_string()];
+        Discoverer::new(&suffixes, &designators)
+            .find(text)
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms_mark_names_and_are_dropped() {
+        let text = "FORT LAUDERDALE, Fla., March 4 - <Chatsworth Enterprises Inc>, a publicly \
+                    held shell corporation, said it agreed to acquire Lotoquik International Ltd.";
+        assert_eq!(
+            names(text),
+            ["Chatsworth Enterprises", "Lotoquik International"]
+        );
+    }
+
+    #[test]
+    fn stacked_forms_commas_and_designators() {
+        assert_eq!(
+            names("LAS VEGAS, Nev., March 17 - MarCor Development Co Inc said it expects"),
+            ["MarCor Development"]
+        );
+        assert_eq!(
+            names("Shares of Clearside Biomedical, Inc rose."),
+            ["Clearside Biomedical"]
+        );
+        assert_eq!(
+            names(
+                "LONDON, March 27 - <Avana Group Plc>, defending itself against a bid \
+                   from Ranks Hovis McDougall Plc"
+            ),
+            ["Avana Group", "Ranks Hovis McDougall"]
+        );
+    }
+
+    #[test]
+    fn connectors_and_abbreviations_stay_inside_names() {
+        assert_eq!(
+            names("General Motors of Canada Ltd, wholly owned by General Motors Corp, said"),
+            ["General Motors of Canada", "General Motors"]
+        );
+        assert_eq!(
+            names("The company bought W.B. Saunders Co last year."),
+            ["W.B. Saunders"]
+        );
+    }
+
+    #[test]
+    fn tickers_mark_the_name_before_them() {
+        assert_eq!(
+            names("Iniziativa Meta <INZI.MI>, the financial services unit of Montedison Spa"),
+            ["Iniziativa Meta"]
+        );
+        assert_eq!(names("Contel Corp <CTC> said"), ["Contel"]);
+    }
+
+    #[test]
+    fn sentence_words_and_headlines_are_not_names() {
+        assert!(names("The Group said profits rose.").is_empty());
+        assert!(names("the company and its Co-operative partners").is_empty());
+        assert!(names("AMC IMPOSES HIRING FREEZE ON SUBSIDIARY CORP").is_empty());
+        assert_eq!(names("In Tenneco Inc's view"), ["Tenneco"]);
+    }
+}
