@@ -197,7 +197,11 @@ impl Tagger {
             }
         }
         let topic_matcher = build_matcher(&topic_texts)?;
-        let discoverer = Discoverer::new(&taxonomy.legal_suffixes, &taxonomy.designators);
+        let discoverer = Discoverer::new(
+            &taxonomy.legal_suffixes,
+            &taxonomy.designators,
+            &taxonomy.company_nouns,
+        );
         Ok(Tagger {
             discoverer,
             taxonomy,
@@ -373,6 +377,10 @@ impl Tagger {
         if pattern.needs_evidence {
             return !is_inside_longer_name(text, span);
         }
+        // "the ICC" is a commission; companies known by initials go without "the".
+        if is_acronym(matched) && matched.len() <= 4 && text[..span.start].ends_with("the ") {
+            return false;
+        }
         // "Fernando Santos", "Alex Ferguson": a one-word name after a first name is a
         // surname.
         written.contains(' ') || pattern.kind != NameKind::Name || !follows_name_word(text, span)
@@ -503,7 +511,14 @@ fn is_cited_as_source(text: &str, span: Range<usize>) -> bool {
         "wrote in",
         "(",
     ];
-    const AFTER: &[&str] = &["reported", "reports", "news agency", "newspaper", "quoted"];
+    const AFTER: &[&str] = &[
+        "reported",
+        "reports",
+        "has reported",
+        "news agency",
+        "newspaper",
+        "quoted",
+    ];
     BEFORE.iter().any(|cue| before.ends_with(cue)) || AFTER.iter().any(|cue| after.starts_with(cue))
 }
 

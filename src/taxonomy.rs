@@ -58,6 +58,8 @@ struct TaxonomyFile {
     #[serde(default)]
     designators: Vec<String>,
     #[serde(default)]
+    company_nouns: Vec<String>,
+    #[serde(default)]
     company: Vec<Company>,
     #[serde(default)]
     topic: Vec<Topic>,
@@ -74,6 +76,8 @@ pub struct Taxonomy {
     pub legal_suffixes: Vec<String>,
     /// Words that mark a company name and stay in it ("Group", "Holdings").
     pub designators: Vec<String>,
+    /// Lower-case nouns that introduce a company name ("retailer Mothercare").
+    pub company_nouns: Vec<String>,
     /// For each company, the index of its parent company.
     parents: Vec<Option<usize>>,
     /// Lower-cased names and aliases of companies -> company index.
@@ -158,6 +162,7 @@ impl Taxonomy {
             topics: file.topic,
             legal_suffixes: file.legal_suffixes,
             designators: file.designators,
+            company_nouns: file.company_nouns,
             parents,
             company_lookup,
         })

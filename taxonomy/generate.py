@@ -170,13 +170,17 @@ class Usage:
         self.capital = Counter()
         self.heads = Counter()
         self.tails = Counter()
+        self.places = Counter()
         self.lower_pairs = Counter()
+        self.texts = []
         root = os.path.join(shared, "corpora")
         for folder, _, files in os.walk(root):
             for name in files:
                 if name.endswith(".txt"):
                     with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
-                        self.count(f.read())
+                        text = f.read()
+                    self.count(text)
+                    self.texts.append(text)
 
     def count(self, text):
         for sentence in re.split(r"(?<=[.!?\"])\s+|\n\s*\n", text):
@@ -190,6 +194,8 @@ class Usage:
                     self.capital[w.lower()] += 1
                     if i > 1 and words[i - 1][0].isupper():
                         self.tails[w.lower()] += 1
+                    if words[i - 1] in ("in", "from", "to", "across"):
+                        self.places[w.lower()] += 1
                     following = words[i + 1] if i + 1 < len(words) else ""
                     if following[:1].isupper() and following.lower() not in self.suffixes:
                         self.heads[w.lower()] += 1
@@ -209,10 +215,66 @@ class Usage:
             lower, capital = self.lower[w], self.capital[w]
             # Mostly the first word of longer names ("Southern California") or the last
             # ("Alex Ferguson"): a place or a person more often than a company.
-            heads, tails = self.heads[w], self.tails[w]
-            return lower >= 3 or (capital >= 5 and (heads * 3 > capital * 2 or tails * 2 > capital))
+            # "in Australia": a place.
+            heads, tails, places = self.heads[w], self.tails[w], self.places[w]
+            return lower >= 3 or (capital >= 5 and (heads + tails + places) * 5 > capital * 2)
         pairs = zip(words, words[1:])
         return all(self.lower_pairs[a + " " + b] >= 3 for a, b in pairs)
+
+
+# Phrases news text puts before a company name: "medical services firm HealthSouth",
+# "market analyst Datamonitor", "shares in Tiscali".
+CUE_BEFORE = (r"(?:firm|company|group|giant|maker|retailer|bank|insurer|airline|carrier|"
+              r"operator|chain|lender|broker|consultancy|publisher|developer|manufacturer|"
+              r"supplier|provider|conglomerate|brewer|producer|rival|shares in|shares of|"
+              r"stake in|takeover of|bid for|analysts at|analyst at|economist at)")
+NAME = r"((?:[A-Z][\w&'\-]*|of|and|&)(?: (?:[A-Z][\w&'\-]*|of|and|&)){0,3})"
+# Words that make a name an institution, a place or an event rather than a business.
+NOT_BUSINESS = re.compile(
+    r"\b(Ministry|Department|Commission|Council|University|Association|Committee|Agency|"
+    r"Authority|Board|Office|Court|Party|Federal|Government|Parliament|Congress|Senate|"
+    r"Institute|Foundation|Trust|Fund|Union|Club|Federation|Organisation|Organization|"
+    r"Reserve|Treasury|Exchange|Index|Street|Road|City|County|State|States|Kingdom|Republic|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|Christmas|Mr|Mrs|Ms|Dr|Sir|"
+    r"Lord|President|Minister|Chancellor|Secretary|Prime|Chief|Executive|Chairman)\b")
+
+
+def mine_corpus_names(usage, suffix_words, suffixes, excluded):
+    """Company names the corpora mark in two documents or more: with a legal form
+    ("Tenneco Inc"), in wire brackets, or after a company noun ("retailer Mothercare")."""
+    legal = {w.lower().replace(".", "") for w in suffix_words} & suffixes
+    pattern = "|".join(sorted((re.escape(w) for w in suffix_words), key=len, reverse=True))
+    marked = re.compile(NAME + r",? (?:" + pattern + r")\b")
+    cued = re.compile(r"\b" + CUE_BEFORE + r" " + NAME)
+    docs = Counter()
+    for text in usage.texts:
+        names = set()
+        for m in marked.finditer(text):
+            names.add(m.group(1))
+        for m in cued.finditer(text):
+            names.add(m.group(1))
+        for m in re.finditer(r"<([A-Z][^<>\n]{2,60})>", text):
+            inner = m.group(1)
+            if " " in inner or any(c.islower() for c in inner):
+                names.add(strip_suffixes(inner, legal))
+        for name in names:
+            name = re.sub(r"^(?:The|A|An|In|On|At|For|By|Its|And|Of) ", "", name)
+            name = re.sub(r"('s|\u2019s|')$", "", name)
+            name = strip_suffixes(name, legal)
+            name = re.sub(r"(?: (?:of|and|&))+$", "", name).strip()
+            docs[name] += 1
+    mined = []
+    for name, count in docs.items():
+        words = name.split()
+        if (count < 2 or not words or name.isupper() and len(name) > 6
+                or NOT_BUSINESS.search(name) or usage.is_plain_word(name)
+                or usage.is_common(name) or words[0][0].islower() or key(name) in excluded
+                or len(words) == 1 and re.search(r"(ian|ese|ish|ean)$", name)
+                or re.search(r"['\u2019](?!s\b)", name)):
+            continue
+        mined.append(name)
+    return mined
 
 
 def toml_string(s):
@@ -300,6 +362,12 @@ def main():
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)
     generated = generated_companies(groups, suffixes, usage, taken, taken_tickers)
+    mined = []
+    for name in mine_corpus_names(usage, curated["legal_suffixes"], suffixes, excluded):
+        if key(name) not in taken:
+            taken.add(key(name))
+            mined.append({"name": name})
+    mined.sort(key=lambda c: key(c["name"]))
 
     out = [
         "# dossier's built-in taxonomy. GENERATED by taxonomy/generate.py from",
@@ -310,6 +378,7 @@ def main():
         "",
         "legal_suffixes = " + toml_list(curated["legal_suffixes"]),
         "designators = " + toml_list(curated["designators"]),
+        "company_nouns = " + toml_list(curated["company_nouns"]),
         "",
         "# --- Curated companies (%d) ---" % len(curated["company"]),
         "",
@@ -319,13 +388,18 @@ def main():
     out += ["# --- From the gazetteer (%d) ---" % len(generated), ""]
     for c in generated:
         write_company(out, c)
+    out += ["# --- Marked as companies in two or more documents of the corpora (%d) ---"
+            % len(mined), ""]
+    for c in mined:
+        write_company(out, c)
     out += ["# --- Topics ---", ""]
     for t in curated["topic"]:
         out += ["[[topic]]", "name = " + toml_string(t["name"]), "terms = " + toml_list(t["terms"]), ""]
     with open(a.out, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
-    print("wrote %s: %d curated and %d gazetteer companies, %d topics"
-          % (a.out, len(curated["company"]), len(generated), len(curated["topic"])), file=sys.stderr)
+    print("wrote %s: %d curated, %d gazetteer and %d corpus companies, %d topics"
+          % (a.out, len(curated["company"]), len(generated), len(mined), len(curated["topic"])),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

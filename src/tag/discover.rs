@@ -84,6 +84,7 @@ pub struct Discovered {
 pub struct Discoverer {
     legal_suffixes: HashSet<String>,
     designators: HashSet<String>,
+    company_nouns: HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,8 +106,13 @@ struct Token<'a> {
 }
 
 impl Discoverer {
-    /// A discoverer for these legal forms (dropped from names) and designators (kept).
-    pub fn new(legal_suffixes: &[String], designators: &[String]) -> Discoverer {
+    /// A discoverer for these legal forms (dropped from names), designators (kept) and
+    /// nouns that introduce a company name ("retailer Mothercare").
+    pub fn new(
+        legal_suffixes: &[String],
+        designators: &[String],
+        company_nouns: &[String],
+    ) -> Discoverer {
         let clean = |words: &[String]| {
             words
                 .iter()
@@ -117,17 +123,19 @@ impl Discoverer {
         Discoverer {
             legal_suffixes: clean(legal_suffixes),
             designators: clean(designators),
+            company_nouns: clean(company_nouns),
         }
     }
 
     /// Every marked company name in `text`, in order, each name once.
     pub fn find(&self, text: &str) -> Vec<Discovered> {
-        if self.legal_suffixes.is_empty() && self.designators.is_empty() && !text.contains('<') {
-            return Vec::new();
-        }
         let tokens = tokenize(text);
         let mut found: Vec<Discovered> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
+            if self.company_nouns.contains(token.text) {
+                self.find_after_noun(text, &tokens, i, &mut found);
+                continue;
+            }
             let is_suffix = self.legal_suffixes.contains(token.text);
             let is_designator = self.designators.contains(token.text);
             if !is_suffix && !is_designator {
@@ -143,6 +151,44 @@ impl Discoverer {
         self.find_in_angle_brackets(text, &tokens, &mut found);
         found.sort_by_key(|d| d.span.start);
         found
+    }
+
+    /// "medical services firm HealthSouth", "market analyst Datamonitor": the capitalised
+    /// words right after a company noun in running text.
+    fn find_after_noun(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        noun: usize,
+        found: &mut Vec<Discovered>,
+    ) {
+        let mut end = noun + 1;
+        while end < tokens.len()
+            && end - noun <= MAX_NAME_WORDS
+            && tokens[end].gap_before == Gap::Space
+            && (is_name_word(tokens[end].text) || CONNECTORS.contains(&tokens[end].text))
+        {
+            end += 1;
+            if tokens[end - 1].text.len() < tokens[end - 1].end - tokens[end - 1].start {
+                break; // a possessive ends the name: "HealthSouth's"
+            }
+        }
+        while end > noun + 1 && CONNECTORS.contains(&tokens[end - 1].text) {
+            end -= 1;
+        }
+        let words = &tokens[noun + 1..end];
+        let Some(first) = words.first() else {
+            return;
+        };
+        let plausible = words.len() <= 4
+            && !NOT_NAME_STARTS.contains(&first.text.to_lowercase().as_str())
+            && !words.iter().any(|t| self.legal_suffixes.contains(t.text))
+            && !is_shouted(words);
+        if plausible {
+            let last = &words[words.len() - 1];
+            let name = collapse_spaces(&text[first.start..last.start + last.text.len()]);
+            push_name(found, name, first.start..last.end);
+        }
     }
 
     /// "MarCor Development Co Inc": the first of several legal forms in a row.
@@ -245,6 +291,7 @@ fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
     match found.iter_mut().find(|d| d.name == name) {
         Some(existing) => {
             existing.span.start = existing.span.start.min(span.start);
+            existing.span.end = existing.span.end.max(span.end);
         }
         None => found.push(Discovered { name, span }),
     }
@@ -355,7 +402,8 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let designators = vec!["Group".to_string(), "Holdings".to_string()];
-        Discoverer::new(&suffixes, &designators)
+        let nouns = vec!["firm".to_string(), "analyst".to_string()];
+        Discoverer::new(&suffixes, &designators, &nouns)
             .find(text)
             .into_iter()
             .map(|d| d.name)
@@ -410,6 +458,20 @@ mod tests {
             ["Iniziativa Meta"]
         );
         assert_eq!(names("Contel Corp <CTC> said"), ["Contel"]);
+    }
+
+    #[test]
+    fn company_nouns_introduce_names() {
+        assert_eq!(
+            names("The former head of US medical services firm HealthSouth overstated earnings"),
+            ["HealthSouth"]
+        );
+        assert_eq!(
+            names("said market analyst Datamonitor's report."),
+            ["Datamonitor"]
+        );
+        assert!(names("the firm said").is_empty());
+        assert!(names("the firm The").is_empty());
     }
 
     #[test]
