@@ -203,11 +203,17 @@ impl Discoverer {
     }
 
     /// The first word of the capitalised name that ends just before token `end`.
+    /// The marker at `end` is a token joined by `marker_gap` checks; a ticker in brackets
+    /// is not (`end` is then one past the last word of the name).
     fn name_start(&self, tokens: &[Token], end: usize) -> Option<usize> {
+        self.name_start_from(tokens, end, true)
+    }
+
+    fn name_start_from(&self, tokens: &[Token], end: usize, marker_gap: bool) -> Option<usize> {
         let mut start = end;
         while start > 0 && end - start < MAX_NAME_WORDS * 2 {
-            let gap = tokens[start].gap_before;
-            let allowed = gap == Gap::Space || (gap == Gap::Comma && start == end);
+            let gap = tokens.get(start).map_or(Gap::Break, |t| t.gap_before);
+            let allowed = gap == Gap::Space || (start == end && (gap == Gap::Comma || !marker_gap));
             let word = tokens[start - 1].text;
             if !allowed || !(is_name_word(word) || CONNECTORS.contains(&word)) {
                 break;
@@ -248,13 +254,12 @@ impl Discoverer {
                 let before = tokens.iter().rposition(|t| t.end <= open);
                 let joined = before.is_some_and(|i| text[tokens[i].end..open].trim().is_empty());
                 if let Some(end) = before.filter(|_| joined) {
-                    let name_end = self.stacked_suffixes_start(tokens, end + 1);
-                    let name_end = if self.legal_suffixes.contains(tokens[end].text) {
-                        self.stacked_suffixes_start(tokens, end)
+                    let (name_end, marker_gap) = if self.legal_suffixes.contains(tokens[end].text) {
+                        (self.stacked_suffixes_start(tokens, end), true)
                     } else {
-                        name_end
+                        (end + 1, false)
                     };
-                    if let Some(start) = self.name_start(tokens, name_end) {
+                    if let Some(start) = self.name_start_from(tokens, name_end, marker_gap) {
                         push(
                             found,
                             text,
