@@ -23,6 +23,22 @@ pub enum Command {
     Search(SearchArgs),
     /// Print the companies and topics of each paragraph of a file, to check a taxonomy.
     Tag(TagArgs),
+    /// List the companies in an index with paragraph and document counts, most frequent
+    /// first; companies found by their marks (a legal form, a ticker) are "discovered".
+    Companies(ListArgs),
+    /// List the topics in an index with paragraph and document counts.
+    Topics(ListArgs),
+}
+
+/// Arguments of `dossier companies` and `dossier topics`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Index folder to read.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Print one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `dossier index`.
@@ -37,6 +53,9 @@ pub struct IndexArgs {
     /// Taxonomy TOML to tag with, instead of DIR/dossier.toml or the built-in one.
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+    /// Index without tagging companies and topics (to measure what tagging costs).
+    #[arg(long)]
+    pub no_tags: bool,
 }
 
 /// Arguments of `dossier search`.

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::{Cli, Color, Command, IndexArgs, SearchArgs, TagArgs};
+use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, TagArgs};
 use crate::index::{self, IndexReport};
 use crate::render::{self, Highlight};
 use crate::search::{self, SearchRequest};
@@ -30,11 +30,53 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index(args) => index_command(&args),
         Command::Search(args) => search_command(&args),
         Command::Tag(args) => tag_command(&args),
+        Command::Companies(args) => list_command(&args, ListKind::Companies),
+        Command::Topics(args) => list_command(&args, ListKind::Topics),
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Companies,
+    Topics,
+}
+
+fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
+    let open = index::open(&args.index)?;
+    let field = match kind {
+        ListKind::Companies => open.fields.companies,
+        ListKind::Topics => open.fields.topics,
+    };
+    let counts = search::tag_counts(&open, field)?;
+    let discovered = |count: &search::TagCount| match kind {
+        ListKind::Companies => {
+            let name = count.path.last().map_or("", String::as_str);
+            Some(open.taxonomy.find_company(name).is_none())
+        }
+        ListKind::Topics => None,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        render::write_tag_counts_json(&mut out, &counts, discovered)?;
+    } else {
+        render::write_tag_counts(&mut out, &counts, discovered)?;
+    }
+    out.flush()?;
+    Ok(if counts.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
-    build_index(&args.dir, &args.index, args.taxonomy.as_deref())?;
+    build_index(
+        &args.dir,
+        &args.index,
+        args.taxonomy.as_deref(),
+        !args.no_tags,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -50,10 +92,16 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
     }
 }
 
-fn build_index(dir: &Path, index_path: &Path, taxonomy: Option<&Path>) -> Result<IndexReport> {
+fn build_index(
+    dir: &Path,
+    index_path: &Path,
+    taxonomy: Option<&Path>,
+    tagging: bool,
+) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
-    let report = index::build(dir, index_path, &tagger, &taxonomy_text, |skipped| {
+    let tagger = tagging.then_some(&tagger);
+    let report = index::build(dir, index_path, tagger, &taxonomy_text, |skipped| {
         eprintln!(
             "dossier: skipped {}: it {}",
             skipped.path.display(),
@@ -82,7 +130,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 eprintln!(
                     "dossier: no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
                 );
-                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None)?;
+                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None, true)?;
             }
             path
         }

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::split::split;
-use crate::tag::Tagger;
+use crate::tag::{Tagger, Tags};
 use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Entry, Skipped};
 
@@ -26,7 +26,7 @@ pub const MARKER_FILE: &str = "dossier.json";
 /// Name of the taxonomy copy kept in the index folder.
 pub const TAXONOMY_FILE: &str = "taxonomy.toml";
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Memory given to tantivy's writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 200_000_000;
 /// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
@@ -65,7 +65,7 @@ pub fn schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", stemmed.clone()),
         title: builder.add_text_field("title", stemmed.clone()),
         section: builder.add_text_field("section", stemmed),
-        path: builder.add_text_field("path", STRING | STORED),
+        path: builder.add_text_field("path", STRING | STORED | FAST),
         line: builder.add_u64_field("line", INDEXED | STORED),
         paragraph: builder.add_u64_field("paragraph", INDEXED | STORED),
         companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
@@ -188,10 +188,11 @@ pub struct IndexReport {
 ///
 /// The previous contents are replaced in one commit, so a search running meanwhile sees
 /// either the old index or the new one. `on_skip` is called as soon as a file is skipped.
+/// Without a tagger the paragraphs get no companies or topics.
 pub fn build(
     dir: &Path,
     index_path: &Path,
-    tagger: &Tagger,
+    tagger: Option<&Tagger>,
     taxonomy_text: &str,
     mut on_skip: impl FnMut(&Skipped),
 ) -> Result<IndexReport> {
@@ -286,7 +287,7 @@ fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
 fn add_document(
     writer: &IndexWriter,
     fields: Fields,
-    tagger: &Tagger,
+    tagger: Option<&Tagger>,
     document: &walk::Document,
 ) -> Result<usize> {
     let split = split(&document.text);
@@ -294,9 +295,11 @@ fn add_document(
         .title
         .clone()
         .unwrap_or_else(|| file_stem(&document.path));
-    let taxonomy = tagger.taxonomy();
     let texts: Vec<&str> = split.paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let tags = tagger.tag_document(&texts);
+    let tags = match tagger {
+        Some(tagger) => tagger.tag_document(&texts),
+        None => vec![Tags::default(); texts.len()],
+    };
     for (paragraph, tags) in split.paragraphs.iter().zip(&tags) {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &paragraph.text);
@@ -307,17 +310,23 @@ fn add_document(
         doc.add_text(fields.path, &document.path);
         doc.add_u64(fields.line, paragraph.line as u64);
         doc.add_u64(fields.paragraph, paragraph.number as u64);
-        for mention in &tags.companies {
-            let path = mention.path(taxonomy);
-            doc.add_facet(fields.companies, tantivy::schema::Facet::from_path(path));
-        }
-        for topic in &tags.topics {
-            let name = taxonomy.topics[topic.topic].name.as_str();
-            doc.add_facet(fields.topics, tantivy::schema::Facet::from_path([name]));
+        if let Some(tagger) = tagger {
+            add_tags(&mut doc, fields, tagger.taxonomy(), tags);
         }
         writer.add_document(doc)?;
     }
     Ok(split.paragraphs.len())
+}
+
+/// Companies as `/Parent/Unit` facets, so filtering by a parent finds its units.
+fn add_tags(doc: &mut TantivyDocument, fields: Fields, taxonomy: &Taxonomy, tags: &Tags) {
+    for mention in &tags.companies {
+        doc.add_facet(fields.companies, Facet::from_path(mention.path(taxonomy)));
+    }
+    for topic in &tags.topics {
+        let name = taxonomy.topics[topic.topic].name.as_str();
+        doc.add_facet(fields.topics, Facet::from_path([name]));
+    }
 }
 
 fn file_stem(path: &str) -> String {

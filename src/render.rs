@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Hit, SearchResults, Snippet};
+use crate::search::{Hit, SearchResults, Snippet, TagCount};
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
@@ -208,4 +208,59 @@ mod tests {
         assert_eq!(value["companies"][0], "Apple");
         assert_eq!(value["highlights"][0][0], 6);
     }
+}
+
+/// One line of `dossier companies --json` or `dossier topics --json`.
+#[derive(Serialize)]
+struct JsonTagCount<'a> {
+    name: &'a str,
+    path: &'a [String],
+    paragraphs: u64,
+    documents: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discovered: Option<bool>,
+}
+
+/// Writes tag counts as a table; `discovered` says, for companies, whether a name was
+/// found by its marks rather than known to the taxonomy (`None` for topics).
+pub fn write_tag_counts<W: Write>(
+    out: &mut W,
+    counts: &[TagCount],
+    discovered: impl Fn(&TagCount) -> Option<bool>,
+) -> io::Result<()> {
+    writeln!(out, "{:>10}  {:>9}  name", "paragraphs", "documents")?;
+    for count in counts {
+        let mark = match discovered(count) {
+            Some(true) => "  (discovered)",
+            _ => "",
+        };
+        writeln!(
+            out,
+            "{:>10}  {:>9}  {}{mark}",
+            count.paragraphs,
+            count.documents,
+            count.path.join(" > ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes tag counts as JSON Lines.
+pub fn write_tag_counts_json<W: Write>(
+    out: &mut W,
+    counts: &[TagCount],
+    discovered: impl Fn(&TagCount) -> Option<bool>,
+) -> io::Result<()> {
+    for count in counts {
+        let line = JsonTagCount {
+            name: count.path.last().map_or("", String::as_str),
+            path: &count.path,
+            paragraphs: count.paragraphs,
+            documents: count.documents,
+            discovered: discovered(count),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
+    }
+    Ok(())
 }

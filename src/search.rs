@@ -3,14 +3,16 @@
 //!
 //! Returns data only; turning hits into text or JSON is `render`'s job.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, TERMINATED, TantivyDocument, Term};
 
 use crate::index::{Fields, OpenIndex};
 use crate::taxonomy::{Taxonomy, quote_list};
@@ -95,7 +97,10 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
     let text_query = parse_query(open, &request.query)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
     for name in &request.companies {
-        let facet = company_facet(&open.taxonomy, name)?;
+        let facet = match discovered_facet(open, name)? {
+            Some(facet) => facet,
+            None => company_facet(&open.taxonomy, name)?,
+        };
         clauses.push((Occur::Must, facet_query(fields.companies, &facet)));
     }
     for name in &request.topics {
@@ -152,6 +157,20 @@ fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {
         Term::from_facet(field, facet),
         IndexRecordOption::Basic,
     ))
+}
+
+/// The facet of a company the index discovered by its marks (not in the taxonomy), named
+/// in any case.
+fn discovered_facet(open: &OpenIndex, name: &str) -> Result<Option<Facet>> {
+    if open.taxonomy.find_company(name).is_some() {
+        return Ok(None);
+    }
+    let wanted = name.trim().to_lowercase();
+    let counts = tag_counts(open, open.fields.companies)?;
+    Ok(counts
+        .iter()
+        .find(|count| count.path.len() == 1 && count.path[0].to_lowercase() == wanted)
+        .map(|count| Facet::from_path(&count.path)))
 }
 
 /// The facet of a company named by canonical name or alias, in any case.
@@ -241,4 +260,75 @@ fn top_counts(counts: &tantivy::collector::FacetCounts) -> Vec<(String, u64)> {
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     list.truncate(FACET_LIMIT);
     list
+}
+
+/// How often one company or topic occurs in an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagCount {
+    /// Names from the top-level parent down to the tag (["Alibaba", "Alibaba Cloud"]).
+    pub path: Vec<String>,
+    /// Paragraphs tagged with it (a parent counts the paragraphs of its units too).
+    pub paragraphs: u64,
+    /// Documents with at least one such paragraph.
+    pub documents: u64,
+}
+
+/// Every company (`fields.companies`) or topic (`fields.topics`) in the index, most
+/// frequent first, read from the facet terms so no stored paragraph is loaded.
+pub fn tag_counts(open: &OpenIndex, field: Field) -> Result<Vec<TagCount>> {
+    let reader = open
+        .index
+        .reader()
+        .context("cannot open the index for reading")?;
+    let searcher = reader.searcher();
+    let mut counts: HashMap<String, (u64, HashSet<String>)> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let paths = segment.fast_fields().str("path")?;
+        let alive = segment.alive_bitset();
+        let mut terms = inverted.terms().stream()?;
+        let mut path = String::new();
+        while terms.advance() {
+            let facet = Facet::from_encoded(terms.key().to_vec())
+                .context("the index holds a damaged tag")?;
+            if facet.is_root() {
+                continue; // every tagged paragraph holds the root
+            }
+            let entry = counts.entry(facet.to_path_string()).or_default();
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    entry.0 += 1;
+                    if let Some(paths) = &paths {
+                        for ord in paths.term_ords(doc) {
+                            path.clear();
+                            paths.ord_to_str(ord, &mut path)?;
+                            entry.1.insert(path.clone());
+                        }
+                    }
+                }
+                postings.advance();
+            }
+        }
+    }
+    let mut list: Vec<TagCount> = counts
+        .into_iter()
+        .map(|(facet, (paragraphs, documents))| TagCount {
+            path: Facet::from(facet.as_str())
+                .to_path()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            paragraphs,
+            documents: documents.len() as u64,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.paragraphs
+            .cmp(&a.paragraphs)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    Ok(list)
 }

@@ -809,4 +809,98 @@ mod tests {
                     visit or its schedule, and declined to comment on the oil price.";
         assert!(!topics(text).contains(&"energy and oil".to_string()));
     }
+
+    fn tag_document(paragraphs: &[&str]) -> Vec<Vec<String>> {
+        let tagger = tagger();
+        tagger
+            .tag_document(paragraphs)
+            .iter()
+            .map(|tags| {
+                tags.companies
+                    .iter()
+                    .map(|m| m.name(tagger.taxonomy()).to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn companies_no_list_knows_are_discovered_by_legal_form_or_ticker() {
+        let text = "FORT LAUDERDALE, Fla., March 4 - <Chatsworth Enterprises Inc>, a publicly \
+                    held shell corporation, said it agreed to acquire Lotoquik International Ltd.";
+        assert_eq!(
+            companies(text),
+            ["Chatsworth Enterprises", "Lotoquik International"]
+        );
+        let tagger = tagger();
+        let tags = tagger.tag(text);
+        assert!(tags.companies.iter().all(CompanyMention::is_discovered));
+        assert_eq!(
+            companies("Zorblat Mining <ZRB> said output rose."),
+            ["Zorblat Mining"]
+        );
+    }
+
+    #[test]
+    fn a_document_that_introduced_a_company_may_name_it_bare() {
+        let paragraphs = [
+            "ATLANTA, March 26 - Quellmark Systems Corp said it agreed to buy a plant.",
+            "Quellmark Systems said the plant makes valves.",
+            "Systems of that kind are common.",
+        ];
+        assert_eq!(
+            tag_document(&paragraphs),
+            [
+                vec!["Quellmark Systems".to_string()],
+                vec!["Quellmark Systems".to_string()],
+                Vec::<String>::new()
+            ]
+        );
+        assert!(companies("Quellmark Systems said the plant makes valves.").is_empty());
+    }
+
+    #[test]
+    fn a_known_name_inside_a_longer_marked_name_is_not_that_company() {
+        assert_eq!(
+            companies("Precision Target Marketing Inc said sales rose."),
+            ["Precision Target Marketing"]
+        );
+        assert_eq!(
+            companies("General Motors of Canada Ltd, wholly owned by General Motors Corp, said"),
+            ["General Motors of Canada", "General Motors"]
+        );
+    }
+
+    #[test]
+    fn known_names_with_their_legal_form_stay_known() {
+        assert_eq!(companies("said that News Corp is expanding"), ["News Corp"]);
+        assert_eq!(companies("Contel Corp said"), ["Contel"]);
+    }
+
+    #[test]
+    fn news_organisations_cited_as_sources_are_not_mentions() {
+        assert!(companies("the minister told Reuters on Monday.").is_empty());
+        assert!(companies("an overhaul, the Financial Times has reported.").is_empty());
+        assert!(companies("according to the Financial Times, sales fell.").is_empty());
+        assert_eq!(
+            companies("Reuters said its revenue rose 5% in 2004."),
+            ["Reuters"]
+        );
+    }
+
+    #[test]
+    fn surnames_and_commissions_are_not_companies() {
+        assert!(companies("said Colin Powell, the secretary of state.").is_empty());
+        assert!(companies("If the ICC ultimately decides not to reopen the case").is_empty());
+    }
+
+    #[test]
+    fn company_nouns_introduce_unknown_names() {
+        assert_eq!(
+            companies(
+                "The former head of US medical services firm HealthSouth overstated earnings."
+            ),
+            ["HealthSouth"]
+        );
+    }
 }

@@ -322,10 +322,9 @@ fn errors_exit_2_with_one_clear_line() {
 fn index_of_another_version_asks_for_a_rebuild() {
     let dir = indexed_seeds();
     let marker = dir.path().join("idx").join("dossier.json");
-    let text = fs::read_to_string(&marker)
-        .unwrap()
-        .replace("\"format\": 1", "\"format\": 999");
-    fs::write(&marker, text).unwrap();
+    let mut recorded: Value = serde_json::from_str(&fs::read_to_string(&marker).unwrap()).unwrap();
+    recorded["format"] = 999.into();
+    fs::write(&marker, recorded.to_string()).unwrap();
     let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
     assert_eq!(code, Some(2));
     assert!(
@@ -454,4 +453,114 @@ fn unfinished_first_index_says_so() {
     let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
     assert_eq!(code, Some(2));
     assert!(stderr.contains("is not complete yet"), "{stderr}");
+}
+
+/// A corpus with a company no list knows, marked by its legal form, and named bare later.
+fn corpus_with_discovered_company() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("docs")).unwrap();
+    fs::write(
+        dir.path().join("docs/wire.txt"),
+        "QUIXBY BUYS PLANT\n\n\
+         BOSTON, March 3 - Quixby Widgets Corp said it bought a plant from Apple Inc.\n\n\
+         Quixby Widgets said the plant would double its output.\n",
+    )
+    .unwrap();
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx"])
+        .assert()
+        .success();
+    dir
+}
+
+#[test]
+fn companies_lists_known_and_discovered_companies_with_counts() {
+    let dir = corpus_with_discovered_company();
+    let output = dossier(dir.path())
+        .args(["companies", "--index", "idx", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let rows: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let quixby = rows.iter().find(|r| r["name"] == "Quixby Widgets").unwrap();
+    assert_eq!(quixby["paragraphs"], 2, "{rows:?}");
+    assert_eq!(quixby["documents"], 1);
+    assert_eq!(quixby["discovered"], true);
+    let apple = rows.iter().find(|r| r["name"] == "Apple").unwrap();
+    assert_eq!(apple["discovered"], false);
+    assert_eq!(rows[0]["name"], "Quixby Widgets", "most frequent first");
+
+    let text = dossier(dir.path())
+        .args(["companies", "--index", "idx"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Quixby Widgets  (discovered)"), "{text}");
+}
+
+#[test]
+fn discovered_companies_can_filter_searches() {
+    let dir = corpus_with_discovered_company();
+    let hits = search_json(dir.path(), &["plant", "--company", "quixby widgets"]);
+    assert_eq!(hits.len(), 2);
+    for hit in &hits {
+        assert!(names(hit, "companies").contains(&"Quixby Widgets".to_string()));
+    }
+}
+
+#[test]
+fn topics_lists_topics_with_counts() {
+    let dir = indexed_seeds();
+    let output = dossier(dir.path())
+        .args(["topics", "--index", "idx"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.ends_with("artificial intelligence"), "{text}");
+    assert!(!text.contains("(discovered)"));
+}
+
+#[test]
+fn companies_of_a_missing_index_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["companies", "--index", "nope"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("nope"), "{stderr}");
+}
+
+/// The tagger agrees with the hand-annotated seed lines of ../shared/eval/tagging.
+#[test]
+fn tagging_the_seed_matches_the_gold_annotations() {
+    let gold = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/tagging/seed.jsonl");
+    let Ok(gold) = fs::read_to_string(&gold) else {
+        eprintln!("skipped: {} is not here", gold.display());
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for line in gold.lines().filter(|l| !l.trim().is_empty()) {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let text = record["text"].as_str().unwrap();
+        let output = dossier(dir.path())
+            .args(["tag", "-", "--whole", "--json"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let tagged: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut predicted = names(&tagged, "companies");
+        let mut expected: Vec<String> = record["companies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect();
+        predicted.sort();
+        expected.sort();
+        assert_eq!(predicted, expected, "{}: {text}", record["id"]);
+    }
 }
