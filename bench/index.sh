@@ -8,14 +8,15 @@ bin=target/release/dossier
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-index() { # name dir
-  local start end
+index() { # name dir [index flags...]
+  local name=$1 dir=$2 start end
+  shift 2
   start=$(date +%s.%N)
-  "$bin" index "$2" --index "$work/$1" 2>"$work/$1.log"
+  "$bin" index "$dir" --index "$work/$name" "$@" 2>"$work/$name.log"
   end=$(date +%s.%N)
   local bytes
-  bytes=$(find "$2" -type f \( -name '*.txt' -o -name '*.md' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
-  printf '%-8s %s | wall %.2f s | %.1f MB/s\n' "$1" "$(tail -1 "$work/$1.log" | sed 's/^dossier: //')" \
+  bytes=$(find "$dir" -type f \( -name '*.txt' -o -name '*.md' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+  printf '%-14s %s | wall %.2f s | %.1f MB/s\n' "$name" "$(tail -1 "$work/$name.log" | sed 's/^dossier: //')" \
     "$(echo "$end - $start" | bc)" "$(echo "$bytes / 1000000 / ($end - $start)" | bc -l)"
 }
 
@@ -32,6 +33,8 @@ search() { # name args...
 index seeds seeds
 search seeds "Alibaba Apple"
 if [ -d ../shared/corpora ]; then
+  # What tagging costs: the same corpus indexed with and without companies and topics.
+  index corpora-untagged ../shared/corpora --no-tags
   index corpora ../shared/corpora
   search corpora "oil prices"
   search corpora "profit" --company "Time Warner"

@@ -48,10 +48,11 @@ fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
         ListKind::Topics => open.fields.topics,
     };
     let counts = search::tag_counts(&open, field)?;
+    let taxonomy = open.taxonomy()?;
     let discovered = |count: &search::TagCount| match kind {
         ListKind::Companies => {
             let name = count.path.last().map_or("", String::as_str);
-            Some(open.taxonomy.find_company(name).is_none())
+            Some(taxonomy.find_company(name).is_none())
         }
         ListKind::Topics => None,
     };

@@ -4,6 +4,7 @@
 //! folder) and `taxonomy.toml` (the taxonomy it was tagged with, so searches resolve
 //! `--company` with the same names). Anything else in the folder is left alone.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -89,8 +90,20 @@ pub struct OpenIndex {
     pub index: Index,
     /// Field handles.
     pub fields: Fields,
+    taxonomy_path: PathBuf,
+    /// Read on first use: parsing ten thousand companies costs more than most searches.
+    taxonomy: OnceCell<Taxonomy>,
+}
+
+impl OpenIndex {
     /// The taxonomy the paragraphs were tagged with.
-    pub taxonomy: Taxonomy,
+    pub fn taxonomy(&self) -> Result<&Taxonomy> {
+        if let Some(taxonomy) = self.taxonomy.get() {
+            return Ok(taxonomy);
+        }
+        let taxonomy = Taxonomy::from_path(&self.taxonomy_path)?;
+        Ok(self.taxonomy.get_or_init(|| taxonomy))
+    }
 }
 
 /// Whether `path` holds a dossier index (complete enough to try opening).
@@ -115,11 +128,11 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
             path.display()
         );
     }
-    let taxonomy = Taxonomy::from_path(&taxonomy_path)?;
     Ok(OpenIndex {
         index,
         fields,
-        taxonomy,
+        taxonomy_path,
+        taxonomy: OnceCell::new(),
     })
 }
 

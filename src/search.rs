@@ -7,12 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocSet, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::index::{Fields, OpenIndex};
 use crate::taxonomy::{Taxonomy, quote_list};
@@ -99,12 +99,12 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
     for name in &request.companies {
         let facet = match discovered_facet(open, name)? {
             Some(facet) => facet,
-            None => company_facet(&open.taxonomy, name)?,
+            None => company_facet(open.taxonomy()?, name)?,
         };
         clauses.push((Occur::Must, facet_query(fields.companies, &facet)));
     }
     for name in &request.topics {
-        let facet = topic_facet(&open.taxonomy, name)?;
+        let facet = topic_facet(open.taxonomy()?, name)?;
         clauses.push((Occur::Must, facet_query(fields.topics, &facet)));
     }
     let query = BooleanQuery::new(clauses);
@@ -113,13 +113,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
         .reader()
         .context("cannot open the index for reading; rebuild it with `dossier index`")?;
     let searcher = reader.searcher();
-    let mut companies = FacetCollector::for_field("companies");
-    companies.add_facet(Facet::root());
-    let mut topics = FacetCollector::for_field("topics");
-    topics.add_facet(Facet::root());
     let top = TopDocs::with_limit(request.limit.max(1)).order_by_score();
-    let (top_docs, total, company_counts, topic_counts) = searcher
-        .search(&query, &(top, Count, companies, topics))
+    let (top_docs, total, matching) = searcher
+        .search(&query, &(top, Count, DocSetCollector))
         .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
     let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -134,8 +130,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
     Ok(SearchResults {
         hits,
         total,
-        company_counts: top_counts(&company_counts),
-        topic_counts: top_counts(&topic_counts),
+        company_counts: facet_counts(&searcher, fields.companies, &matching)?,
+        topic_counts: facet_counts(&searcher, fields.topics, &matching)?,
     })
 }
 
@@ -162,7 +158,7 @@ fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {
 /// The facet of a company the index discovered by its marks (not in the taxonomy), named
 /// in any case.
 fn discovered_facet(open: &OpenIndex, name: &str) -> Result<Option<Facet>> {
-    if open.taxonomy.find_company(name).is_some() {
+    if open.taxonomy()?.find_company(name).is_some() {
         return Ok(None);
     }
     let wanted = name.trim().to_lowercase();
@@ -252,14 +248,47 @@ fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
     }
 }
 
-fn top_counts(counts: &tantivy::collector::FacetCounts) -> Vec<(String, u64)> {
-    let mut list: Vec<(String, u64)> = counts
-        .get(Facet::root())
-        .filter_map(|(facet, count)| facet.to_path().last().map(|name| (name.to_string(), count)))
-        .collect();
+/// Counts of the top-level tags (a parent counts its units) among the matching paragraphs,
+/// most frequent first. Walks the tag dictionary in order rather than looking up each
+/// tag's name by number, which decompresses a dictionary block per tag.
+fn facet_counts(
+    searcher: &Searcher,
+    field: Field,
+    matching: &HashSet<DocAddress>,
+) -> Result<Vec<(String, u64)>> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let segment_ord = segment_ord as u32;
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let facet = Facet::from_encoded(terms.key().to_vec())
+                .context("the index holds a damaged tag")?;
+            let path = facet.to_path();
+            let [name] = path.as_slice() else {
+                continue; // a unit, counted under its parent
+            };
+            if name.is_empty() {
+                continue; // the root
+            }
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut count = 0;
+            while postings.doc() != TERMINATED {
+                if matching.contains(&DocAddress::new(segment_ord, postings.doc())) {
+                    count += 1;
+                }
+                postings.advance();
+            }
+            if count > 0 {
+                *counts.entry((*name).to_string()).or_default() += count;
+            }
+        }
+    }
+    let mut list: Vec<(String, u64)> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     list.truncate(FACET_LIMIT);
-    list
+    Ok(list)
 }
 
 /// How often one company or topic occurs in an index.

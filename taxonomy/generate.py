@@ -333,6 +333,23 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers):
     return companies
 
 
+def read_places(shared):
+    """Countries, states and cities named in the company lists: never company names."""
+    g = os.path.join(shared, "gazetteer")
+    places = set()
+    with open(os.path.join(g, "financedatabase/equities_large_mega_cap.csv"), encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            places.update(key(row[c]) for c in ("country", "state", "city") if row[c])
+    with open(os.path.join(g, "pytickersymbols/indices_data.json"), encoding="utf-8") as f:
+        for index in json.load(f).values():
+            places.update(key(c.get("country") or "") for c in index["companies"])
+    with open(os.path.join(g, "sp500/constituents.csv"), encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            places.update(key(part) for part in row["Headquarters Location"].split(","))
+    places.discard("")
+    return places
+
+
 def read_not_companies():
     """Listed names that the tagging guidelines do not count as companies."""
     with open(os.path.join(HERE, "not_companies.txt"), encoding="utf-8") as f:
@@ -357,7 +374,7 @@ def main():
     # "Fund", "Bank", "Trust" are legal forms somewhere, but stripping them turns
     # "India Fund" into "India": only words that are not ordinary English are stripped.
     suffixes = {t for t in suffixes if len(t) <= 3 or usage.lower[t] < 20 or t in LEGAL_WORDS}
-    excluded = read_not_companies()
+    excluded = read_not_companies() | read_places(a.shared)
     records = [r for r in gazetteer_records(a.shared)
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)

@@ -293,6 +293,9 @@ fn push(found: &mut Vec<Discovered>, text: &str, words: &[Token], span: Range<us
 }
 
 fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
+    if !name.starts_with(char::is_alphabetic) {
+        return; // "1986 net income", not a name
+    }
     match found.iter_mut().find(|d| d.name == name) {
         Some(existing) => {
             existing.span.start = existing.span.start.min(span.start);
