@@ -8,11 +8,14 @@ use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::index::{Fields, OpenIndex};
 use crate::taxonomy::{Taxonomy, quote_list};
@@ -162,11 +165,24 @@ fn discovered_facet(open: &OpenIndex, name: &str) -> Result<Option<Facet>> {
         return Ok(None);
     }
     let wanted = name.trim().to_lowercase();
-    let counts = tag_counts(open, open.fields.companies)?;
-    Ok(counts
-        .iter()
-        .find(|count| count.path.len() == 1 && count.path[0].to_lowercase() == wanted)
-        .map(|count| Facet::from_path(&count.path)))
+    let reader = open
+        .index
+        .reader()
+        .context("cannot open the index for reading")?;
+    let mut found = None;
+    for_each_tag(
+        &reader.searcher(),
+        open.fields.companies,
+        |facet, _, _, _| {
+            if let [tag] = facet.to_path().as_slice()
+                && tag.to_lowercase() == wanted
+            {
+                found = Some(facet.clone());
+            }
+            Ok(())
+        },
+    )?;
+    Ok(found)
 }
 
 /// The facet of a company named by canonical name or alias, in any case.
@@ -249,46 +265,66 @@ fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
 }
 
 /// Counts of the top-level tags (a parent counts its units) among the matching paragraphs,
-/// most frequent first. Walks the tag dictionary in order rather than looking up each
-/// tag's name by number, which decompresses a dictionary block per tag.
+/// most frequent first.
 fn facet_counts(
     searcher: &Searcher,
     field: Field,
     matching: &HashSet<DocAddress>,
 ) -> Result<Vec<(String, u64)>> {
     let mut counts: HashMap<String, u64> = HashMap::new();
-    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let segment_ord = segment_ord as u32;
-        let inverted = segment.inverted_index(field)?;
-        let mut terms = inverted.terms().stream()?;
-        while terms.advance() {
-            let facet = Facet::from_encoded(terms.key().to_vec())
-                .context("the index holds a damaged tag")?;
-            let path = facet.to_path();
-            let [name] = path.as_slice() else {
-                continue; // a unit, counted under its parent
-            };
-            if name.is_empty() {
-                continue; // the root
-            }
-            let mut postings =
-                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            let mut count = 0;
-            while postings.doc() != TERMINATED {
-                if matching.contains(&DocAddress::new(segment_ord, postings.doc())) {
-                    count += 1;
-                }
-                postings.advance();
-            }
+    for_each_tag(searcher, field, |facet, segment_ord, _, docs| {
+        // A unit is counted under its parent, which every unit paragraph also holds.
+        if let [name] = facet.to_path().as_slice() {
+            let count = docs
+                .iter()
+                .filter(|&&doc| matching.contains(&DocAddress::new(segment_ord, doc)))
+                .count() as u64;
             if count > 0 {
                 *counts.entry((*name).to_string()).or_default() += count;
             }
         }
-    }
+        Ok(())
+    })?;
     let mut list: Vec<(String, u64)> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     list.truncate(FACET_LIMIT);
     Ok(list)
+}
+
+/// Walks the tags (facets) of `field` in every segment, in dictionary order, calling
+/// `visit` with each tag other than the root, its segment and the live paragraphs carrying
+/// it. In-order walking decompresses each dictionary block once; looking tags up by number
+/// decompressed a block per tag.
+fn for_each_tag(
+    searcher: &Searcher,
+    field: Field,
+    mut visit: impl FnMut(&Facet, u32, &SegmentReader, &[DocId]) -> Result<()>,
+) -> Result<()> {
+    let mut docs = Vec::new();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(field)?;
+        let alive = segment.alive_bitset();
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let facet = Facet::from_encoded(terms.key().to_vec())
+                .context("the index holds a damaged tag")?;
+            if facet.is_root() {
+                continue; // every tagged paragraph holds the root
+            }
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            docs.clear();
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    docs.push(doc);
+                }
+                postings.advance();
+            }
+            visit(&facet, segment_ord as u32, segment, &docs)?;
+        }
+    }
+    Ok(())
 }
 
 /// How often one company or topic occurs in an index.
@@ -311,37 +347,27 @@ pub fn tag_counts(open: &OpenIndex, field: Field) -> Result<Vec<TagCount>> {
         .context("cannot open the index for reading")?;
     let searcher = reader.searcher();
     let mut counts: HashMap<String, (u64, HashSet<String>)> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let paths = segment.fast_fields().str("path")?;
-        let alive = segment.alive_bitset();
-        let mut terms = inverted.terms().stream()?;
-        let mut path = String::new();
-        while terms.advance() {
-            let facet = Facet::from_encoded(terms.key().to_vec())
-                .context("the index holds a damaged tag")?;
-            if facet.is_root() {
-                continue; // every tagged paragraph holds the root
-            }
-            let entry = counts.entry(facet.to_path_string()).or_default();
-            let mut postings =
-                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            while postings.doc() != TERMINATED {
-                let doc = postings.doc();
-                if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                    entry.0 += 1;
-                    if let Some(paths) = &paths {
-                        for ord in paths.term_ords(doc) {
-                            path.clear();
-                            paths.ord_to_str(ord, &mut path)?;
-                            entry.1.insert(path.clone());
-                        }
-                    }
+    let mut path = String::new();
+    // The path column of the segment being walked, opened once per segment.
+    let mut columns: Option<(u32, Option<StrColumn>)> = None;
+    for_each_tag(&searcher, field, |facet, segment_ord, segment, docs| {
+        if columns.as_ref().is_none_or(|(ord, _)| *ord != segment_ord) {
+            columns = Some((segment_ord, segment.fast_fields().str("path")?));
+        }
+        let paths = columns.as_ref().and_then(|(_, column)| column.as_ref());
+        let entry = counts.entry(facet.to_path_string()).or_default();
+        entry.0 += docs.len() as u64;
+        if let Some(paths) = paths {
+            for &doc in docs {
+                for ord in paths.term_ords(doc) {
+                    path.clear();
+                    paths.ord_to_str(ord, &mut path)?;
+                    entry.1.insert(path.clone());
                 }
-                postings.advance();
             }
         }
-    }
+        Ok(())
+    })?;
     let mut list: Vec<TagCount> = counts
         .into_iter()
         .map(|(facet, (paragraphs, documents))| TagCount {
