@@ -50,6 +50,20 @@ const FUNCTION_WORDS: &[&str] = &[
     "with",
 ];
 
+/// Titles before a surname: "Mr Roper" is a person even at the start of a sentence.
+const PERSONAL_TITLES: &[&str] = &[
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Sir",
+    "Lord",
+    "Lady",
+    "Dame",
+    "Prof",
+    "Professor",
+];
+
 /// Words that, right after a name, show it is used as a company ("Apple said", "Shell shares").
 const COMPANY_CUES: &[&str] = &[
     "said",
@@ -358,7 +372,17 @@ impl Tagger {
     ) -> bool {
         let matched = &text[span.clone()];
         if pattern.kind == NameKind::Ticker {
-            return text[..span.start].ends_with('<') && text[span.end..].starts_with('>');
+            // "USPCI Inc <UPC>": a ticker after a name is that name's, whoever else
+            // the lists give it to.
+            let Some(before) = text[..span.start].strip_suffix('<') else {
+                return false;
+            };
+            let after_name = before
+                .trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(starts_uppercase);
+            return text[span.end..].starts_with('>') && !after_name;
         }
         let case_ok = matched == written
             || (!pattern.needs_evidence
@@ -601,10 +625,11 @@ fn follows_name_word(text: &str, span: Range<usize>) -> bool {
         .find(|&(_, c)| !is_word_char(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
-    starts_uppercase(word)
-        && !is_acronym(word)
-        && !FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
-        && !is_sentence_start(text, word_start)
+    PERSONAL_TITLES.contains(&word)
+        || starts_uppercase(word)
+            && !is_acronym(word)
+            && !FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
+            && !is_sentence_start(text, word_start)
 }
 
 /// Evidence next to a common-word name: a possessive, a company cue word after it, or a
@@ -786,6 +811,11 @@ mod tests {
         );
         assert_eq!(companies("Shares of <AAPL> rose."), ["Apple"]);
         assert!(companies("The T stands for nothing.").is_empty());
+        // The lists give UPC to another company; here it is the ticker of the name before it.
+        assert_eq!(
+            companies("Net includes gains from sale of Zorvex Inc <UPC> stock."),
+            ["Zorvex"]
+        );
     }
 
     #[test]
@@ -826,11 +856,12 @@ mod tests {
 
     #[test]
     fn companies_no_list_knows_are_discovered_by_legal_form_or_ticker() {
-        let text = "FORT LAUDERDALE, Fla., March 4 - <Chatsworth Enterprises Inc>, a publicly \
-                    held shell corporation, said it agreed to acquire Lotoquik International Ltd.";
+        // Names no list or corpus holds, in a real Reuters sentence.
+        let text = "FORT LAUDERDALE, Fla., March 4 - <Brackwater Enterprises Inc>, a publicly \
+                    held shell corporation, said it agreed to acquire Quovira International Ltd.";
         assert_eq!(
             companies(text),
-            ["Chatsworth Enterprises", "Lotoquik International"]
+            ["Brackwater Enterprises", "Quovira International"]
         );
         let tagger = tagger();
         let tags = tagger.tag(text);
@@ -892,6 +923,9 @@ mod tests {
     fn surnames_and_commissions_are_not_companies() {
         assert!(companies("said Colin Powell, the secretary of state.").is_empty());
         assert!(companies("If the ICC ultimately decides not to reopen the case").is_empty());
+        // A title makes a person even at the start of a sentence.
+        assert!(companies("Mr Dell added that sales were strong.").is_empty());
+        assert_eq!(companies("Dell added that sales were strong."), ["Dell"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ Curated entries win: a gazetteer company whose name or alias is already curated 
 into the curated entry's spare aliases, never duplicated. Standard library only.
 """
 import argparse
+import itertools
 import csv
 import json
 import os
@@ -180,7 +181,7 @@ class Usage:
                     with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
                         text = f.read()
                     self.count(text)
-                    self.texts.append(text)
+                    self.texts.append((os.path.relpath(folder, root), text))
 
     def count(self, text):
         for sentence in re.split(r"(?<=[.!?\"])\s+|\n\s*\n", text):
@@ -199,6 +200,12 @@ class Usage:
                     following = words[i + 1] if i + 1 < len(words) else ""
                     if following[:1].isupper() and following.lower() not in self.suffixes:
                         self.heads[w.lower()] += 1
+
+    def is_surname(self, name):
+        """A single word found after another capitalised word as often as not: "Roper" in
+        "James Roper", "Mr Roper"."""
+        w = key(name)
+        return " " not in w and self.tails[w] * 2 > self.capital[w]
 
     def is_plain_word(self, name):
         """A single short or very frequent ordinary word: too vague to name a company alone."""
@@ -222,54 +229,137 @@ class Usage:
         return all(self.lower_pairs[a + " " + b] >= 3 for a, b in pairs)
 
 
+# "group" before a name is a company unless the kind of group says otherwise.
+NOT_BUSINESS_GROUPS = ("pressure", "rock", "pop", "campaign", "lobby", "lobbying", "spam", "music",
+                       "consumer", "rights", "rap", "punk", "indie", "metal", "boy", "girl", "band",
+                       "watchdog", "environmental", "activist", "terror", "rebel", "militant",
+                       "political", "advocacy", "industry", "trade", "study", "working", "user",
+                       "charity", "action", "protest", "religious", "ethnic", "parliamentary")
+BUSINESS_GROUP = "".join(r"(?<!\b%s )" % w for w in NOT_BUSINESS_GROUPS) + "group"
 # Phrases news text puts before a company name: "medical services firm HealthSouth",
-# "market analyst Datamonitor", "shares in Tiscali".
-CUE_BEFORE = (r"(?:firm|company|group|giant|maker|retailer|bank|insurer|airline|carrier|"
-              r"operator|chain|lender|broker|consultancy|publisher|developer|manufacturer|"
-              r"supplier|provider|conglomerate|brewer|producer|rival|shares in|shares of|"
-              r"stake in|takeover of|bid for|analysts at|analyst at|economist at)")
+# "market analyst Datamonitor", "shares in Tiscali", "chief executive of Panlogic".
+CUE_BEFORE = (r"(?:firms?|company|companies|" + BUSINESS_GROUP + r"|giant|maker|retailer|bank|insurer|airline|"
+              r"carrier|operator|chain|lender|broker|consultancy|publisher|developer|"
+              r"manufacturer|supplier|provider|conglomerate|brewer|producer|rival|analysts|"
+              r"accountants|shares in|shares of|stake in|takeover of|bid for|analysts? at|"
+              r"economists? at|researchers at|director at|(?:chief|managing) executive of|"
+              r"managing director of|chief economist at)")
+# Words after a possessive name that only a business has: "Deloitte's chief economic
+# advisor", "Umbro's shares".
+CUE_AFTER = (r"(?:['\u2019]s (?:chief executive|chairman|boss|shares|share price|"
+             r"shareholders|profits?|pre-tax|revenues?|sales|chief economist|"
+             r"chief economic|subsidiary|stock|takeover|customers|founder)|"
+             r" shares (?:rose|fell|jumped|slipped|dropped|closed|gained|were up|were down))")
 NAME = r"((?:[A-Z][\w&'\-]*|of|and|&)(?: (?:[A-Z][\w&'\-]*|of|and|&)){0,3})"
 # Words that make a name an institution, a place or an event rather than a business.
 NOT_BUSINESS = re.compile(
     r"\b(Ministry|Department|Commission|Council|University|Association|Committee|Agency|"
     r"Authority|Board|Office|Court|Party|Federal|Government|Parliament|Congress|Senate|"
     r"Institute|Foundation|Trust|Fund|Union|Club|Federation|Organisation|Organization|"
+    r"Cup|Open|League|Championship|Award|Awards|Prize|Olympics|Games|Festival|"
     r"Reserve|Treasury|Exchange|Index|Street|Road|City|County|State|States|Kingdom|Republic|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
     r"May|June|July|August|September|October|November|December|Christmas|Mr|Mrs|Ms|Dr|Sir|"
     r"Lord|President|Minister|Chancellor|Secretary|Prime|Chief|Executive|Chairman)\b")
 
 
+# Capitalised words in a row, the way names are written.
+CAPITALISED_RUN = re.compile(r"[A-Z][\w&'\-]*(?: (?:[A-Z][\w&'\-]*|of|and|&))*")
+# "in Japan", "across Sri Lanka": a place; "stake in ITV", "shares in Umbro": a company.
+PLACE_BEFORE = re.compile(r"(\w+) (?:in|across|throughout|near) $")
+NOT_PLACE_BEFORE = {"shares", "stake", "stakes", "interest", "interests", "invest", "invested",
+                    "investment", "investments", "holding", "holdings", "position", "pct",
+                    "percent", "investors", "jobs", "job", "work", "worked", "career", "role"}
+
+
+def is_place_context(before):
+    """True when the text right before a name reads like "in" + place."""
+    m = PLACE_BEFORE.search(" ".join(before.split()) + " ")
+    return bool(m) and m.group(1).lower() not in NOT_PLACE_BEFORE
+
+
+# Sections of the corpora where capitalised names are mostly clubs and players, or
+# politicians and parties.
+SPORT_SECTION = "bbc-news/articles/sport"
+POLITICS_SECTION = "bbc-news/articles/politics"
+
+
+class NameStats:
+    """How the corpora use each capitalised phrase: how often, how often after "in" or
+    "from" (a place), and how often in sport or politics articles (a club, a party)."""
+
+    def __init__(self, texts):
+        self.total = Counter()
+        self.place = Counter()
+        self.sport = Counter()
+        self.politics = Counter()
+        for section, text in texts:
+            sport = section.startswith(SPORT_SECTION)
+            politics = section.startswith(POLITICS_SECTION)
+            for m in CAPITALISED_RUN.finditer(text):
+                words = m.group(0).split(" ")
+                place = is_place_context(text[max(0, m.start() - 32):m.start()])
+                for n in range(1, min(len(words), 5) + 1):
+                    phrase = re.sub(r"('s|\u2019s)$", "", " ".join(words[:n]))
+                    self.total[phrase] += 1
+                    self.place[phrase] += place
+                    self.sport[phrase] += sport
+                    self.politics[phrase] += politics
+
+    def is_business_name(self, name):
+        """False for names mostly used as places ("in Sri Lanka"), in sport ("Southampton")
+        or all but always in politics ("UKIP"). Companies turn up in politics too ("BAA")."""
+        total = self.total[name]
+        place = self.place[name]
+        return not (place >= 5 and place * 9 > total or self.sport[name] * 2 > total
+                    or self.politics[name] * 10 > total * 9)
+
+
+def split_list(name):
+    """"Gizmondo and Tapwave Zodiac" after a cue names two companies; a name marked by a
+    legal form ("Holt, Rinehart and Winston Inc") keeps its "and"."""
+    return [part for part in name.split(" and ") if part[:1].isupper()]
+
+
 def mine_corpus_names(usage, suffix_words, suffixes, excluded):
-    """Company names the corpora mark in two documents or more: with a legal form
-    ("Tenneco Inc"), in wire brackets, or after a company noun ("retailer Mothercare")."""
+    """Company names the corpora mark as such: with a legal form ("Tenneco Inc"), in wire
+    brackets, after a company noun ("retailer Mothercare") or before words only a business
+    has ("Umbro's shares"). One mark is enough: the marks are specific, and the names
+    most often wrong (places, clubs, people) are filtered by how the corpora use them."""
     legal = {w.lower().replace(".", "") for w in suffix_words} & suffixes
     pattern = "|".join(sorted((re.escape(w) for w in suffix_words), key=len, reverse=True))
     marked = re.compile(NAME + r",? (?:" + pattern + r")\b")
     cued = re.compile(r"\b" + CUE_BEFORE + r" " + NAME)
-    docs = Counter()
-    for text in usage.texts:
+    cued_after = re.compile(NAME + CUE_AFTER)
+    stats = NameStats(usage.texts)
+    docs = set()
+    for _, text in usage.texts:
         names = set()
         for m in marked.finditer(text):
             names.add(m.group(1))
-        for m in cued.finditer(text):
-            names.add(m.group(1))
+        for m in itertools.chain(cued.finditer(text), cued_after.finditer(text)):
+            names.update(split_list(m.group(1)))
         for m in re.finditer(r"<([A-Z][^<>\n]{2,60})>", text):
             inner = m.group(1)
             if " " in inner or any(c.islower() for c in inner):
                 names.add(strip_suffixes(inner, legal))
         for name in names:
             name = re.sub(r"^(?:The|A|An|In|On|At|For|By|Its|And|Of) ", "", name)
+            name = re.sub(r"^[A-Z][\w\-]*['\u2019]s ", "", name)  # "Japan's Nippon Steel"
+            # "Amsterdam-based OneStat", "BB-plus Trinity Industries" (a rating)
+            name = re.sub(r"^(?:\S+-based|[A-C]+\d?-(?:plus|minus)) ?", "", name)
             name = re.sub(r"('s|\u2019s|')$", "", name)
             name = strip_suffixes(name, legal)
             name = re.sub(r"(?: (?:of|and|&))+$", "", name).strip()
-            docs[name] += 1
+            docs.add(name)
     mined = []
-    for name, count in docs.items():
+    for name in docs:
         words = name.split()
-        if (count < 2 or not words or name.isupper() and len(name) > 6
+        if (not words or name.isupper() and len(name) > 6
                 or NOT_BUSINESS.search(name) or usage.is_plain_word(name)
                 or usage.is_common(name) or words[0][0].islower() or key(name) in excluded
+                or not stats.is_business_name(name)
+                or re.fullmatch(r"[A-Z]{1,2}|[A-Z]+\d+[A-Z]?|\d.*", name)  # "DB", "G4", "P2P"
                 or len(words) == 1 and re.search(r"(ian|ese|ish|ean)$", name)
                 or re.search(r"['\u2019](?!s\b)", name)):
             continue
@@ -300,7 +390,54 @@ def write_company(out, c):
     out.append("")
 
 
-def generated_companies(groups, suffixes, usage, taken, taken_tickers):
+# Words that say what a company does, which news text drops: "Seagate Technology" is
+# "Seagate", "ABN AMRO Bank" is "ABN Amro".
+INDUSTRY_WORDS = {"bank", "technology", "technologies", "electronics", "pharmaceuticals",
+                  "pharmaceutical", "systems", "communications", "software", "entertainment",
+                  "energy", "petroleum", "oil", "airlines", "airways", "financial", "resources",
+                  "mining", "mines", "semiconductor", "semiconductors", "networks", "motors",
+                  "motor", "telecom", "telecommunications", "computer", "computers", "foods",
+                  "media", "security", "insurance", "chemicals", "chemical", "steel", "labs",
+                  "laboratories", "stores", "brands", "products", "services", "solutions"}
+
+
+def short_name(name, usage, excluded):
+    """The name without its trailing industry words, when what is left is distinctive
+    enough to name the company alone; None otherwise."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in INDUSTRY_WORDS:
+        words = words[:-1]
+    short = " ".join(words)
+    if (short == name or len(key(short)) < 3 or usage.is_common(short) or key(short) in excluded
+            or short.lower() in INDUSTRY_WORDS or usage.is_surname(short)
+            or re.search(r"(ian|ese|ish|ean|ic|an)$", short)):  # "Indian", "Chinese"
+        return None
+    return short
+
+
+def short_names(groups, usage, excluded):
+    """Short names that only one company of the lists would get: "Mitsubishi" is shared by
+    a dozen and so is given to none."""
+    owners = defaultdict(set)
+    for i, (names, _) in enumerate(groups):
+        for n in names:
+            short = short_name(clean(n), usage, excluded)
+            if short:
+                owners[key(short)].add(i)
+    return {k for k, groups_with_it in owners.items() if len(groups_with_it) == 1}
+
+
+def is_name_ticker(ticker, name):
+    """True for a ticker news text also uses as the name: the name's first word ("ING" of
+    ING Groep) or its initials ("UPS" of United Parcel Service)."""
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in ("of", "and", "the")]
+    initials = "".join(w[0] for w in words).upper()
+    return len(ticker) >= 3 and ticker.isalpha() and (
+        ticker == name.split()[0] or len(words) >= 3 and ticker == initials)
+
+
+def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded):
+    unique_shorts = short_names(groups, usage, excluded)
     companies = []
     for names, tickers in groups:
         # Names written in mixed case by some list beat those tidied from capitals.
@@ -313,13 +450,20 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers):
         candidates = shorts + [n for n in cleaned if n not in shorts]
         if any(key(n) in taken for n in candidates):
             continue  # a curated company: the hand-written entry says it better
+        # The name news text uses comes first: "Seagate" before "Seagate Technology".
+        brief = {short_name(n, usage, excluded) for n in candidates} - {None}
+        candidates = sorted((b for b in brief if key(b) in unique_shorts and key(b) not in taken),
+                            key=display_rank) + candidates
         # A short name that is a plain word ("On", "Target") would be read in every text:
         # such companies go by their full name.
         plain = [n for n in candidates if not usage.is_plain_word(n)]
         if not plain:
             continue
         name = plain[0]
-        aliases = [n for n in plain[1:] if key(n) != key(name)]
+        # "Marsh & McLennan" and "Marsh McLennan" share a key but are written differently,
+        # and the tagger matches what is written.
+        aliases = [n for n in plain[1:] if n != name]
+        aliases += [t for t in tickers if is_name_ticker(t, name)]
         aliases = list(dict.fromkeys(a for a in aliases if key(a) not in taken))
         for n in [name] + aliases:
             taken.add(key(n))
@@ -373,17 +517,28 @@ def main():
     usage = Usage(a.shared, suffixes)
     # "Fund", "Bank", "Trust" are legal forms somewhere, but stripping them turns
     # "India Fund" into "India": only words that are not ordinary English are stripped.
-    suffixes = {t for t in suffixes if len(t) <= 3 or usage.lower[t] < 20 or t in LEGAL_WORDS}
+    legal_words = LEGAL_WORDS | {w.lower().replace(".", "") for w in curated["legal_suffixes"]}
+    suffixes = {t for t in suffixes if len(t) <= 3 or usage.lower[t] < 20 or t in legal_words}
     excluded = read_not_companies() | read_places(a.shared)
     records = [r for r in gazetteer_records(a.shared)
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)
-    generated = generated_companies(groups, suffixes, usage, taken, taken_tickers)
+    generated = generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
     mined = []
-    for name in mine_corpus_names(usage, curated["legal_suffixes"], suffixes, excluded):
-        if key(name) not in taken:
-            taken.add(key(name))
-            mined.append({"name": name})
+    names = [n for n in mine_corpus_names(usage, curated["legal_suffixes"], suffixes, excluded)
+             if key(n) not in taken]
+    shorts = Counter(key(s) for s in (short_name(n, usage, excluded) for n in names) if s)
+    for name in names:
+        if key(name) in taken:
+            continue
+        taken.add(key(name))
+        entry = {"name": name}
+        # "Champlin Petroleum" is "Champlin" later in the story.
+        short = short_name(name, usage, excluded)
+        if short and shorts[key(short)] == 1 and key(short) not in taken:
+            taken.add(key(short))
+            entry["aliases"] = [short]
+        mined.append(entry)
     mined.sort(key=lambda c: key(c["name"]))
 
     out = [
