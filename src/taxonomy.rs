@@ -48,6 +48,9 @@ pub struct Topic {
     /// Words and phrases that signal the topic, matched case-insensitively on word
     /// boundaries; a trailing `*` matches any ending ("regulat*").
     pub terms: Vec<String>,
+    /// Words often used in passing ("staff", "deal"), which weigh half as much as terms.
+    #[serde(default)]
+    pub weak: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -263,7 +266,12 @@ fn check_topics(topics: &[Topic]) -> Result<()> {
         if seen.insert(topic.name.to_lowercase(), ()).is_some() {
             bail!("the topic {:?} is defined twice", topic.name);
         }
-        if topic.terms.iter().all(|term| term.trim().is_empty()) {
+        if topic
+            .terms
+            .iter()
+            .chain(&topic.weak)
+            .all(|term| term.trim().is_empty())
+        {
             bail!("topic {:?} has no terms", topic.name);
         }
     }

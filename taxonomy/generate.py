@@ -364,7 +364,7 @@ def mine_corpus_names(usage, suffix_words, suffixes, excluded):
                 or re.search(r"['\u2019](?!s\b)", name)):
             continue
         mined.append(name)
-    return mined
+    return sorted(mined)
 
 
 def toml_string(s):
@@ -566,7 +566,10 @@ def main():
         write_company(out, c)
     out += ["# --- Topics ---", ""]
     for t in curated["topic"]:
-        out += ["[[topic]]", "name = " + toml_string(t["name"]), "terms = " + toml_list(t["terms"]), ""]
+        out += ["[[topic]]", "name = " + toml_string(t["name"]), "terms = " + toml_list(t["terms"])]
+        if t.get("weak"):
+            out.append("weak = " + toml_list(t["weak"]))
+        out.append("")
     with open(a.out, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
     print("wrote %s: %d curated, %d gazetteer and %d corpus companies, %d topics"
