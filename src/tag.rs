@@ -9,6 +9,7 @@
 mod discover;
 mod names;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -205,6 +206,7 @@ impl Tagger {
         // counts for each of them.
         let mut topic_texts: Vec<String> = Vec::new();
         let mut topic_patterns: Vec<Vec<TopicPattern>> = Vec::new();
+        let mut position_of_text: HashMap<String, usize> = HashMap::new();
         for (topic, entry) in taxonomy.topics.iter().enumerate() {
             let terms = entry.terms.iter().map(|t| (t, TERM_WEIGHT));
             let weak = entry.weak.iter().map(|t| (t, 1));
@@ -220,9 +222,10 @@ impl Tagger {
                     prefix,
                     weight,
                 };
-                match topic_texts.iter().position(|t| *t == text) {
-                    Some(i) => topic_patterns[i].push(pattern),
+                match position_of_text.get(&text) {
+                    Some(&i) => topic_patterns[i].push(pattern),
                     None => {
+                        position_of_text.insert(text.clone(), topic_texts.len());
                         topic_texts.push(text);
                         topic_patterns.push(vec![pattern]);
                     }
@@ -890,7 +893,7 @@ mod tests {
     #[test]
     fn a_topic_far_below_the_main_one_is_dropped() {
         let text = "Pre-tax profits rose 20% to £45m on revenues of £300m, and the dividend \
-                    was raised, the company said in its results, ahead of its rival.";
+                    was raised, the company said in its results, ahead of its competitors.";
         assert_eq!(topics(text), ["earnings and revenue"]);
     }
 
