@@ -8,16 +8,27 @@ bin=target/release/dossier
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Best wall time of $runs runs: this machine is shared, and the fastest run is the one
+# least disturbed by other work.
+runs=${DOSSIER_BENCH_RUNS:-3}
+
 index() { # name dir [index flags...]
-  local name=$1 dir=$2 start end
+  local name=$1 dir=$2 best="" start end took
   shift 2
-  start=$(date +%s.%N)
-  "$bin" index "$dir" --index "$work/$name" "$@" 2>"$work/$name.log"
-  end=$(date +%s.%N)
+  for _ in $(seq "$runs"); do
+    rm -rf "${work:?}/$name"
+    start=$(date +%s.%N)
+    "$bin" index "$dir" --index "$work/$name" "$@" 2>"$work/$name.log"
+    end=$(date +%s.%N)
+    took=$(echo "$end - $start" | bc)
+    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc)" = 1 ]; then best=$took; fi
+  done
   local bytes
   bytes=$(find "$dir" -type f \( -name '*.txt' -o -name '*.md' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
-  printf '%-14s %s | wall %.2f s | %.1f MB/s\n' "$name" "$(tail -1 "$work/$name.log" | sed 's/^dossier: //')" \
-    "$(echo "$end - $start" | bc)" "$(echo "$bytes / 1000000 / ($end - $start)" | bc -l)"
+  printf '%-18s %s | best wall of %s: %.2f s | %.1f MB/s\n' "$name" \
+    "$(tail -1 "$work/$name.log" | sed 's/^dossier: //; s/ in [0-9.]* s into.*//')" \
+    "$runs" "$best" "$(echo "$bytes / 1000000 / $best" | bc -l)"
+  eval "best_$(echo "$name" | tr -c 'a-z0-9\n' '_')=$best"
 }
 
 search() { # name args...
@@ -36,6 +47,8 @@ if [ -d ../shared/corpora ]; then
   # What tagging costs: the same corpus indexed with and without companies and topics.
   index corpora-untagged ../shared/corpora --no-tags
   index corpora ../shared/corpora
+  printf 'tagging keeps %.0f%% of the untagged indexing throughput\n' \
+    "$(echo "100 * $best_corpora_untagged / $best_corpora" | bc -l)"
   search corpora "oil prices"
   search corpora "profit" --company "Time Warner"
   search corpora "takeover bid" --topic "mergers and acquisitions"

@@ -6,7 +6,10 @@
 
 use std::cell::OnceCell;
 use std::fs;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -207,7 +210,7 @@ pub fn build(
     index_path: &Path,
     tagger: Option<&Tagger>,
     taxonomy_text: &str,
-    mut on_skip: impl FnMut(&Skipped),
+    mut on_skip: impl FnMut(&Skipped) + Send,
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let entries = walk::files(dir)?;
@@ -217,19 +220,23 @@ pub fn build(
         .map_err(|err| writer_error(index_path, err))?;
     writer.delete_all_documents()?;
     let mut report = IndexReport::default();
-    for entry in entries {
-        match entry {
-            Entry::Document(document) => {
-                report.paragraphs += add_document(&writer, fields, tagger, &document)?;
-                report.files_indexed += 1;
-            }
-            Entry::Skipped(skipped) => {
-                on_skip(&skipped);
-                report.skipped.push(skipped);
-            }
-            Entry::Ignored => report.ignored += 1,
-        }
-    }
+    let shared = Mutex::new(Walk {
+        entries,
+        report: &mut report,
+        on_skip: &mut on_skip,
+    });
+    let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| index_documents(&shared, &writer, fields, tagger)))
+            .collect();
+        handles.into_iter().try_for_each(|handle| {
+            // A worker only panics on a bug; carry the panic on rather than hide it.
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })?;
     write_atomically(&index_path.join(TAXONOMY_FILE), taxonomy_text)?;
     write_marker(index_path, dir)?;
     writer
@@ -295,6 +302,64 @@ fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
     // and reports the writer lock rather than a foreign folder.
     write_marker(index_path, source)?;
     Ok((index, fields))
+}
+
+/// The walk shared by the indexing workers: the next file, and the tally so far.
+struct Walk<'a, I, S> {
+    entries: I,
+    report: &'a mut IndexReport,
+    on_skip: &'a mut S,
+}
+
+impl<I: Iterator<Item = Entry>, S: FnMut(&Skipped)> Walk<'_, I, S> {
+    /// The next document to index, after tallying the files skipped on the way.
+    fn next_document(&mut self) -> Option<walk::Document> {
+        for entry in self.entries.by_ref() {
+            match entry {
+                Entry::Document(document) => {
+                    self.report.files_indexed += 1;
+                    return Some(document);
+                }
+                Entry::Skipped(skipped) => {
+                    (self.on_skip)(&skipped);
+                    self.report.skipped.push(skipped);
+                }
+                Entry::Ignored => self.report.ignored += 1,
+            }
+        }
+        None
+    }
+}
+
+/// One indexing worker: takes documents off the shared walk until it is done, and
+/// splits, tags and hands them to the writer. The walk itself (reading files) stays
+/// sequential: the files come sorted, and reading is a small share of the work.
+fn index_documents<I, S>(
+    walk: &Mutex<Walk<'_, I, S>>,
+    writer: &IndexWriter,
+    fields: Fields,
+    tagger: Option<&Tagger>,
+) -> Result<()>
+where
+    I: Iterator<Item = Entry>,
+    S: FnMut(&Skipped),
+{
+    loop {
+        // A poisoned lock means another worker panicked; that panic is re-raised by
+        // the caller, so this worker just stops.
+        let Ok(mut shared) = walk.lock() else {
+            return Ok(());
+        };
+        let Some(document) = shared.next_document() else {
+            return Ok(());
+        };
+        drop(shared);
+        let paragraphs = add_document(writer, fields, tagger, &document)?;
+        match walk.lock() {
+            Ok(mut shared) => shared.report.paragraphs += paragraphs,
+            Err(_) => return Ok(()),
+        }
+    }
 }
 
 fn add_document(

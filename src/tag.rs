@@ -12,7 +12,7 @@ mod names;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::taxonomy::Taxonomy;
@@ -451,14 +451,17 @@ impl Tagger {
                     continue;
                 }
                 scores[pattern.topic] += pattern.weight;
-                let word = text[span.start..end].to_string();
-                if !hits[pattern.topic].contains(&word) {
-                    hits[pattern.topic].push(word);
+                let word = &text[span.start..end];
+                if !hits[pattern.topic].iter().any(|hit| hit == word) {
+                    hits[pattern.topic].push(word.to_string());
                 }
             }
         }
-        let needed = topic_score_needed(text);
         let best = scores.iter().copied().max().unwrap_or(0);
+        if best == 0 {
+            return Vec::new();
+        }
+        let needed = topic_score_needed(text);
         hits.into_iter()
             .enumerate()
             .filter(|(topic, _)| is_main_topic(scores[*topic], needed, best))
@@ -526,23 +529,25 @@ fn company_patterns(taxonomy: &Taxonomy) -> (Vec<String>, Vec<CompanyPattern>) {
     (texts, patterns)
 }
 
-/// A matcher of the lower-cased patterns, run over ASCII-lower-cased text (same byte
-/// offsets). Cheaper to build than an ASCII-case-insensitive automaton, which doubles its
-/// transitions: that build dominated start-up with thousands of company names.
+/// A matcher of the lower-cased topic terms, run over ASCII-lower-cased text (same byte
+/// offsets).
 fn build_matcher(patterns: &[String]) -> Result<AhoCorasick> {
     let lowered: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&lowered)
-        .context("cannot build the name matcher from the taxonomy")
+        .context("cannot build the topic matcher from the taxonomy")
 }
 
-/// A case-sensitive matcher of the names a document introduced, if any.
+/// A case-sensitive matcher of the names a document introduced, if any. It is built for
+/// every document, so it is a plain automaton: a DFA costs more to build than it saves
+/// on one document.
 fn introduced_matcher(names: &[String]) -> Option<AhoCorasick> {
     if names.is_empty() {
         return None;
     }
     AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
         .match_kind(MatchKind::LeftmostLongest)
         .build(names)
         .ok()

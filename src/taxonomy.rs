@@ -3,7 +3,7 @@
 //!
 //! This module only holds data and checks it; matching text against it is `tag`'s job.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -123,7 +123,7 @@ impl Taxonomy {
     }
 
     fn validate(file: TaxonomyFile) -> Result<Taxonomy> {
-        let mut company_lookup: HashMap<String, usize> = HashMap::new();
+        let mut company_lookup: HashMap<String, usize> = HashMap::default();
         for (id, company) in file.company.iter().enumerate() {
             if company.name.trim().is_empty() {
                 bail!("company number {} has an empty name", id + 1);
@@ -258,7 +258,7 @@ fn check_no_cycles(companies: &[Company], parents: &[Option<usize>]) -> Result<(
 }
 
 fn check_topics(topics: &[Topic]) -> Result<()> {
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     for topic in topics {
         if topic.name.trim().is_empty() {
             bail!("a topic has an empty name");

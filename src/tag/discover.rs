@@ -3,7 +3,7 @@
 //! Plc"), a wire-style name in angle brackets ("<Walker County Telephone Co>"), or a name
 //! followed by a wire ticker ("Iniziativa Meta <INZI.MI>").
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 /// Lower-case words that may sit inside a company name ("Bank of New York").

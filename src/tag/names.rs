@@ -4,8 +4,12 @@
 //! a text costs one hash lookup per word. An Aho-Corasick automaton of the same ten
 //! thousand names took a second to build, which every `dossier tag` would pay. Names in
 //! scripts written without spaces (阿里巴巴) have no first word and go to a small automaton.
+//!
+//! A word written without capitals never names a company the taxonomy spells with a
+//! capital ("apple" is not "Apple", see the tagger's case rules), so such names are kept
+//! apart and most words of running text cost no lookup at all.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -16,8 +20,11 @@ use super::{is_spaceless_script, is_word_char};
 /// Names indexed for [`NameIndex::find`].
 #[derive(Debug)]
 pub struct NameIndex {
-    /// ASCII-lower-cased first word -> ids of the names starting with it, longest first.
-    by_first_word: HashMap<String, Vec<usize>>,
+    /// ASCII-lower-cased first word -> ids of the names starting with it, longest first,
+    /// for names whose first letter is a capital ("Apple", "Ebay").
+    by_capitalised_word: HashMap<String, Vec<usize>>,
+    /// The same for the other names ("eBay", "easyJet", "3M").
+    by_other_word: HashMap<String, Vec<usize>>,
     /// The names, ASCII-lower-cased (same byte offsets as the originals).
     lowered: Vec<String>,
     /// Names starting with a character of a script without spaces.
@@ -29,19 +36,29 @@ impl NameIndex {
     /// Indexes the names; ids in results are positions in `names`.
     pub fn new(names: &[String]) -> Result<NameIndex> {
         let lowered: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-        let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_capitalised_word: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_other_word: HashMap<String, Vec<usize>> = HashMap::default();
         let mut spaceless_ids = Vec::new();
         for (id, name) in lowered.iter().enumerate() {
-            match name.chars().next() {
+            match names[id].chars().next() {
                 None => {}
                 Some(c) if is_spaceless_script(c) || !is_word_char(c) => spaceless_ids.push(id),
-                Some(_) => by_first_word
-                    .entry(first_word(name).to_string())
-                    .or_default()
-                    .push(id),
+                Some(c) => {
+                    let map = if c.is_uppercase() {
+                        &mut by_capitalised_word
+                    } else {
+                        &mut by_other_word
+                    };
+                    map.entry(first_word(name).to_string())
+                        .or_default()
+                        .push(id);
+                }
             }
         }
-        for ids in by_first_word.values_mut() {
+        for ids in by_capitalised_word
+            .values_mut()
+            .chain(by_other_word.values_mut())
+        {
             ids.sort_by_key(|&id| std::cmp::Reverse(lowered[id].len()));
         }
         let spaceless_names: Vec<&str> =
@@ -51,7 +68,8 @@ impl NameIndex {
             .build(spaceless_names)
             .context("cannot build the matcher of names in other scripts")?;
         Ok(NameIndex {
-            by_first_word,
+            by_capitalised_word,
+            by_other_word,
             lowered,
             spaceless,
             spaceless_ids,
@@ -69,24 +87,29 @@ impl NameIndex {
         let lowered = text.to_ascii_lowercase();
         let mut found = Vec::new();
         let mut resume = 0;
+        let mut after_word_char = false;
         for (start, c) in lowered.char_indices() {
-            if start < resume || !is_word_char(c) || is_spaceless_script(c) {
-                continue;
-            }
-            if lowered[..start]
-                .chars()
-                .next_back()
-                .is_some_and(is_word_char)
-            {
+            let word_start = is_word_char(c) && !after_word_char;
+            after_word_char = is_word_char(c);
+            if !word_start || start < resume || is_spaceless_script(c) {
                 continue;
             }
             let word = first_word(&lowered[start..]);
+            let has_capital = text[start..start + word.len()]
+                .chars()
+                .any(char::is_uppercase);
+            let maps = [
+                Some(&self.by_other_word),
+                has_capital.then_some(&self.by_capitalised_word),
+            ];
             let singular = word.strip_suffix('s').filter(|w| !w.is_empty());
-            let candidates = [Some(word), singular]
-                .into_iter()
-                .flatten()
-                .filter_map(|w| self.by_first_word.get(w))
-                .flatten();
+            let candidates = maps.into_iter().flatten().flat_map(|map| {
+                [Some(word), singular]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|w| map.get(w))
+                    .flatten()
+            });
             let mut best: Option<(Range<usize>, usize)> = None;
             for &id in candidates {
                 let name = &self.lowered[id];
@@ -156,5 +179,12 @@ mod tests {
             find(&["阿里巴巴"], "据报道阿里巴巴与苹果合作"),
             ["阿里巴巴"]
         );
+    }
+
+    #[test]
+    fn words_without_capitals_only_reach_names_without_one() {
+        let names = ["Apple", "eBay"];
+        assert_eq!(find(&names, "apple pie on ebay"), ["ebay"]);
+        assert_eq!(find(&names, "Apple and EBAY"), ["Apple", "EBAY"]);
     }
 }
