@@ -63,6 +63,8 @@ struct TaxonomyFile {
     #[serde(default)]
     company_nouns: Vec<String>,
     #[serde(default)]
+    topic_exceptions: Vec<String>,
+    #[serde(default)]
     company: Vec<Company>,
     #[serde(default)]
     topic: Vec<Topic>,
@@ -81,6 +83,9 @@ pub struct Taxonomy {
     pub designators: Vec<String>,
     /// Lower-case nouns that introduce a company name ("retailer Mothercare").
     pub company_nouns: Vec<String>,
+    /// Phrases that contain a topic term but are not about its topic ("fiscal year",
+    /// "World Bank", "trade union"): they count for no topic.
+    pub topic_exceptions: Vec<String>,
     /// For each company, the index of its parent company.
     parents: Vec<Option<usize>>,
     /// Lower-cased names and aliases of companies -> company index.
@@ -166,6 +171,7 @@ impl Taxonomy {
             legal_suffixes: file.legal_suffixes,
             designators: file.designators,
             company_nouns: file.company_nouns,
+            topic_exceptions: file.topic_exceptions,
             parents,
             company_lookup,
         })

@@ -551,6 +551,7 @@ def main():
         "legal_suffixes = " + toml_list(curated["legal_suffixes"]),
         "designators = " + toml_list(curated["designators"]),
         "company_nouns = " + toml_list(curated["company_nouns"]),
+        "topic_exceptions = " + toml_list(curated["topic_exceptions"]),
         "",
         "# --- Curated companies (%d) ---" % len(curated["company"]),
         "",
