@@ -101,14 +101,22 @@ fn build_index(
 ) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
+    let taxonomy = tagger.taxonomy();
     let tagger = tagging.then_some(&tagger);
-    let report = index::build(dir, index_path, tagger, &taxonomy_text, |skipped| {
-        eprintln!(
-            "dossier: skipped {}: it {}",
-            skipped.path.display(),
-            skipped.reason
-        );
-    })?;
+    let report = index::build(
+        dir,
+        index_path,
+        tagger,
+        taxonomy,
+        &taxonomy_text,
+        |skipped| {
+            eprintln!(
+                "dossier: skipped {}: it {}",
+                skipped.path.display(),
+                skipped.reason
+            );
+        },
+    )?;
     eprintln!(
         "dossier: indexed {} paragraphs from {} files in {:.2} s into {} \
          ({} files skipped, {} files with other extensions ignored)",

@@ -1,8 +1,9 @@
 //! The tantivy index on disk: its schema, building it from a folder, and opening it.
 //!
 //! An index folder holds tantivy's files plus `dossier.json` (what built it, from which
-//! folder) and `taxonomy.toml` (the taxonomy it was tagged with, so searches resolve
-//! `--company` with the same names). Anything else in the folder is left alone.
+//! folder), `taxonomy.toml` and `taxonomy.json` (the taxonomy it was tagged with, as
+//! given and compiled, so searches resolve `--company` with the same names). Anything
+//! else in the folder is left alone.
 
 use std::cell::OnceCell;
 use std::fs;
@@ -29,6 +30,8 @@ use crate::walk::{self, Entry, Skipped};
 pub const MARKER_FILE: &str = "dossier.json";
 /// Name of the taxonomy copy kept in the index folder.
 pub const TAXONOMY_FILE: &str = "taxonomy.toml";
+/// The same taxonomy as JSON, which searches load several times faster than the TOML.
+pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// Version of the index layout; an index of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 2;
 /// Memory given to tantivy's writer, shared by its threads.
@@ -104,8 +107,23 @@ impl OpenIndex {
         if let Some(taxonomy) = self.taxonomy.get() {
             return Ok(taxonomy);
         }
-        let taxonomy = Taxonomy::from_path(&self.taxonomy_path)?;
+        let taxonomy = self.read_taxonomy()?;
         Ok(self.taxonomy.get_or_init(|| taxonomy))
+    }
+
+    /// The compiled copy when there is one (indexes of older versions only keep the TOML).
+    fn read_taxonomy(&self) -> Result<Taxonomy> {
+        let compiled = self.taxonomy_path.with_file_name(COMPILED_TAXONOMY_FILE);
+        match fs::read_to_string(&compiled) {
+            Ok(text) => Taxonomy::from_json(&text).with_context(|| {
+                format!(
+                    "the taxonomy saved with the index ({}) is damaged; rebuild the index with \
+                     `dossier index`",
+                    compiled.display()
+                )
+            }),
+            Err(_) => Taxonomy::from_path(&self.taxonomy_path),
+        }
     }
 }
 
@@ -204,11 +222,13 @@ pub struct IndexReport {
 ///
 /// The previous contents are replaced in one commit, so a search running meanwhile sees
 /// either the old index or the new one. `on_skip` is called as soon as a file is skipped.
-/// Without a tagger the paragraphs get no companies or topics.
+/// Without a tagger the paragraphs get no companies or topics; `taxonomy` (and its text)
+/// is saved with the index either way, for searches to resolve names.
 pub fn build(
     dir: &Path,
     index_path: &Path,
     tagger: Option<&Tagger>,
+    taxonomy: &Taxonomy,
     taxonomy_text: &str,
     mut on_skip: impl FnMut(&Skipped) + Send,
 ) -> Result<IndexReport> {
@@ -237,6 +257,10 @@ pub fn build(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     })?;
+    write_atomically(
+        &index_path.join(COMPILED_TAXONOMY_FILE),
+        &taxonomy.to_json()?,
+    )?;
     write_atomically(&index_path.join(TAXONOMY_FILE), taxonomy_text)?;
     write_marker(index_path, dir)?;
     writer

@@ -8,13 +8,16 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The taxonomy compiled into the binary, used when the user gives none.
 pub const DEFAULT_TAXONOMY: &str = include_str!("../taxonomy/default.toml");
+/// The same taxonomy converted to JSON by build.rs, which loads several times faster.
+const DEFAULT_TAXONOMY_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/default-taxonomy.json"));
 
 /// A company as written in the taxonomy file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Company {
     /// Canonical name: what `--company` matches and what output shows.
@@ -40,7 +43,7 @@ pub struct Company {
 }
 
 /// A topic as written in the taxonomy file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     /// Topic name: what `--topic` matches and what output shows.
@@ -53,7 +56,7 @@ pub struct Topic {
     pub weak: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct TaxonomyFile {
     #[serde(default)]
@@ -95,7 +98,27 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The built-in taxonomy.
     pub fn builtin() -> Result<Taxonomy> {
-        Taxonomy::from_toml(DEFAULT_TAXONOMY).context("the built-in taxonomy is invalid")
+        Taxonomy::from_json(DEFAULT_TAXONOMY_JSON).context("the built-in taxonomy is invalid")
+    }
+
+    /// Parses and validates a taxonomy saved by [`Taxonomy::to_json`].
+    pub fn from_json(text: &str) -> Result<Taxonomy> {
+        let file: TaxonomyFile = serde_json::from_str(text)?;
+        Taxonomy::validate(file)
+    }
+
+    /// The taxonomy as JSON, which [`Taxonomy::from_json`] reads back several times faster
+    /// than TOML: an index keeps this form for its searches.
+    pub fn to_json(&self) -> Result<String> {
+        let file = TaxonomyFile {
+            legal_suffixes: self.legal_suffixes.clone(),
+            designators: self.designators.clone(),
+            company_nouns: self.company_nouns.clone(),
+            topic_exceptions: self.topic_exceptions.clone(),
+            company: self.companies.clone(),
+            topic: self.topics.clone(),
+        };
+        Ok(serde_json::to_string(&file)?)
     }
 
     /// Reads and validates a taxonomy file; errors name the file, line and problem.
@@ -300,6 +323,14 @@ pub fn quote_list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_json_is_the_toml_source() {
+        let from_toml = Taxonomy::from_toml(DEFAULT_TAXONOMY).unwrap();
+        let from_json = Taxonomy::builtin().unwrap();
+        assert!(from_json.companies.len() > 10_000);
+        assert_eq!(from_toml.to_json().unwrap(), from_json.to_json().unwrap());
+    }
 
     #[test]
     fn builtin_taxonomy_is_valid_and_large_enough() {

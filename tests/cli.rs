@@ -447,6 +447,37 @@ fn damaged_index_asks_for_a_rebuild() {
 }
 
 #[test]
+fn company_filters_use_the_taxonomy_saved_with_the_index() {
+    let dir = indexed_seeds();
+    let index = dir.path().join("idx");
+    let compiled = index.join("taxonomy.json");
+    let with_compiled = search_json(
+        dir.path(),
+        &["AI", "--company", "Alibaba Group", "--limit", "50"],
+    );
+    assert!(!with_compiled.is_empty());
+    // An index written before the compiled copy existed still has its TOML.
+    fs::remove_file(&compiled).unwrap();
+    let from_toml = search_json(
+        dir.path(),
+        &["AI", "--company", "Alibaba Group", "--limit", "50"],
+    );
+    assert_eq!(with_compiled, from_toml);
+    fs::write(&compiled, "{ not json").unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args([
+        "search",
+        "--index",
+        "idx",
+        "AI",
+        "--company",
+        "Alibaba Group",
+    ]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("taxonomy.json) is damaged"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn unfinished_first_index_says_so() {
     let dir = indexed_seeds();
     fs::remove_file(dir.path().join("idx").join("taxonomy.toml")).unwrap();
