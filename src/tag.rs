@@ -920,6 +920,13 @@ mod tests {
         assert!(!topics(calendar).contains(&"regulation and policy".to_string()));
     }
 
+    #[test]
+    fn the_net_is_the_internet_not_net_income() {
+        let text = "Over 54 million people are hooked up to the net via broadband, up from \
+                    34 million in the same quarter a year ago.";
+        assert_eq!(topics(text), ["telecommunications"]);
+    }
+
     fn tag_document(paragraphs: &[&str]) -> Vec<Vec<String>> {
         let tagger = tagger();
         tagger
