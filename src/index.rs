@@ -122,7 +122,10 @@ impl OpenIndex {
                     compiled.display()
                 )
             }),
-            Err(_) => Taxonomy::from_path(&self.taxonomy_path),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                Taxonomy::from_path(&self.taxonomy_path)
+            }
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", compiled.display())),
         }
     }
 }
@@ -250,13 +253,17 @@ pub fn build(
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| index_documents(&shared, &writer, fields, tagger)))
             .collect();
-        handles.into_iter().try_for_each(|handle| {
-            // A worker only panics on a bug; carry the panic on rather than hide it.
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })?;
+        handles
+            .into_iter()
+            .map(|handle| {
+                // A worker only panics on a bug; carry the panic on rather than hide it.
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum::<Result<usize>>()
+    })
+    .map(|paragraphs| report.paragraphs = paragraphs)?;
     write_atomically(
         &index_path.join(COMPILED_TAXONOMY_FILE),
         &taxonomy.to_json()?,
@@ -356,33 +363,31 @@ impl<I: Iterator<Item = Entry>, S: FnMut(&Skipped)> Walk<'_, I, S> {
 }
 
 /// One indexing worker: takes documents off the shared walk until it is done, and
-/// splits, tags and hands them to the writer. The walk itself (reading files) stays
-/// sequential: the files come sorted, and reading is a small share of the work.
+/// splits, tags and hands them to the writer; returns how many paragraphs it added. The
+/// walk itself (reading files) stays sequential: the files come sorted, and reading is a
+/// small share of the work.
 fn index_documents<I, S>(
     walk: &Mutex<Walk<'_, I, S>>,
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
-) -> Result<()>
+) -> Result<usize>
 where
     I: Iterator<Item = Entry>,
     S: FnMut(&Skipped),
 {
+    let mut paragraphs = 0;
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
         let Ok(mut shared) = walk.lock() else {
-            return Ok(());
+            return Ok(paragraphs);
         };
         let Some(document) = shared.next_document() else {
-            return Ok(());
+            return Ok(paragraphs);
         };
         drop(shared);
-        let paragraphs = add_document(writer, fields, tagger, &document)?;
-        match walk.lock() {
-            Ok(mut shared) => shared.report.paragraphs += paragraphs,
-            Err(_) => return Ok(()),
-        }
+        paragraphs += add_document(writer, fields, tagger, &document)?;
     }
 }
 
