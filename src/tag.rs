@@ -123,6 +123,9 @@ struct TopicPattern {
 
 /// What a topic term weighs; a weak term weighs 1.
 const TERM_WEIGHT: usize = 2;
+/// What a company of a topic's industry adds to that topic ("Vodafone" to
+/// telecommunications): as much as a weak term, so the company alone is not enough.
+const INDUSTRY_WEIGHT: usize = 1;
 
 /// A company: one of the taxonomy, or one discovered in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +198,8 @@ pub struct Tagger {
     /// The patterns as written, to check case after a case-insensitive match.
     company_texts: Vec<String>,
     discoverer: Discoverer,
+    /// For each company, the topics of its business.
+    industry_topics: Vec<Vec<usize>>,
 }
 
 impl Tagger {
@@ -248,7 +253,19 @@ impl Tagger {
             &taxonomy.designators,
             &taxonomy.company_nouns,
         );
+        let industry_topics = taxonomy
+            .companies
+            .iter()
+            .map(|company| {
+                company
+                    .topics
+                    .iter()
+                    .filter_map(|name| taxonomy.find_topic(name))
+                    .collect()
+            })
+            .collect();
         Ok(Tagger {
+            industry_topics,
             discoverer,
             taxonomy,
             company_names,
@@ -286,9 +303,10 @@ impl Tagger {
         paragraphs
             .iter()
             .zip(&discovered)
-            .map(|(text, found)| Tags {
-                companies: self.companies(text, found, matcher.as_ref(), &introduced),
-                topics: self.topics(text),
+            .map(|(text, found)| {
+                let companies = self.companies(text, found, matcher.as_ref(), &introduced);
+                let topics = self.topics(text, &companies);
+                Tags { companies, topics }
             })
             .collect()
     }
@@ -442,7 +460,7 @@ impl Tagger {
         written.contains(' ') || pattern.kind != NameKind::Name || !follows_name_word(text, span)
     }
 
-    fn topics(&self, text: &str) -> Vec<TopicMatch> {
+    fn topics(&self, text: &str, companies: &[CompanyMention]) -> Vec<TopicMatch> {
         let mut hits: Vec<Vec<String>> = vec![Vec::new(); self.taxonomy.topics.len()];
         let mut scores = vec![0usize; self.taxonomy.topics.len()];
         for m in self.topic_matcher.find_iter(&text.to_ascii_lowercase()) {
@@ -464,6 +482,14 @@ impl Tagger {
                 let word = &text[span.start..end];
                 if !hits[pattern.topic].iter().any(|hit| hit == word) {
                     hits[pattern.topic].push(word.to_string());
+                }
+            }
+        }
+        for mention in companies {
+            if let Company::Known(id) = mention.company {
+                for &topic in &self.industry_topics[id] {
+                    scores[topic] += INDUSTRY_WEIGHT;
+                    hits[topic].push(mention.evidence.clone());
                 }
             }
         }
@@ -925,6 +951,31 @@ mod tests {
         let text = "Over 54 million people are hooked up to the net via broadband, up from \
                     34 million in the same quarter a year ago.";
         assert_eq!(topics(text), ["telecommunications"]);
+    }
+
+    #[test]
+    fn companies_lean_a_passage_to_the_topics_of_their_business() {
+        // Two telephone companies make the roaming tariffs a telecommunications story,
+        // not one about devices or trade.
+        let roaming = "The Commission's investigation into Vodafone and Deutsche Telekom's \
+                       T-Mobile centres on the tariffs the two companies charge foreign mobile \
+                       operators to access their networks when subscribers of those foreign \
+                       operators use their mobile phones in Germany.";
+        assert_eq!(topics(roaming), ["telecommunications"]);
+        // Carmakers' sales are an automotive story even when fuel prices are mentioned.
+        let carmakers = "GM and Ford blamed high fuel prices for low sales of big trucks and \
+                         gas-guzzling sports utility vehicles (SUVs) - the vehicles that \
+                         provide the biggest profits.";
+        assert!(topics(carmakers).contains(&"automotive".to_string()));
+        assert!(!topics(carmakers).contains(&"energy and oil".to_string()));
+    }
+
+    #[test]
+    fn a_company_alone_does_not_make_a_topic() {
+        assert_eq!(
+            topics("Vodafone appoints new Japan boss"),
+            Vec::<String>::new()
+        );
     }
 
     fn tag_document(paragraphs: &[&str]) -> Vec<Vec<String>> {

@@ -40,6 +40,10 @@ pub struct Company {
     /// are not mentions of the business.
     #[serde(default)]
     pub news_source: bool,
+    /// Topics of the company's business ("telecommunications" for Vodafone): a passage
+    /// about the company leans to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
 }
 
 /// A topic as written in the taxonomy file.
@@ -188,6 +192,7 @@ impl Taxonomy {
             .collect::<Result<Vec<_>>>()?;
         check_no_cycles(&file.company, &parents)?;
         check_topics(&file.topic)?;
+        check_company_topics(&file.company, &file.topic)?;
         Ok(Taxonomy {
             companies: file.company,
             topics: file.topic,
@@ -247,6 +252,21 @@ impl Taxonomy {
     pub fn nearest_topics(&self, name: &str, n: usize) -> Vec<&str> {
         nearest(name, self.topics.iter().map(|t| t.name.as_str()), n)
     }
+}
+
+/// Every topic a company names is a topic of the taxonomy.
+fn check_company_topics(companies: &[Company], topics: &[Topic]) -> Result<()> {
+    for company in companies {
+        for wanted in &company.topics {
+            if !topics.iter().any(|topic| topic.name == *wanted) {
+                bail!(
+                    "company {:?} names an unknown topic {wanted:?}",
+                    company.name
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Names ordered by similarity to `wanted`, best first: prefix matches, then Jaro-Winkler.
@@ -389,6 +409,16 @@ mod tests {
         let cycle = "[[company]]\nname = \"A\"\nparent = \"B\"\n[[company]]\nname = \"B\"\nparent = \"A\"\n";
         let message = format!("{:#}", Taxonomy::from_toml(cycle).unwrap_err());
         assert!(message.contains("own ancestor"), "{message}");
+    }
+
+    #[test]
+    fn a_company_topic_must_be_a_topic_of_the_taxonomy() {
+        let text = "[[company]]\nname = \"A\"\ntopics = [\"telecoms\"]\n\
+                    [[topic]]\nname = \"telecommunications\"\nterms = [\"phone\"]\n";
+        let message = format!("{:#}", Taxonomy::from_toml(text).unwrap_err());
+        assert!(message.contains("unknown topic \"telecoms\""), "{message}");
+        let fixed = text.replace("\"telecoms\"", "\"telecommunications\"");
+        assert!(Taxonomy::from_toml(&fixed).is_ok());
     }
 
     #[test]

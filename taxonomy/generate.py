@@ -113,26 +113,90 @@ def key(name):
     return re.sub(r"[^\w]+", " ", name.lower().replace("\u2019", "'")).strip()
 
 
+# The topics of an industry, as the gazetteer lists name industries (GICS sub-industries in
+# the S&P 500 list, GICS industries in financedatabase). Industries no topic is about
+# (software, airlines, drugs...) give none.
+INDUSTRY_TOPICS = {
+    "Integrated Telecommunication Services": "telecommunications",
+    "Diversified Telecommunication Services": "telecommunications",
+    "Wireless Telecommunication Services": "telecommunications",
+    "Communications Equipment": "telecommunications",
+    "Cable & Satellite": "media and entertainment",
+    "Broadcasting": "media and entertainment",
+    "Movies & Entertainment": "media and entertainment",
+    "Publishing": "media and entertainment",
+    "Interactive Home Entertainment": "media and entertainment",
+    "Entertainment": "media and entertainment",
+    "Media": "media and entertainment",
+    "Automobile Manufacturers": "automotive",
+    "Automotive Parts & Equipment": "automotive",
+    "Automobiles": "automotive",
+    "Auto Components": "automotive",
+    "Broadline Retail": "retail and e-commerce",
+    "Apparel Retail": "retail and e-commerce",
+    "Computer & Electronics Retail": "retail and e-commerce",
+    "Home Improvement Retail": "retail and e-commerce",
+    "Homefurnishing Retail": "retail and e-commerce",
+    "Other Specialty Retail": "retail and e-commerce",
+    "Consumer Staples Merchandise Retail": "retail and e-commerce",
+    "Food Retail": "retail and e-commerce",
+    "Internet & Direct Marketing Retail": "retail and e-commerce",
+    "Food & Staples Retailing": "retail and e-commerce",
+    "Integrated Oil & Gas": "energy and oil",
+    "Oil & Gas Equipment & Services": "energy and oil",
+    "Oil & Gas Exploration & Production": "energy and oil",
+    "Oil & Gas Refining & Marketing": "energy and oil",
+    "Oil & Gas Storage & Transportation": "energy and oil",
+    "Oil, Gas & Consumable Fuels": "energy and oil",
+    "Energy Equipment & Services": "energy and oil",
+    "Diversified Banks": "banking and finance",
+    "Regional Banks": "banking and finance",
+    "Investment Banking & Brokerage": "banking and finance",
+    "Consumer Finance": "banking and finance",
+    "Life & Health Insurance": "banking and finance",
+    "Multi-line Insurance": "banking and finance",
+    "Property & Casualty Insurance": "banking and finance",
+    "Reinsurance": "banking and finance",
+    "Transaction & Payment Processing Services": "banking and finance",
+    "Banks": "banking and finance",
+    "Insurance": "banking and finance",
+    "Thrifts & Mortgage Finance": "banking and finance",
+    "Financial Exchanges & Data": "stock market",
+    "Semiconductors": "semiconductors",
+    "Semiconductor Materials & Equipment": "semiconductors",
+    "Semiconductors & Semiconductor Equipment": "semiconductors",
+    "Technology Hardware, Storage & Peripherals": "smartphones and devices",
+    "Consumer Electronics": "smartphones and devices",
+}
+
+
+def industry_topics(industry):
+    return {INDUSTRY_TOPICS[industry]} if industry in INDUSTRY_TOPICS else set()
+
+
 def gazetteer_records(shared):
-    """(names, tickers) groups from every list, merged by CIK, symbol and ISIN."""
+    """(names, tickers, ids, topics) from every list; merge() joins them by CIK, symbol,
+    ISIN and name."""
     g = os.path.join(shared, "gazetteer")
     records = []
     with open(os.path.join(g, "sec/company_tickers.json"), encoding="utf-8") as f:
         for row in json.load(f).values():
-            records.append(({row["title"]}, {row["ticker"]}, {"cik:%s" % row["cik_str"]}))
+            records.append(({row["title"]}, {row["ticker"]}, {"cik:%s" % row["cik_str"]}, set()))
     with open(os.path.join(g, "sp500/constituents.csv"), encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            records.append(({row["Security"]}, {row["Symbol"]}, {"cik:%s" % int(row["CIK"])}))
+            topics = industry_topics(row["GICS Sub-Industry"])
+            records.append(({row["Security"]}, {row["Symbol"]}, {"cik:%s" % int(row["CIK"])}, topics))
     with open(os.path.join(g, "pytickersymbols/indices_data.json"), encoding="utf-8") as f:
         for index in json.load(f).values():
             for c in index["companies"]:
                 ids = {"isin:" + i for i in c.get("isins", [])}
                 ids |= {"y:" + s["yahoo"] for s in c.get("symbols", []) if s.get("yahoo")}
-                records.append(({c["name"]}, set(), ids))
+                records.append(({c["name"]}, set(), ids, set()))
     with open(os.path.join(g, "financedatabase/equities_large_mega_cap.csv"), encoding="utf-8") as f:
         for row in csv.DictReader(f):
             ids = {"y:" + row["symbol"]} | ({"isin:" + row["isin"]} if row["isin"] else set())
-            records.append(({row["name"]}, set(), ids))
+            topics = industry_topics(row["industry"])
+            records.append(({row["name"]}, set(), ids, topics))
     return [r for r in records if not any(FUND_WORDS.search(n) for n in r[0])]
 
 
@@ -147,18 +211,19 @@ def merge(records, suffixes):
         return i
 
     owner = {}
-    for i, (names, _, ids) in enumerate(records):
+    for i, (names, _, ids, _) in enumerate(records):
         keys = set(ids) | {"name:" + key(strip_suffixes(clean(n), suffixes)) for n in names}
         for k in keys:
             if k in owner:
                 parent[find(i)] = find(owner[k])
             else:
                 owner[k] = i
-    groups = defaultdict(lambda: (set(), set()))
-    for i, (names, tickers, _) in enumerate(records):
+    groups = defaultdict(lambda: (set(), set(), set()))
+    for i, (names, tickers, _, topics) in enumerate(records):
         g = groups[find(i)]
         g[0].update(names)
         g[1].update(tickers)
+        g[2].update(topics)
     return list(groups.values())
 
 
@@ -387,6 +452,8 @@ def write_company(out, c):
         out.append("parent = " + toml_string(c["parent"]))
     if c.get("news_source"):
         out.append("news_source = true")
+    if c.get("topics"):
+        out.append("topics = " + toml_list(c["topics"]))
     out.append("")
 
 
@@ -419,7 +486,7 @@ def short_names(groups, usage, excluded):
     """Short names that only one company of the lists would get: "Mitsubishi" is shared by
     a dozen and so is given to none."""
     owners = defaultdict(set)
-    for i, (names, _) in enumerate(groups):
+    for i, (names, _, _) in enumerate(groups):
         for n in names:
             short = short_name(clean(n), usage, excluded)
             if short:
@@ -439,7 +506,7 @@ def is_name_ticker(ticker, name):
 def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded):
     unique_shorts = short_names(groups, usage, excluded)
     companies = []
-    for names, tickers in groups:
+    for names, tickers, topics in groups:
         # Names written in mixed case by some list beat those tidied from capitals.
         mixed = {clean(n) for n in names if n != n.upper()}
         cleaned = sorted(mixed or {clean(n) for n in names}, key=display_rank)
@@ -472,6 +539,7 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
         taken_tickers.update(free)
         entry["tickers"] = free
         entry["common_word"] = usage.is_common(name)
+        entry["topics"] = sorted(topics)
         companies.append(entry)
     companies.sort(key=lambda c: key(c["name"]))
     return companies
