@@ -6,6 +6,8 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
+use super::char_at;
+
 /// Lower-case words that may sit inside a company name ("Bank of New York").
 const CONNECTORS: &[&str] = &[
     "of", "and", "&", "de", "du", "des", "la", "le", "van", "von", "der", "del", "y", "e",
@@ -85,6 +87,8 @@ pub struct Discoverer {
     legal_suffixes: HashSet<String>,
     designators: HashSet<String>,
     company_nouns: HashSet<String>,
+    /// All three sets in one: most words are none of them and cost one lookup.
+    markers: HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,10 +124,20 @@ impl Discoverer {
                 .filter(|w| !w.is_empty())
                 .collect()
         };
+        let legal_suffixes: HashSet<String> = clean(legal_suffixes);
+        let designators: HashSet<String> = clean(designators);
+        let company_nouns: HashSet<String> = clean(company_nouns);
+        let markers = legal_suffixes
+            .iter()
+            .chain(&designators)
+            .chain(&company_nouns)
+            .cloned()
+            .collect();
         Discoverer {
-            legal_suffixes: clean(legal_suffixes),
-            designators: clean(designators),
-            company_nouns: clean(company_nouns),
+            legal_suffixes,
+            designators,
+            company_nouns,
+            markers,
         }
     }
 
@@ -132,6 +146,9 @@ impl Discoverer {
         let tokens = tokenize(text);
         let mut found: Vec<Discovered> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
+            if !self.markers.contains(token.text) {
+                continue;
+            }
             if self.company_nouns.contains(token.text) {
                 self.find_after_noun(text, &tokens, i, &mut found);
                 continue;
@@ -346,21 +363,17 @@ fn is_token_char(c: char) -> bool {
 /// Words with their positions and what separates each from the one before.
 fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token> = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
-        if !is_token_char(c) || c == '.' || c == '-' || c == '\'' || c == '\u{2019}' {
-            chars.next();
+    let mut pos = 0;
+    while let Some((c, len)) = char_at(text, pos) {
+        if !is_token_char(c) || matches!(c, '.' | '-' | '\'' | '\u{2019}') {
+            pos += len;
             continue;
         }
-        let mut end = start;
-        while let Some(&(i, c)) = chars.peek() {
-            if !is_token_char(c) {
-                break;
-            }
-            end = i + c.len_utf8();
-            chars.next();
+        let start = pos;
+        while let Some((_, len)) = char_at(text, pos).filter(|&(c, _)| is_token_char(c)) {
+            pos += len;
         }
-        let written = text[start..end].trim_end_matches(['.', '-', '\'', '\u{2019}']);
+        let written = text[start..pos].trim_end_matches(['.', '-', '\'', '\u{2019}']);
         let end = start + written.len();
         // "Inc's" is the legal form "Inc"; the name keeps its own "'s" ("Dr Reddy's").
         let word = written

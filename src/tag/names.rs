@@ -15,7 +15,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
 
-use super::{is_spaceless_script, is_word_char};
+use super::{char_at, is_spaceless_script, is_word_char};
 
 /// Names indexed for [`NameIndex::find`].
 #[derive(Debug)]
@@ -30,6 +30,9 @@ pub struct NameIndex {
     /// Names starting with a character of a script without spaces.
     spaceless: AhoCorasick,
     spaceless_ids: Vec<usize>,
+    /// First bytes of the keys of `by_other_word` and `by_capitalised_word`.
+    other_first_bytes: [bool; 256],
+    capitalised_first_bytes: [bool; 256],
 }
 
 impl NameIndex {
@@ -68,6 +71,8 @@ impl NameIndex {
             .build(spaceless_names)
             .context("cannot build the matcher of names in other scripts")?;
         Ok(NameIndex {
+            other_first_bytes: first_bytes(&by_other_word),
+            capitalised_first_bytes: first_bytes(&by_capitalised_word),
             by_capitalised_word,
             by_other_word,
             lowered,
@@ -87,37 +92,32 @@ impl NameIndex {
         let lowered = text.to_ascii_lowercase();
         let mut found = Vec::new();
         let mut resume = 0;
-        let mut after_word_char = false;
-        for (start, c) in lowered.char_indices() {
-            let word_start = is_word_char(c) && !after_word_char;
-            after_word_char = is_word_char(c);
-            if !word_start || start < resume || is_spaceless_script(c) {
+        for word in Words::new(text) {
+            if word.start < resume {
                 continue;
             }
-            let word = first_word(&lowered[start..]);
-            let has_capital = text[start..start + word.len()]
-                .chars()
-                .any(char::is_uppercase);
+            let written = &lowered[word.start..word.end];
+            let first_byte = usize::from(written.as_bytes()[0]);
             let maps = [
-                Some(&self.by_other_word),
-                has_capital.then_some(&self.by_capitalised_word),
+                self.other_first_bytes[first_byte].then_some(&self.by_other_word),
+                (word.has_capital && self.capitalised_first_bytes[first_byte])
+                    .then_some(&self.by_capitalised_word),
             ];
-            let singular = word.strip_suffix('s').filter(|w| !w.is_empty());
-            let candidates = maps.into_iter().flatten().flat_map(|map| {
-                [Some(word), singular]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|w| map.get(w))
-                    .flatten()
-            });
+            let singular = written.strip_suffix('s').filter(|w| !w.is_empty());
             let mut best: Option<(Range<usize>, usize)> = None;
-            for &id in candidates {
-                let name = &self.lowered[id];
-                let longer = best.as_ref().is_none_or(|(r, _)| name.len() > r.len());
-                let span = start..start + name.len();
-                if longer && lowered[start..].starts_with(name.as_str()) && accept(span.clone(), id)
-                {
-                    best = Some((span, id));
+            for map in maps.into_iter().flatten() {
+                for key in [Some(written), singular].into_iter().flatten() {
+                    for &id in map.get(key).into_iter().flatten() {
+                        let name = &self.lowered[id];
+                        let longer = best.as_ref().is_none_or(|(r, _)| name.len() > r.len());
+                        let span = word.start..word.start + name.len();
+                        if longer
+                            && lowered[word.start..].starts_with(name.as_str())
+                            && accept(span.clone(), id)
+                        {
+                            best = Some((span, id));
+                        }
+                    }
                 }
             }
             if let Some((span, id)) = best {
@@ -136,6 +136,18 @@ impl NameIndex {
     }
 }
 
+/// The first bytes of the keys of a first-word map: a word starting with another byte
+/// needs no lookup.
+fn first_bytes(map: &HashMap<String, Vec<usize>>) -> [bool; 256] {
+    let mut bytes = [false; 256];
+    for key in map.keys() {
+        if let Some(&b) = key.as_bytes().first() {
+            bytes[usize::from(b)] = true;
+        }
+    }
+    bytes
+}
+
 /// The leading run of word characters ("at" of "at&t", "jd" of "jd.com").
 fn first_word(text: &str) -> &str {
     let end = text
@@ -143,6 +155,57 @@ fn first_word(text: &str) -> &str {
         .find(|&(_, c)| !is_word_char(c))
         .map_or(text.len(), |(i, _)| i);
     &text[..end]
+}
+
+/// A run of word characters that may start a name.
+struct Word {
+    start: usize,
+    end: usize,
+    has_capital: bool,
+}
+
+/// The runs of word characters of a text, skipping runs in scripts without spaces (their
+/// names are found by the automaton). ASCII is read byte by byte: this loop sees every
+/// byte the tagger indexes.
+struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Words<'a> {
+        Words { text, pos: 0 }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = Word;
+
+    fn next(&mut self) -> Option<Word> {
+        loop {
+            let (c, len) = char_at(self.text, self.pos)?;
+            if !is_word_char(c) {
+                self.pos += len;
+                continue;
+            }
+            let start = self.pos;
+            let mut has_capital = false;
+            while let Some((c, len)) = char_at(self.text, self.pos) {
+                if !is_word_char(c) {
+                    break;
+                }
+                has_capital |= c.is_uppercase();
+                self.pos += len;
+            }
+            if !is_spaceless_script(c) {
+                return Some(Word {
+                    start,
+                    end: self.pos,
+                    has_capital,
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
