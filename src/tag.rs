@@ -304,8 +304,11 @@ impl Tagger {
             .iter()
             .zip(&discovered)
             .map(|(text, found)| {
-                let companies = self.companies(text, found, matcher.as_ref(), &introduced);
-                let topics = self.topics(text, &companies);
+                // Matchers run over ASCII-lower-cased text: same byte offsets, no case.
+                let lowered = text.to_ascii_lowercase();
+                let companies =
+                    self.companies(text, &lowered, found, matcher.as_ref(), &introduced);
+                let topics = self.topics(text, &lowered, &companies);
                 Tags { companies, topics }
             })
             .collect()
@@ -325,6 +328,7 @@ impl Tagger {
     fn companies(
         &self,
         text: &str,
+        lowered: &str,
         discovered: &[Discovered],
         introduced: Option<&AhoCorasick>,
         introduced_names: &[String],
@@ -342,7 +346,7 @@ impl Tagger {
                     && self.taxonomy.find_company(&d.name).is_none()
             })
         };
-        let matches = self.company_names.find(text, |span, id| {
+        let matches = self.company_names.find(text, lowered, |span, id| {
             self.is_company_match(
                 text,
                 span,
@@ -460,10 +464,10 @@ impl Tagger {
         written.contains(' ') || pattern.kind != NameKind::Name || !follows_name_word(text, span)
     }
 
-    fn topics(&self, text: &str, companies: &[CompanyMention]) -> Vec<TopicMatch> {
-        let mut hits: Vec<Vec<String>> = vec![Vec::new(); self.taxonomy.topics.len()];
+    fn topics(&self, text: &str, lowered: &str, companies: &[CompanyMention]) -> Vec<TopicMatch> {
+        let mut hits: Vec<Vec<&str>> = vec![Vec::new(); self.taxonomy.topics.len()];
         let mut scores = vec![0usize; self.taxonomy.topics.len()];
-        for m in self.topic_matcher.find_iter(&text.to_ascii_lowercase()) {
+        for m in self.topic_matcher.find_iter(lowered) {
             let span = m.range();
             let matched = &text[span.clone()];
             if !starts_on_boundary(text, span.start, matched) {
@@ -480,8 +484,8 @@ impl Tagger {
                 }
                 scores[pattern.topic] += pattern.weight;
                 let word = &text[span.start..end];
-                if !hits[pattern.topic].iter().any(|hit| hit == word) {
-                    hits[pattern.topic].push(word.to_string());
+                if !hits[pattern.topic].contains(&word) {
+                    hits[pattern.topic].push(word);
                 }
             }
         }
@@ -489,7 +493,7 @@ impl Tagger {
             if let Company::Known(id) = mention.company {
                 for &topic in &self.industry_topics[id] {
                     scores[topic] += INDUSTRY_WEIGHT;
-                    hits[topic].push(mention.evidence.clone());
+                    hits[topic].push(&mention.evidence);
                 }
             }
         }
@@ -501,7 +505,10 @@ impl Tagger {
         hits.into_iter()
             .enumerate()
             .filter(|(topic, _)| is_main_topic(scores[*topic], needed, best))
-            .map(|(topic, evidence)| TopicMatch { topic, evidence })
+            .map(|(topic, evidence)| TopicMatch {
+                topic,
+                evidence: evidence.into_iter().map(str::to_string).collect(),
+            })
             .collect()
     }
 }

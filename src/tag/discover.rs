@@ -360,9 +360,16 @@ fn is_token_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '\'' | '\u{2019}' | '-' | '&')
 }
 
+/// [`is_token_char`] for an ASCII byte.
+fn is_ascii_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'\'' | b'-' | b'&')
+}
+
 /// Words with their positions and what separates each from the one before.
 fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens: Vec<Token> = Vec::new();
+    // News text averages about six bytes per word and space.
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6 + 1);
+    let bytes = text.as_bytes();
     let mut pos = 0;
     while let Some((c, len)) = char_at(text, pos) {
         if !is_token_char(c) || matches!(c, '.' | '-' | '\'' | '\u{2019}') {
@@ -370,8 +377,14 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         let start = pos;
-        while let Some((_, len)) = char_at(text, pos).filter(|&(c, _)| is_token_char(c)) {
-            pos += len;
+        loop {
+            while bytes.get(pos).is_some_and(|&b| is_ascii_token_byte(b)) {
+                pos += 1;
+            }
+            match char_at(text, pos) {
+                Some((c, len)) if !c.is_ascii() && is_token_char(c) => pos += len,
+                _ => break,
+            }
         }
         let written = text[start..pos].trim_end_matches(['.', '-', '\'', '\u{2019}']);
         let end = start + written.len();
@@ -397,6 +410,9 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
 /// Classifies the text between two words. The dot after an abbreviation ("W.B. Saunders",
 /// "Cia. Vale") does not end a name; any other punctuation does.
 fn gap(previous: &Token, between: &str) -> Gap {
+    if between == " " {
+        return Gap::Space; // most words
+    }
     let abbreviation = previous.text.contains('.')
         || (previous.text.len() <= 3 && previous.text.chars().all(char::is_uppercase));
     let rest = if abbreviation {

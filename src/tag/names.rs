@@ -30,9 +30,9 @@ pub struct NameIndex {
     /// Names starting with a character of a script without spaces.
     spaceless: AhoCorasick,
     spaceless_ids: Vec<usize>,
-    /// First bytes of the keys of `by_other_word` and `by_capitalised_word`.
-    other_first_bytes: [bool; 256],
-    capitalised_first_bytes: [bool; 256],
+    /// The two-byte prefixes of the keys of `by_other_word` and `by_capitalised_word`.
+    other_prefixes: PrefixFilter,
+    capitalised_prefixes: PrefixFilter,
 }
 
 impl NameIndex {
@@ -71,8 +71,8 @@ impl NameIndex {
             .build(spaceless_names)
             .context("cannot build the matcher of names in other scripts")?;
         Ok(NameIndex {
-            other_first_bytes: first_bytes(&by_other_word),
-            capitalised_first_bytes: first_bytes(&by_capitalised_word),
+            other_prefixes: PrefixFilter::new(by_other_word.keys()),
+            capitalised_prefixes: PrefixFilter::new(by_capitalised_word.keys()),
             by_capitalised_word,
             by_other_word,
             lowered,
@@ -84,12 +84,13 @@ impl NameIndex {
     /// Non-overlapping matches, leftmost first and longest at each position, as (byte
     /// range, name id). `accept` decides whether a candidate counts (case, boundaries);
     /// when it refuses the longest name at a position, shorter ones are tried.
+    /// `lowered` is `text` ASCII-lower-cased (the caller's matchers share it).
     pub fn find(
         &self,
         text: &str,
+        lowered: &str,
         mut accept: impl FnMut(Range<usize>, usize) -> bool,
     ) -> Vec<(Range<usize>, usize)> {
-        let lowered = text.to_ascii_lowercase();
         let mut found = Vec::new();
         let mut resume = 0;
         for word in Words::new(text) {
@@ -97,16 +98,19 @@ impl NameIndex {
                 continue;
             }
             let written = &lowered[word.start..word.end];
-            let first_byte = usize::from(written.as_bytes()[0]);
             let maps = [
-                self.other_first_bytes[first_byte].then_some(&self.by_other_word),
-                (word.has_capital && self.capitalised_first_bytes[first_byte])
-                    .then_some(&self.by_capitalised_word),
+                (&self.by_other_word, &self.other_prefixes),
+                (&self.by_capitalised_word, &self.capitalised_prefixes),
             ];
+            // A word without capitals never names a company spelt with one.
+            let maps = &maps[..if word.has_capital { 2 } else { 1 }];
             let singular = written.strip_suffix('s').filter(|w| !w.is_empty());
             let mut best: Option<(Range<usize>, usize)> = None;
-            for map in maps.into_iter().flatten() {
+            for (map, prefixes) in maps {
                 for key in [Some(written), singular].into_iter().flatten() {
+                    if !prefixes.may_contain(key) {
+                        continue;
+                    }
                     for &id in map.get(key).into_iter().flatten() {
                         let name = &self.lowered[id];
                         let longer = best.as_ref().is_none_or(|(r, _)| name.len() > r.len());
@@ -136,16 +140,37 @@ impl NameIndex {
     }
 }
 
-/// The first bytes of the keys of a first-word map: a word starting with another byte
-/// needs no lookup.
-fn first_bytes(map: &HashMap<String, Vec<usize>>) -> [bool; 256] {
-    let mut bytes = [false; 256];
-    for key in map.keys() {
-        if let Some(&b) = key.as_bytes().first() {
-            bytes[usize::from(b)] = true;
+/// The two-byte prefixes of a set of keys, one bit each: most words of a text start
+/// differently from every key, and this answers for them without hashing.
+#[derive(Debug)]
+struct PrefixFilter {
+    bits: Vec<u64>,
+}
+
+impl PrefixFilter {
+    fn new<'a>(keys: impl Iterator<Item = &'a String>) -> PrefixFilter {
+        let mut filter = PrefixFilter {
+            bits: vec![0; 65536 / 64],
+        };
+        for key in keys {
+            let slot = PrefixFilter::slot(key);
+            filter.bits[slot / 64] |= 1 << (slot % 64);
         }
+        filter
     }
-    bytes
+
+    fn slot(key: &str) -> usize {
+        let bytes = key.as_bytes();
+        let first = bytes.first().map_or(0, |&b| usize::from(b));
+        let second = bytes.get(1).map_or(0, |&b| usize::from(b));
+        first << 8 | second
+    }
+
+    /// False when no key starts like `key`.
+    fn may_contain(&self, key: &str) -> bool {
+        let slot = PrefixFilter::slot(key);
+        self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
 }
 
 /// The leading run of word characters ("at" of "at&t", "jd" of "jd.com").
@@ -182,7 +207,14 @@ impl Iterator for Words<'_> {
     type Item = Word;
 
     fn next(&mut self) -> Option<Word> {
+        let bytes = self.text.as_bytes();
         loop {
+            while bytes
+                .get(self.pos)
+                .is_some_and(|&b| b.is_ascii() && !is_ascii_word_byte(b))
+            {
+                self.pos += 1;
+            }
             let (c, len) = char_at(self.text, self.pos)?;
             if !is_word_char(c) {
                 self.pos += len;
@@ -190,12 +222,18 @@ impl Iterator for Words<'_> {
             }
             let start = self.pos;
             let mut has_capital = false;
-            while let Some((c, len)) = char_at(self.text, self.pos) {
-                if !is_word_char(c) {
-                    break;
+            loop {
+                while let Some(&b) = bytes.get(self.pos).filter(|&&b| is_ascii_word_byte(b)) {
+                    has_capital |= b.is_ascii_uppercase();
+                    self.pos += 1;
                 }
-                has_capital |= c.is_uppercase();
-                self.pos += len;
+                match char_at(self.text, self.pos) {
+                    Some((c, len)) if !c.is_ascii() && is_word_char(c) => {
+                        has_capital |= c.is_uppercase();
+                        self.pos += len;
+                    }
+                    _ => break,
+                }
             }
             if !is_spaceless_script(c) {
                 return Some(Word {
@@ -208,6 +246,11 @@ impl Iterator for Words<'_> {
     }
 }
 
+/// [`is_word_char`] for an ASCII byte.
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,7 +259,7 @@ mod tests {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let index = NameIndex::new(&names).unwrap();
         index
-            .find(text, |_, _| true)
+            .find(text, &text.to_ascii_lowercase(), |_, _| true)
             .into_iter()
             .map(|(span, _)| text[span].to_string())
             .collect()
