@@ -252,7 +252,7 @@ impl Tagger {
             &taxonomy.legal_suffixes,
             &taxonomy.designators,
             &taxonomy.company_nouns,
-        );
+        )?;
         let industry_topics = taxonomy
             .companies
             .iter()

@@ -6,6 +6,9 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
+use anyhow::{Context, Result};
+
 use super::char_at;
 
 /// Lower-case words that may sit inside a company name ("Bank of New York").
@@ -89,6 +92,9 @@ pub struct Discoverer {
     company_nouns: HashSet<String>,
     /// All three sets in one: most words are none of them and cost one lookup.
     markers: HashSet<String>,
+    /// The same words, to tell cheaply whether a text has any: most paragraphs do not
+    /// and need no tokenising.
+    marker_matcher: AhoCorasick,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +122,7 @@ impl Discoverer {
         legal_suffixes: &[String],
         designators: &[String],
         company_nouns: &[String],
-    ) -> Discoverer {
+    ) -> Result<Discoverer> {
         let clean = |words: &[String]| {
             words
                 .iter()
@@ -127,22 +133,42 @@ impl Discoverer {
         let legal_suffixes: HashSet<String> = clean(legal_suffixes);
         let designators: HashSet<String> = clean(designators);
         let company_nouns: HashSet<String> = clean(company_nouns);
-        let markers = legal_suffixes
+        let markers: HashSet<String> = legal_suffixes
             .iter()
             .chain(&designators)
             .chain(&company_nouns)
             .cloned()
             .collect();
-        Discoverer {
+        let marker_matcher = AhoCorasick::new(&markers)
+            .context("cannot build the matcher of legal forms and company nouns")?;
+        Ok(Discoverer {
             legal_suffixes,
             designators,
             company_nouns,
             markers,
-        }
+            marker_matcher,
+        })
+    }
+
+    /// False when no word of `text` can mark a company name: no marker word stands
+    /// between non-alphanumeric characters and no wire bracket opens. (A token equal to a
+    /// marker always does; the converse need not hold.)
+    fn may_mark_names(&self, text: &str) -> bool {
+        let alphanumeric_at =
+            |pos: Option<(char, usize)>| pos.is_some_and(|(c, _)| c.is_alphanumeric());
+        text.contains('<')
+            || self.marker_matcher.find_overlapping_iter(text).any(|m| {
+                let before = text[..m.start()].chars().next_back();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !alphanumeric_at(char_at(text, m.end()))
+            })
     }
 
     /// Every marked company name in `text`, in order, each name once.
     pub fn find(&self, text: &str) -> Vec<Discovered> {
+        if !self.may_mark_names(text) {
+            return Vec::new();
+        }
         let tokens = tokenize(text);
         let mut found: Vec<Discovered> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
@@ -441,6 +467,7 @@ mod tests {
         let designators = vec!["Group".to_string(), "Holdings".to_string()];
         let nouns = vec!["firm".to_string(), "analyst".to_string()];
         Discoverer::new(&suffixes, &designators, &nouns)
+            .unwrap()
             .find(text)
             .into_iter()
             .map(|d| d.name)
