@@ -545,4 +545,22 @@ mod tests {
         assert!(names("AMC IMPOSES HIRING FREEZE ON SUBSIDIARY CORP").is_empty());
         assert_eq!(names("In Tenneco Inc's view"), ["Tenneco"]);
     }
+
+    #[test]
+    fn the_pre_check_lets_every_written_form_of_a_marker_through() {
+        // Each form the tokeniser reads as a marker must pass the cheap pre-check.
+        for (text, name) in [
+            ("Shares of Kappa Beta Inc's unit rose.", "Kappa Beta"),
+            ("Delta Mu S.A. said on Monday it would sell.", "Delta Mu"),
+            ("Profits at Omega Rho Corp. fell.", "Omega Rho"),
+            (
+                "Sigma Tau Holdings, the owner, agreed.",
+                "Sigma Tau Holdings",
+            ),
+            ("Iniziativa Meta <INZI.MI> controls it.", "Iniziativa Meta"),
+        ] {
+            assert_eq!(names(text), [name], "{text}");
+        }
+        assert!(names("The incorporated cooperative grouped its holdings.").is_empty());
+    }
 }
