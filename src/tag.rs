@@ -990,6 +990,14 @@ mod tests {
     }
 
     #[test]
+    fn regulatory_approval_of_a_deal_is_not_regulation() {
+        let deal = "The acquisition is subject to regulatory approval.";
+        assert_eq!(topics(deal), ["mergers and acquisitions"]);
+        let rules = "The regulator said it would tighten the rules on mortgage lending.";
+        assert!(topics(rules).contains(&"regulation and policy".to_string()));
+    }
+
+    #[test]
     fn a_company_alone_does_not_make_a_topic() {
         assert_eq!(
             topics("Vodafone appoints new Japan boss"),
