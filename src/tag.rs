@@ -998,6 +998,14 @@ mod tests {
     }
 
     #[test]
+    fn a_news_agency_or_newspaper_cited_as_source_is_not_media() {
+        let cited = "The official news agency Xinhua said exports rose 10% in March.";
+        assert_eq!(topics(cited), ["trade"]);
+        let business = "The broadcaster's television audience grew as viewers switched channels.";
+        assert!(topics(business).contains(&"media and entertainment".to_string()));
+    }
+
+    #[test]
     fn a_company_alone_does_not_make_a_topic() {
         assert_eq!(
             topics("Vodafone appoints new Japan boss"),
