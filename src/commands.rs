@@ -140,6 +140,14 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                     "dossier: no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
                 );
                 build_index(Path::new(DEFAULT_DOCUMENTS), &path, None, true)?;
+            } else if index::is_other_format(&path) {
+                // The default index is dossier's own cache of seeds/: an upgrade rebuilds
+                // it rather than asking the user to.
+                eprintln!(
+                    "dossier: the index in {DEFAULT_INDEX}/ was built by another version of \
+                     dossier; rebuilding it from {DEFAULT_DOCUMENTS}/"
+                );
+                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None, true)?;
             }
             path
         }

@@ -135,6 +135,15 @@ pub fn exists(path: &Path) -> bool {
     path.join("meta.json").is_file() || path.join(MARKER_FILE).is_file()
 }
 
+/// Whether `path` holds a dossier index of another format version: this dossier cannot
+/// read it, but may rebuild it.
+pub fn is_other_format(path: &Path) -> bool {
+    fs::read_to_string(path.join(MARKER_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Marker>(&text).ok())
+        .is_some_and(|marker| marker.tool == "dossier" && marker.format != FORMAT_VERSION)
+}
+
 /// Opens an index built by dossier, with clear errors for anything else.
 pub fn open(path: &Path) -> Result<OpenIndex> {
     if !path.is_dir() {
@@ -307,6 +316,9 @@ fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
 }
 
 fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
+    if is_other_format(index_path) {
+        remove_index_files(index_path)?;
+    }
     if exists(index_path) {
         return open_tantivy(index_path);
     }
@@ -333,6 +345,25 @@ fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
     // and reports the writer lock rather than a foreign folder.
     write_marker(index_path, source)?;
     Ok((index, fields))
+}
+
+/// Empties a dossier index folder of another format, so it can be built anew; files a
+/// user may keep there (a README) stay.
+fn remove_index_files(index_path: &Path) -> Result<()> {
+    let cannot = || format!("cannot clear the old index in {}", index_path.display());
+    for entry in fs::read_dir(index_path).with_context(cannot)? {
+        let entry = entry.with_context(cannot)?;
+        if ALLOWED_FOREIGN_FILES.contains(&entry.file_name().to_string_lossy().as_ref()) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            fs::remove_dir_all(&path).with_context(cannot)?;
+        } else {
+            fs::remove_file(&path).with_context(cannot)?;
+        }
+    }
+    Ok(())
 }
 
 /// The walk shared by the indexing workers: the next file, and the tally so far.

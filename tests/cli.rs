@@ -212,6 +212,28 @@ fn no_hits_exits_1_with_empty_json() {
 }
 
 #[test]
+fn an_index_of_another_format_is_rebuilt_by_dossier_index() {
+    let dir = indexed_seeds();
+    let marker = dir.path().join("idx").join("dossier.json");
+    let text = fs::read_to_string(&marker).unwrap();
+    let old = text.replace("\"format\": 2", "\"format\": 1");
+    assert_ne!(old, text, "the marker names its format");
+    fs::write(&marker, old).unwrap();
+    let (code, stderr) =
+        stderr_of(dossier(dir.path()).args(["search", "Alibaba", "--index", "idx"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("rebuild it with `dossier index`"),
+        "{stderr}"
+    );
+    index_seeds(dir.path(), "idx").assert().success();
+    dossier(dir.path())
+        .args(["search", "Alibaba", "--index", "idx"])
+        .assert()
+        .success();
+}
+
+#[test]
 fn default_index_is_built_from_seeds_when_missing() {
     let dir = tempfile::tempdir().unwrap();
     let local_seeds = dir.path().join("seeds");
