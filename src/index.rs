@@ -138,10 +138,14 @@ pub fn exists(path: &Path) -> bool {
 /// Whether `path` holds a dossier index of another format version: this dossier cannot
 /// read it, but may rebuild it.
 pub fn is_other_format(path: &Path) -> bool {
-    fs::read_to_string(path.join(MARKER_FILE))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Marker>(&text).ok())
-        .is_some_and(|marker| marker.tool == "dossier" && marker.format != FORMAT_VERSION)
+    read_marker(path).is_some_and(|marker| marker.format != FORMAT_VERSION)
+}
+
+/// The marker of a dossier index at `path`; None for anything else.
+fn read_marker(path: &Path) -> Option<Marker> {
+    let text = fs::read_to_string(path.join(MARKER_FILE)).ok()?;
+    let marker: Marker = serde_json::from_str(&text).ok()?;
+    (marker.tool == "dossier").then_some(marker)
 }
 
 /// Opens an index built by dossier, with clear errors for anything else.
@@ -191,7 +195,6 @@ fn damaged(path: &Path, err: &TantivyError) -> anyhow::Error {
 }
 
 fn check_marker(path: &Path) -> Result<()> {
-    let marker_path = path.join(MARKER_FILE);
     let not_ours = || {
         anyhow::anyhow!(
             "{} is not a dossier index (it has no valid {MARKER_FILE}); \
@@ -199,11 +202,7 @@ fn check_marker(path: &Path) -> Result<()> {
             path.display()
         )
     };
-    let text = fs::read_to_string(&marker_path).map_err(|_| not_ours())?;
-    let marker: Marker = serde_json::from_str(&text).map_err(|_| not_ours())?;
-    if marker.tool != "dossier" {
-        return Err(not_ours());
-    }
+    let marker = read_marker(path).ok_or_else(not_ours)?;
     if marker.format != FORMAT_VERSION {
         bail!(
             "the index at {} has format {} but this dossier reads format {FORMAT_VERSION}; \

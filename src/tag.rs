@@ -253,6 +253,13 @@ impl Tagger {
             &taxonomy.designators,
             &taxonomy.company_nouns,
         )?;
+        // Thousands of companies name topics: look names up once, not per company.
+        let topic_ids: HashMap<&str, usize> = taxonomy
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(id, topic)| (topic.name.as_str(), id))
+            .collect();
         let industry_topics = taxonomy
             .companies
             .iter()
@@ -260,7 +267,7 @@ impl Tagger {
                 company
                     .topics
                     .iter()
-                    .filter_map(|name| taxonomy.find_topic(name))
+                    .filter_map(|name| topic_ids.get(name.as_str()).copied())
                     .collect()
             })
             .collect();

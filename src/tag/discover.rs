@@ -154,13 +154,12 @@ impl Discoverer {
     /// between non-alphanumeric characters and no wire bracket opens. (A token equal to a
     /// marker always does; the converse need not hold.)
     fn may_mark_names(&self, text: &str) -> bool {
-        let alphanumeric_at =
-            |pos: Option<(char, usize)>| pos.is_some_and(|(c, _)| c.is_alphanumeric());
         text.contains('<')
             || self.marker_matcher.find_overlapping_iter(text).any(|m| {
                 let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
                 !before.is_some_and(char::is_alphanumeric)
-                    && !alphanumeric_at(char_at(text, m.end()))
+                    && !after.is_some_and(char::is_alphanumeric)
             })
     }
 
