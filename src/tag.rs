@@ -321,11 +321,20 @@ impl Tagger {
             .collect()
     }
 
+    /// The known company a discovered name stands for: "Nomura Securities" is Nomura
+    /// when the list knows Nomura but not its securities arm.
+    fn known_company(&self, discovered_name: &str) -> Option<usize> {
+        self.taxonomy.find_company(discovered_name).or_else(|| {
+            let base = self.discoverer.without_designator(discovered_name)?;
+            self.taxonomy.find_company(base)
+        })
+    }
+
     /// Discovered names that the taxonomy does not know, each once.
     fn introduced_names(&self, discovered: &[Vec<Discovered>]) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for found in discovered.iter().flatten() {
-            if self.taxonomy.find_company(&found.name).is_none() && !names.contains(&found.name) {
+            if self.known_company(&found.name).is_none() && !names.contains(&found.name) {
                 names.push(found.name.clone());
             }
         }
@@ -350,7 +359,7 @@ impl Tagger {
                 d.span.start <= span.start
                     && span.end <= d.span.end
                     && d.name.len() > span.len()
-                    && self.taxonomy.find_company(&d.name).is_none()
+                    && self.known_company(&d.name).is_none()
             })
         };
         let matches = self.company_names.find(text, lowered, |span, id| {
@@ -393,7 +402,7 @@ impl Tagger {
             if covered {
                 continue;
             }
-            let company = match self.taxonomy.find_company(&d.name) {
+            let company = match self.known_company(&d.name) {
                 Some(id) => Company::Known(id),
                 None => Company::Discovered(d.name.clone()),
             };
@@ -1049,6 +1058,18 @@ mod tests {
         assert_eq!(
             companies("Zorblat Mining <ZRB> said output rose."),
             ["Zorblat Mining"]
+        );
+    }
+
+    #[test]
+    fn a_known_name_before_a_designator_is_the_known_company() {
+        assert_eq!(
+            companies("said Tom Smith, spokesman for T. Rowe Price Associates, a fund manager."),
+            ["T. Rowe Price"]
+        );
+        assert_eq!(
+            companies("Brokers at Nomura Securities and Quellmark Securities said"),
+            ["Nomura", "Quellmark Securities"]
         );
     }
 

@@ -72,6 +72,26 @@ const NOT_NAME_STARTS: &[&str] = &[
     "shareholders",
 ];
 
+/// Words that head the names of institutions, not companies: "Association of European
+/// Airlines" ends in a designator but is a trade body.
+const INSTITUTION_WORDS: &[&str] = &[
+    "Association",
+    "Institute",
+    "Council",
+    "Federation",
+    "Commission",
+    "Ministry",
+    "Department",
+    "University",
+    "College",
+    "Agency",
+    "Authority",
+    "Committee",
+    "Foundation",
+    "Society",
+    "Party",
+];
+
 /// Longest name kept, in words: longer runs are sentences in title case.
 const MAX_NAME_WORDS: usize = 6;
 
@@ -150,6 +170,13 @@ impl Discoverer {
         })
     }
 
+    /// The name without its last word when that word is a designator: "T. Rowe Price"
+    /// for "T. Rowe Price Associates", to find the name in a list.
+    pub fn without_designator<'a>(&self, name: &'a str) -> Option<&'a str> {
+        let (base, last) = name.rsplit_once(' ')?;
+        self.designators.contains(last).then_some(base)
+    }
+
     /// False when no word of `text` can mark a company name: no marker word stands
     /// between non-alphanumeric characters and no wire bracket opens. (A token equal to a
     /// marker always does; the converse need not hold.)
@@ -183,11 +210,20 @@ impl Discoverer {
             if !is_suffix && !is_designator {
                 continue;
             }
+            if is_designator && !is_suffix && self.continues_a_longer_name(&tokens, i) {
+                continue;
+            }
             let first_marker = self.stacked_suffixes_start(&tokens, i);
             let name_end = if is_designator { i + 1 } else { first_marker };
             if let Some(start) = self.name_start(&tokens, first_marker) {
                 let span = tokens[start].start..token.end;
-                push(&mut found, text, &tokens[start..name_end], span);
+                push(
+                    &mut found,
+                    text,
+                    &tokens[start..name_end],
+                    span,
+                    is_designator,
+                );
             }
         }
         self.find_in_angle_brackets(text, &tokens, &mut found);
@@ -211,7 +247,7 @@ impl Discoverer {
             && (is_name_word(tokens[end].text) || CONNECTORS.contains(&tokens[end].text))
         {
             end += 1;
-            if tokens[end - 1].text.len() < tokens[end - 1].end - tokens[end - 1].start {
+            if is_possessive(&tokens[end - 1]) {
                 break; // a possessive ends the name: "HealthSouth's"
             }
         }
@@ -231,6 +267,29 @@ impl Discoverer {
             let name = collapse_spaces(&text[first.start..last.start + last.text.len()]);
             push_name(found, name, first.start..last.end);
         }
+    }
+
+    /// "American Petroleum Institute", "U.S. Securities and Exchange Commission": the
+    /// designator at `i` sits inside a longer capitalised name, which it does not mark.
+    fn continues_a_longer_name(&self, tokens: &[Token], i: usize) -> bool {
+        let joined = |j: usize| tokens.get(j).filter(|t| t.gap_before == Gap::Space);
+        let Some(next) = joined(i + 1) else {
+            return false;
+        };
+        if next.text == "and" || next.text == "&" {
+            // "Securities and Exchange Commission" goes on; "Fleet Financial Group and
+            // Norstar Bancorp" names two companies.
+            let mut end = i + 2;
+            while joined(end).is_some_and(|t| is_name_word(t.text)) {
+                end += 1;
+            }
+            let run = &tokens[i + 2..end];
+            return run.len() >= 2 && !run.iter().any(|t| self.markers.contains(t.text));
+        }
+        if CONNECTORS.contains(&next.text) {
+            return joined(i + 2).is_some_and(|t| is_name_word(t.text));
+        }
+        is_name_word(next.text) && !self.markers.contains(next.text)
     }
 
     /// "MarCor Development Co Inc": the first of several legal forms in a row.
@@ -258,6 +317,22 @@ impl Discoverer {
             let allowed = gap == Gap::Space || (start == end && (gap == Gap::Comma || !marker_gap));
             let word = tokens[start - 1].text;
             if !allowed || !(is_name_word(word) || CONNECTORS.contains(&word)) {
+                break;
+            }
+            // "Nikko Securities and Daiwa Securities": a marked name ends before the "and".
+            if (word == "and" || word == "&")
+                && start >= 2
+                && self.markers.contains(tokens[start - 2].text)
+            {
+                break;
+            }
+            // "Edelman's TLX Partners", "Corp's IBM Credit": the owner is another name;
+            // "Shaw's Supermarkets" is one.
+            let owner = &tokens[start - 1];
+            if start < end
+                && is_possessive(owner)
+                && (end - start >= 2 || self.markers.contains(owner.text))
+            {
                 break;
             }
             start -= 1;
@@ -307,6 +382,7 @@ impl Discoverer {
                             text,
                             &tokens[start..name_end],
                             tokens[start].start..close + 1,
+                            false,
                         );
                     }
                 }
@@ -326,17 +402,36 @@ impl Discoverer {
     }
 }
 
-fn push(found: &mut Vec<Discovered>, text: &str, words: &[Token], span: Range<usize>) {
+fn push(
+    found: &mut Vec<Discovered>,
+    text: &str,
+    words: &[Token],
+    span: Range<usize>,
+    name_ends_in_designator: bool,
+) {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
-    let name = text[first.start..last.end].trim_end_matches([',', ' ']);
+    // A designator's possessive is not part of the name ("USAir Group's"); a name's own
+    // is, before a legal form ("Standard and Poor's Corp").
+    let end = if name_ends_in_designator && is_possessive(last) {
+        last.start + last.text.len()
+    } else {
+        last.end
+    };
+    let name = text[first.start..end].trim_end_matches([',', ' ']);
     push_name(found, collapse_spaces(name), span);
 }
 
 fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
     if !name.starts_with(char::is_alphabetic) {
         return; // "1986 net income", not a name
+    }
+    if name
+        .split(' ')
+        .any(|word| INSTITUTION_WORDS.contains(&word))
+    {
+        return;
     }
     match found.iter_mut().find(|d| d.name == name) {
         Some(existing) => {
@@ -345,6 +440,11 @@ fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
         }
         None => found.push(Discovered { name, span }),
     }
+}
+
+/// "Edelman's": a word written with a possessive ending.
+fn is_possessive(token: &Token) -> bool {
+    token.text.len() < token.end - token.start
 }
 
 fn collapse_spaces(text: &str) -> String {
@@ -445,7 +545,11 @@ fn gap(previous: &Token, between: &str) -> Gap {
     } else {
         between
     };
-    if rest.chars().all(|c| c == ' ') && !rest.is_empty() {
+    // Hard-wrapped text breaks lines inside names: "Cambridge Energy\n    Research".
+    let blank = rest
+        .chars()
+        .all(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r');
+    if blank && !rest.is_empty() && rest.matches('\n').count() <= 1 {
         Gap::Space
     } else if rest.trim() == "," {
         Gap::Comma
@@ -463,7 +567,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let designators = vec!["Group".to_string(), "Holdings".to_string()];
+        let designators: Vec<String> = ["Group", "Holdings", "Securities", "Associates", "Foods"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let nouns = vec!["firm".to_string(), "analyst".to_string()];
         Discoverer::new(&suffixes, &designators, &nouns)
             .unwrap()
@@ -500,6 +607,68 @@ mod tests {
             ),
             ["Avana Group", "Ranks Hovis McDougall"]
         );
+    }
+
+    #[test]
+    fn generic_last_words_mark_firm_names() {
+        assert_eq!(
+            names(
+                "\"The industry is deeply divided,\" said Daniel Yergin, director of Cambridge \
+                 Energy Research Associates, which recently completed a survey."
+            ),
+            ["Cambridge Energy Research Associates"]
+        );
+        assert_eq!(
+            names("said Ian Morris, an economist at Monument Securities."),
+            ["Monument Securities"]
+        );
+        // Hard-wrapped wire text breaks the line inside the name.
+        assert_eq!(
+            names("director of Cambridge Energy\n    Research Associates, which"),
+            ["Cambridge Energy Research Associates"]
+        );
+    }
+
+    #[test]
+    fn a_designator_inside_a_longer_name_marks_nothing() {
+        assert!(names("filed with the U.S. Securities and Exchange Commission.").is_empty());
+        assert!(names("the National Association of Securities Dealers said").is_empty());
+        assert!(names("Kelly Associates Institute said").is_empty());
+        assert_eq!(
+            names("a merger of Nikko Securities and Daiwa Securities Co"),
+            ["Nikko Securities", "Daiwa Securities"]
+        );
+    }
+
+    #[test]
+    fn an_owner_before_a_name_is_not_part_of_it() {
+        assert_eq!(
+            names("Edelman's TLX Partners Group bid for Telex"),
+            ["TLX Partners Group"]
+        );
+        assert_eq!(
+            names("Texas Air Corp's Eastern Air Lines Inc unit."),
+            ["Texas Air", "Eastern Air Lines"]
+        );
+        // A possessive inside a name stays: "Shaw's Supermarkets Inc", "Standard and Poor's".
+        assert_eq!(
+            names("control of Shaw's Supermarkets Inc through a"),
+            ["Shaw's Supermarkets"]
+        );
+        assert_eq!(
+            names("rated by Standard and Poor's Corp."),
+            ["Standard and Poor's"]
+        );
+        assert_eq!(
+            names("cited USAir Group's proposed acquisition"),
+            ["USAir Group"]
+        );
+    }
+
+    #[test]
+    fn institutions_are_not_companies() {
+        assert!(names("said the Association of European Airlines Group.").is_empty());
+        assert!(names("a study by the Food Research Institute Holdings").is_empty());
     }
 
     #[test]
