@@ -44,7 +44,8 @@ pub struct ListArgs {
 /// Arguments of `dossier index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folder of documents to index (.txt, .md and other plain-text files).
+    /// Folder of documents to index: .txt, .md and other plain-text files, and .jsonl files
+    /// of one JSON document per line.
     #[arg(default_value = "seeds")]
     pub dir: PathBuf,
     /// Index folder to create or replace.
@@ -56,6 +57,15 @@ pub struct IndexArgs {
     /// Index without tagging companies and topics (to measure what tagging costs).
     #[arg(long)]
     pub no_tags: bool,
+    /// Field of the documents of .jsonl files that holds their id.
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    pub id_field: String,
+    /// Field of the documents of .jsonl files that holds their title.
+    #[arg(long, value_name = "NAME", default_value = "title")]
+    pub title_field: String,
+    /// Field of the documents of .jsonl files that holds their text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
 }
 
 /// Arguments of `dossier search`.
@@ -73,6 +83,18 @@ pub struct SearchArgs {
     /// Most hits to show.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
     pub limit: u16,
+    /// Hits to skip before the first one shown, for paging.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Most paragraphs shown from one document; 0 shows every one.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub per_doc: usize,
+    /// Rank paragraphs with any of the words (BM25) instead of requiring every word.
+    #[arg(long)]
+    pub any: bool,
+    /// Order of the hits: best score first, or by path and line as grep prints them.
+    #[arg(long, value_enum, default_value_t = Sort::Score)]
+    pub sort: Sort,
     /// Print one JSON object per hit per line, and nothing else.
     #[arg(long)]
     pub json: bool,
@@ -99,6 +121,15 @@ pub struct TagArgs {
     /// Taxonomy TOML to tag with, instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+}
+
+/// Order of search hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Best BM25 score first.
+    Score,
+    /// By document path, then line.
+    Path,
 }
 
 /// When to use bold highlighting.

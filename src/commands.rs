@@ -9,13 +9,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, TagArgs};
+use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, Sort, TagArgs};
 use crate::index::{self, IndexReport};
 use crate::render::{self, Highlight};
-use crate::search::{self, SearchRequest};
+use crate::search::{self, SearchRequest, SortOrder};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
+use crate::walk::RecordFields;
 
 /// Default folder of documents, relative to the working folder.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -72,11 +73,17 @@ fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
 }
 
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
+    let record_fields = RecordFields {
+        id: args.id_field.clone(),
+        title: args.title_field.clone(),
+        text: args.text_field.clone(),
+    };
     build_index(
         &args.dir,
         &args.index,
         args.taxonomy.as_deref(),
         !args.no_tags,
+        &record_fields,
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -98,6 +105,7 @@ fn build_index(
     index_path: &Path,
     taxonomy: Option<&Path>,
     tagging: bool,
+    record_fields: &RecordFields,
 ) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
@@ -109,6 +117,7 @@ fn build_index(
         tagger,
         taxonomy,
         &taxonomy_text,
+        record_fields,
         |skipped| {
             eprintln!(
                 "dossier: skipped {}: it {}",
@@ -119,7 +128,7 @@ fn build_index(
     )?;
     eprintln!(
         "dossier: indexed {} paragraphs from {} files in {:.2} s into {} \
-         ({} files skipped, {} files with other extensions ignored)",
+         ({} files or lines skipped, {} files with other extensions ignored)",
         report.paragraphs,
         report.files_indexed,
         report.elapsed.as_secs_f64(),
@@ -139,7 +148,13 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 eprintln!(
                     "dossier: no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
                 );
-                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None, true)?;
+                build_index(
+                    Path::new(DEFAULT_DOCUMENTS),
+                    &path,
+                    None,
+                    true,
+                    &RecordFields::default(),
+                )?;
             } else if index::is_other_format(&path) {
                 // The default index is dossier's own cache of seeds/: an upgrade rebuilds
                 // it rather than asking the user to.
@@ -147,7 +162,13 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                     "dossier: the index in {DEFAULT_INDEX}/ was built by another version of \
                      dossier; rebuilding it from {DEFAULT_DOCUMENTS}/"
                 );
-                build_index(Path::new(DEFAULT_DOCUMENTS), &path, None, true)?;
+                build_index(
+                    Path::new(DEFAULT_DOCUMENTS),
+                    &path,
+                    None,
+                    true,
+                    &RecordFields::default(),
+                )?;
             }
             path
         }
@@ -158,8 +179,27 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         companies: args.company.clone(),
         topics: args.topic.clone(),
         limit: usize::from(args.limit),
+        offset: args.offset,
+        per_doc: args.per_doc,
+        any: args.any,
+        sort: match args.sort {
+            Sort::Score => SortOrder::Score,
+            Sort::Path => SortOrder::Path,
+        },
     };
     let results = search::search(&open, &request)?;
+    if !results.dropped_words.is_empty() {
+        let dropped: Vec<&str> = results
+            .dropped_words
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .collect();
+        eprintln!(
+            "dossier: no paragraph has every word; showing paragraphs without {:?}",
+            dropped.join(" ")
+        );
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

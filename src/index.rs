@@ -6,6 +6,7 @@
 //! else in the folder is left alone.
 
 use std::cell::OnceCell;
+use std::collections::VecDeque;
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::Taxonomy;
-use crate::walk::{self, Entry, Skipped};
+use crate::walk::{self, Entry, RecordFields, Skipped};
 
 /// Name of the file that marks a folder as a dossier index.
 pub const MARKER_FILE: &str = "dossier.json";
@@ -33,7 +34,7 @@ pub const TAXONOMY_FILE: &str = "taxonomy.toml";
 /// The same taxonomy as JSON, which searches load several times faster than the TOML.
 pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Memory given to tantivy's writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 200_000_000;
 /// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
@@ -50,6 +51,8 @@ pub struct Fields {
     pub section: Field,
     /// Path of the document relative to the indexed folder; exact.
     pub path: Field,
+    /// Id of a JSON Lines document; exact. Absent for whole files.
+    pub id: Field,
     /// 1-based line where the paragraph starts.
     pub line: Field,
     /// 1-based paragraph number within the document.
@@ -73,7 +76,8 @@ pub fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", stemmed.clone()),
         section: builder.add_text_field("section", stemmed),
         path: builder.add_text_field("path", STRING | STORED | FAST),
-        line: builder.add_u64_field("line", INDEXED | STORED),
+        id: builder.add_text_field("id", STRING | STORED | FAST),
+        line: builder.add_u64_field("line", INDEXED | STORED | FAST),
         paragraph: builder.add_u64_field("paragraph", INDEXED | STORED),
         companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
         topics: builder.add_facet_field("topics", FacetOptions::default().set_stored()),
@@ -241,10 +245,11 @@ pub fn build(
     tagger: Option<&Tagger>,
     taxonomy: &Taxonomy,
     taxonomy_text: &str,
+    record_fields: &RecordFields,
     mut on_skip: impl FnMut(&Skipped) + Send,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let entries = walk::files(dir)?;
+    let entries = walk::files(dir, record_fields)?;
     let (index, fields) = create_or_open(index_path, dir)?;
     let mut writer: IndexWriter = index
         .writer(WRITER_MEMORY_BYTES)
@@ -253,6 +258,7 @@ pub fn build(
     let mut report = IndexReport::default();
     let shared = Mutex::new(Walk {
         entries,
+        pending: VecDeque::new(),
         report: &mut report,
         on_skip: &mut on_skip,
     });
@@ -368,6 +374,8 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 /// The walk shared by the indexing workers: the next file, and the tally so far.
 struct Walk<'a, I, S> {
     entries: I,
+    /// Documents of a JSON Lines file not yet handed out.
+    pending: VecDeque<walk::Document>,
     report: &'a mut IndexReport,
     on_skip: &'a mut S,
 }
@@ -375,11 +383,25 @@ struct Walk<'a, I, S> {
 impl<I: Iterator<Item = Entry>, S: FnMut(&Skipped)> Walk<'_, I, S> {
     /// The next document to index, after tallying the files skipped on the way.
     fn next_document(&mut self) -> Option<walk::Document> {
+        if let Some(document) = self.pending.pop_front() {
+            return Some(document);
+        }
         for entry in self.entries.by_ref() {
             match entry {
                 Entry::Document(document) => {
                     self.report.files_indexed += 1;
                     return Some(document);
+                }
+                Entry::Records(documents, bad_lines) => {
+                    self.report.files_indexed += 1;
+                    for skipped in bad_lines {
+                        (self.on_skip)(&skipped);
+                        self.report.skipped.push(skipped);
+                    }
+                    self.pending.extend(documents);
+                    if let Some(document) = self.pending.pop_front() {
+                        return Some(document);
+                    }
                 }
                 Entry::Skipped(skipped) => {
                     (self.on_skip)(&skipped);
@@ -428,9 +450,10 @@ fn add_document(
     document: &walk::Document,
 ) -> Result<usize> {
     let split = split(&document.text);
-    let title = split
+    let title = document
         .title
         .clone()
+        .or_else(|| split.title.clone())
         .unwrap_or_else(|| file_stem(&document.path));
     let texts: Vec<&str> = split.paragraphs.iter().map(|p| p.text.as_str()).collect();
     let tags = match tagger {
@@ -445,7 +468,15 @@ fn add_document(
             doc.add_text(fields.section, section);
         }
         doc.add_text(fields.path, &document.path);
-        doc.add_u64(fields.line, paragraph.line as u64);
+        // A JSON Lines document is found by its id at its line of the file.
+        let line = match &document.record {
+            Some(record) => {
+                doc.add_text(fields.id, &record.id);
+                record.line
+            }
+            None => paragraph.line,
+        };
+        doc.add_u64(fields.line, line as u64);
         doc.add_u64(fields.paragraph, paragraph.number as u64);
         if let Some(tagger) = tagger {
             add_tags(&mut doc, fields, tagger.taxonomy(), tags);

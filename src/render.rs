@@ -23,6 +23,8 @@ pub enum Highlight {
 #[derive(Serialize)]
 struct JsonHit<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
     line: u64,
     paragraph: u64,
     section: Option<&'a str>,
@@ -41,6 +43,7 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults) -> io::Result<
     for hit in &results.hits {
         let json = JsonHit {
             path: &hit.path,
+            id: hit.id.as_deref(),
             line: hit.line,
             paragraph: hit.paragraph,
             section: hit.section.as_deref(),
@@ -93,6 +96,9 @@ fn write_hit<W: Write>(
         "{rank:>2}. {:6.2}  {}:{}",
         hit.score, hit.path, hit.line
     )?;
+    if let Some(id) = &hit.id {
+        write!(out, "  id {id}")?;
+    }
     match &hit.section {
         Some(section) => writeln!(out, "  [{section}]")?,
         None => writeln!(out, "  [{}]", hit.title)?,
@@ -163,6 +169,7 @@ mod tests {
             hits: vec![Hit {
                 score: 3.5,
                 path: "a.txt".into(),
+                id: None,
                 line: 4,
                 paragraph: 2,
                 section: Some("Markets".into()),
@@ -176,6 +183,7 @@ mod tests {
                 },
             }],
             total: 1,
+            dropped_words: vec![],
             company_counts: vec![("Apple".into(), 1)],
             topic_counts: vec![],
         }

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -41,6 +41,24 @@ pub struct SearchRequest {
     pub topics: Vec<String>,
     /// Most hits to return.
     pub limit: usize,
+    /// Hits to pass over before the first one returned, for paging.
+    pub offset: usize,
+    /// Most paragraphs shown per document; 0 for no limit.
+    pub per_doc: usize,
+    /// Rank by BM25 over any word instead of requiring every word.
+    pub any: bool,
+    /// Order of the hits.
+    pub sort: SortOrder,
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Best BM25 score first.
+    #[default]
+    Score,
+    /// By document path, then line, as grep prints them.
+    Path,
 }
 
 /// A fragment of a paragraph with the matched words marked.
@@ -59,6 +77,8 @@ pub struct Hit {
     pub score: f32,
     /// Document path relative to the indexed folder.
     pub path: String,
+    /// Id of a document of a JSON Lines file.
+    pub id: Option<String>,
     /// Line where the paragraph starts.
     pub line: u64,
     /// Paragraph number in its document.
@@ -84,6 +104,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// How many paragraphs matched in all.
     pub total: usize,
+    /// Query words left out, last first, because no paragraph had them all.
+    pub dropped_words: Vec<String>,
     /// Companies among all matching paragraphs, most frequent first (units count for
     /// their top-level company).
     pub company_counts: Vec<(String, u64)>,
@@ -92,12 +114,55 @@ pub struct SearchResults {
 }
 
 /// Runs a search on an opened index.
+///
+/// Every word of a plain query must appear unless `any` is set; when no paragraph has
+/// them all, words are dropped from the end one at a time (Meilisearch's "last"
+/// strategy) and the results say which.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
     if request.query.trim().is_empty() {
         bail!("the query is empty; give one or more words to search for");
     }
+    let reader = open
+        .index
+        .reader()
+        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
+    let searcher = reader.searcher();
+    let mut words: Vec<&str> = request.query.split_whitespace().collect();
+    let relaxable = !request.any && words.len() > 1 && words.iter().all(|w| is_plain_word(w));
+    let mut dropped_words = Vec::new();
+    loop {
+        let query_text = if dropped_words.is_empty() {
+            request.query.clone()
+        } else {
+            words.join(" ")
+        };
+        let mut results = search_once(open, &searcher, request, &query_text)?;
+        if results.total > 0 || !relaxable || words.len() <= 1 {
+            results.dropped_words = dropped_words;
+            return Ok(results);
+        }
+        if let Some(word) = words.pop() {
+            dropped_words.push(word.to_string());
+        }
+    }
+}
+
+/// A word with no query syntax: letters, digits, and the apostrophes and hyphens inside
+/// words.
+fn is_plain_word(word: &str) -> bool {
+    word.chars()
+        .all(|c| c.is_alphanumeric() || c == '\'' || c == '\u{2019}')
+        && !matches!(word, "OR" | "AND" | "NOT")
+}
+
+fn search_once(
+    open: &OpenIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    query_text: &str,
+) -> Result<SearchResults> {
     let fields = open.fields;
-    let text_query = parse_query(open, &request.query)?;
+    let text_query = parse_query(open, query_text, !request.any)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
     for name in &request.companies {
         let facet = match discovered_facet(open, name)? {
@@ -111,20 +176,14 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
         clauses.push((Occur::Must, facet_query(fields.topics, &facet)));
     }
     let query = BooleanQuery::new(clauses);
-    let reader = open
-        .index
-        .reader()
-        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
-    let searcher = reader.searcher();
-    let top = TopDocs::with_limit(request.limit.max(1)).order_by_score();
-    let (top_docs, total, matching) = searcher
-        .search(&query, &(top, Count, DocSetCollector))
+    let (total, matching) = searcher
+        .search(&query, &(Count, DocSetCollector))
         .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
-    let mut snippets = SnippetGenerator::create(&searcher, &*text_query, fields.text)?;
+    let page = ranked_page(searcher, &query, request, total)?;
+    let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
-    let hits = top_docs
+    let hits = page
         .into_iter()
-        .take(request.limit)
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address)?;
             Ok(hit(&doc, fields, score, &snippets))
@@ -133,15 +192,140 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
     Ok(SearchResults {
         hits,
         total,
-        company_counts: facet_counts(&searcher, fields.companies, &matching)?,
-        topic_counts: facet_counts(&searcher, fields.topics, &matching)?,
+        dropped_words: Vec::new(),
+        company_counts: facet_counts(searcher, fields.companies, &matching)?,
+        topic_counts: facet_counts(searcher, fields.topics, &matching)?,
     })
 }
 
-fn parse_query(open: &OpenIndex, query: &str) -> Result<Box<dyn Query>> {
+/// The hits of the requested page, in the requested order, at most `per_doc` from each
+/// document. Ranked candidates are fetched in growing batches until the page is full.
+fn ranked_page(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    total: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let wanted = request.offset + request.limit;
+    let locator = Locator::new(searcher)?;
+    let mut fetch = if request.sort == SortOrder::Path || request.per_doc == 0 {
+        if request.sort == SortOrder::Path {
+            total
+        } else {
+            wanted
+        }
+    } else {
+        wanted * 2
+    };
+    loop {
+        let top = TopDocs::with_limit(fetch.max(1)).order_by_score();
+        let mut ranked = searcher.search(query, &top)?;
+        if request.sort == SortOrder::Path {
+            ranked.sort_by_cached_key(|(_, address)| locator.position(*address));
+        }
+        let kept = keep_per_document(&ranked, &locator, request.per_doc, wanted);
+        if kept.len() >= wanted || fetch >= total {
+            return Ok(kept.into_iter().skip(request.offset).collect());
+        }
+        fetch = (fetch * 2).min(total);
+    }
+}
+
+/// The first `wanted` hits, with at most `per_doc` (0: any number) from one document.
+fn keep_per_document(
+    ranked: &[(f32, DocAddress)],
+    locator: &Locator,
+    per_doc: usize,
+    wanted: usize,
+) -> Vec<(f32, DocAddress)> {
+    let mut shown: HashMap<(String, String), usize> = HashMap::new();
+    let mut kept = Vec::new();
+    for &(score, address) in ranked {
+        if kept.len() == wanted {
+            break;
+        }
+        if per_doc > 0 {
+            let count = shown.entry(locator.document(address)).or_default();
+            if *count == per_doc {
+                continue;
+            }
+            *count += 1;
+        }
+        kept.push((score, address));
+    }
+    kept
+}
+
+/// Tells which document a paragraph belongs to and where in it, from the fast columns,
+/// without loading stored paragraphs.
+struct Locator {
+    segments: Vec<SegmentColumns>,
+}
+
+/// The columns of one segment that place a paragraph.
+struct SegmentColumns {
+    paths: Option<StrColumn>,
+    /// JSON Lines ids; empty for whole files.
+    ids: Option<StrColumn>,
+    lines: Option<Column<u64>>,
+}
+
+impl Locator {
+    fn new(searcher: &Searcher) -> Result<Locator> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let fast = segment.fast_fields();
+                Ok(SegmentColumns {
+                    paths: fast.str("path")?,
+                    ids: fast.str("id")?,
+                    lines: fast.u64("line").ok(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Locator { segments })
+    }
+
+    /// The document's path and id (empty for whole files).
+    fn document(&self, address: DocAddress) -> (String, String) {
+        let columns = &self.segments[address.segment_ord as usize];
+        (
+            first_str(columns.paths.as_ref(), address.doc_id),
+            first_str(columns.ids.as_ref(), address.doc_id),
+        )
+    }
+
+    /// Path, then line: the order grep prints matches in.
+    fn position(&self, address: DocAddress) -> (String, u64) {
+        let columns = &self.segments[address.segment_ord as usize];
+        let line = columns
+            .lines
+            .as_ref()
+            .and_then(|column| column.first(address.doc_id))
+            .unwrap_or(0);
+        (first_str(columns.paths.as_ref(), address.doc_id), line)
+    }
+}
+
+fn first_str(column: Option<&StrColumn>, doc: DocId) -> String {
+    let mut text = String::new();
+    if let Some(column) = column
+        && let Some(ord) = column.term_ords(doc).next()
+        && column.ord_to_str(ord, &mut text).is_err()
+    {
+        text.clear();
+    }
+    text
+}
+
+fn parse_query(open: &OpenIndex, query: &str, every_word: bool) -> Result<Box<dyn Query>> {
     let fields = open.fields;
     let mut parser =
         QueryParser::for_index(&open.index, vec![fields.text, fields.title, fields.section]);
+    if every_word {
+        parser.set_conjunction_by_default();
+    }
     parser.set_field_boost(fields.title, TITLE_BOOST);
     parser.set_field_boost(fields.section, SECTION_BOOST);
     parser.parse_query(query).map_err(|err| {
@@ -233,6 +417,7 @@ fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGene
     Hit {
         score,
         path: text_of(fields.path),
+        id: Some(text_of(fields.id)).filter(|id| !id.is_empty()),
         line: number_of(fields.line),
         paragraph: number_of(fields.paragraph),
         section,

@@ -14,16 +14,54 @@ use walkdir::WalkDir;
 /// File extensions indexed as plain-text documents.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "rst", "org", "adoc"];
 
+/// File extension of JSON Lines files: one document per line.
+pub const RECORDS_EXTENSION: &str = "jsonl";
+
 /// How many leading bytes are checked for NUL bytes, the sign of a binary file.
 const BINARY_PROBE_BYTES: usize = 8192;
 
-/// A readable text document found under the walked folder.
+/// A readable text document found under the walked folder: a whole file, or one line of
+/// a JSON Lines file.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Path relative to the walked folder, with `/` separators.
     pub path: String,
     /// The decoded text, without a byte-order mark.
     pub text: String,
+    /// A JSON Lines document's id, and the line of the file that holds it.
+    pub record: Option<Record>,
+    /// A title the document states apart from its text (a JSON Lines `title`).
+    pub title: Option<String>,
+}
+
+/// Where a document of a JSON Lines file came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The document's id (its line number when it has none).
+    pub id: String,
+    /// 1-based line of the file.
+    pub line: usize,
+}
+
+/// The names of the fields of a JSON Lines document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFields {
+    /// Field holding the document's id.
+    pub id: String,
+    /// Field holding the title (optional in each document).
+    pub title: String,
+    /// Field holding the text.
+    pub text: String,
+}
+
+impl Default for RecordFields {
+    fn default() -> RecordFields {
+        RecordFields {
+            id: "id".to_string(),
+            title: "title".to_string(),
+            text: "text".to_string(),
+        }
+    }
 }
 
 /// A file that was found but not indexed, and why.
@@ -40,14 +78,17 @@ pub struct Skipped {
 pub enum Entry {
     /// A document to index.
     Document(Document),
+    /// The documents of a JSON Lines file, and its lines that are not documents.
+    Records(Vec<Document>, Vec<Skipped>),
     /// A file that could not be used.
     Skipped(Skipped),
     /// A file with an extension that is not indexed (not an error).
     Ignored,
 }
 
-/// Lists the files under `root`, checking first that `root` is a readable folder.
-pub fn files(root: &Path) -> Result<impl Iterator<Item = Entry> + use<>> {
+/// Lists the files under `root`, checking first that `root` is a readable folder. JSON
+/// Lines files are read with `fields`.
+pub fn files(root: &Path, fields: &RecordFields) -> Result<impl Iterator<Item = Entry> + use<>> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -60,6 +101,7 @@ pub fn files(root: &Path) -> Result<impl Iterator<Item = Entry> + use<>> {
         Ok(_) => {}
     }
     let root = root.to_path_buf();
+    let fields = fields.clone();
     let walker = WalkDir::new(&root)
         .follow_links(true)
         .sort_by_file_name()
@@ -67,7 +109,7 @@ pub fn files(root: &Path) -> Result<impl Iterator<Item = Entry> + use<>> {
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     Ok(walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_dir() => None,
-        Ok(entry) => Some(read_entry(&root, entry.path())),
+        Ok(entry) => Some(read_entry(&root, entry.path(), &fields)),
         Err(err) => Some(Entry::Skipped(walk_error(&err))),
     }))
 }
@@ -92,12 +134,14 @@ fn walk_error(err: &walkdir::Error) -> Skipped {
     Skipped { path, reason }
 }
 
-fn read_entry(root: &Path, path: &Path) -> Entry {
-    let has_text_extension = path
+fn read_entry(root: &Path, path: &Path, fields: &RecordFields) -> Entry {
+    let extension = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    if !has_text_extension {
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let is_records = extension == RECORDS_EXTENSION;
+    if !is_records && !TEXT_EXTENSIONS.contains(&extension.as_str()) {
         return Entry::Ignored;
     }
     let skipped = |reason: String| {
@@ -114,12 +158,75 @@ fn read_entry(root: &Path, path: &Path) -> Entry {
         Err(err) => return skipped(format!("cannot be read ({err})")),
     };
     match decode(bytes) {
+        Ok(text) if is_records => {
+            let (documents, bad_lines) = records(&relative_path(root, path), &text, fields);
+            let bad_lines = bad_lines
+                .into_iter()
+                .map(|reason| Skipped {
+                    path: path.to_path_buf(),
+                    reason,
+                })
+                .collect();
+            Entry::Records(documents, bad_lines)
+        }
         Ok(text) => Entry::Document(Document {
             path: relative_path(root, path),
             text,
+            record: None,
+            title: None,
         }),
         Err(reason) => skipped(reason),
     }
+}
+
+/// The documents of a JSON Lines file, and why each line that is not one was skipped.
+/// Blank lines are neither.
+pub fn records(path: &str, text: &str, fields: &RecordFields) -> (Vec<Document>, Vec<String>) {
+    let mut documents = Vec::new();
+    let mut bad_lines = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match record(line, index + 1, fields) {
+            Ok((record, title, text)) => documents.push(Document {
+                path: path.to_string(),
+                text,
+                record: Some(record),
+                title,
+            }),
+            Err(reason) => {
+                bad_lines.push(format!("line {} {reason}; skipped that line", index + 1))
+            }
+        }
+    }
+    (documents, bad_lines)
+}
+
+fn record(
+    line: &str,
+    number: usize,
+    fields: &RecordFields,
+) -> std::result::Result<(Record, Option<String>, String), String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|err| format!("is not valid JSON ({err})"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| "is not a JSON object".to_string())?;
+    let as_text = |name: &str| match object.get(name) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let text = as_text(&fields.text).ok_or_else(|| {
+        format!(
+            "has no text field \"{}\" (name another with --text-field)",
+            fields.text
+        )
+    })?;
+    let id = as_text(&fields.id).unwrap_or_else(|| number.to_string());
+    let title = as_text(&fields.title).filter(|t| !t.trim().is_empty());
+    Ok((Record { id, line: number }, title, text))
 }
 
 /// Decodes a file's bytes as UTF-8 text, or says why it is not a text document.
@@ -156,6 +263,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_lines_become_documents_and_bad_lines_are_reported() {
+        let text = "{\"id\": \"x1\", \"title\": \"Copper\", \"text\": \"Copper rose.\"}\n\
+                    \n\
+                    [1, 2]\n\
+                    {\"id\": 7, \"text\": \"Tin fell.\"}\n\
+                    {\"text\": \"No id.\", \"title\": \" \"}\n\
+                    {\"id\": \"x9\"}\n";
+        let (documents, bad_lines) = records("news.jsonl", text, &RecordFields::default());
+        let found: Vec<(&str, usize, Option<&str>, &str)> = documents
+            .iter()
+            .map(|d| {
+                let record = d.record.as_ref().unwrap();
+                (
+                    record.id.as_str(),
+                    record.line,
+                    d.title.as_deref(),
+                    d.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("x1", 1, Some("Copper"), "Copper rose."),
+                ("7", 4, None, "Tin fell."),
+                ("5", 5, None, "No id."),
+            ]
+        );
+        assert_eq!(bad_lines.len(), 2, "{bad_lines:?}");
+        assert!(bad_lines[0].starts_with("line 3 is not a JSON object"));
+        assert!(bad_lines[1].starts_with("line 6 has no text field \"text\""));
+    }
+
+    #[test]
     fn decode_strips_a_utf8_bom() {
         assert_eq!(decode(b"\xEF\xBB\xBFHello".to_vec()).unwrap(), "Hello");
     }
@@ -175,7 +316,7 @@ mod tests {
         fs::create_dir(dir.path().join(".git")).unwrap();
         fs::write(dir.path().join(".git").join("x.txt"), "X").unwrap();
         fs::write(dir.path().join("image.png"), "P").unwrap();
-        let paths: Vec<String> = files(dir.path())
+        let paths: Vec<String> = files(dir.path(), &RecordFields::default())
             .unwrap()
             .filter_map(|entry| match entry {
                 Entry::Document(doc) => Some(doc.path),
@@ -192,7 +333,9 @@ mod tests {
         fs::create_dir(dir.path().join("sub")).unwrap();
         fs::write(dir.path().join("sub").join("a.txt"), "A").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("sub").join("loop")).unwrap();
-        let entries: Vec<Entry> = files(dir.path()).unwrap().collect();
+        let entries: Vec<Entry> = files(dir.path(), &RecordFields::default())
+            .unwrap()
+            .collect();
         let documents = entries
             .iter()
             .filter(|e| matches!(e, Entry::Document(_)))
@@ -208,10 +351,16 @@ mod tests {
     #[test]
     fn missing_folder_and_file_are_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = files(&dir.path().join("nope")).err().unwrap().to_string();
+        let missing = files(&dir.path().join("nope"), &RecordFields::default())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(missing.contains("does not exist"), "{missing}");
         fs::write(dir.path().join("f.txt"), "x").unwrap();
-        let file = files(&dir.path().join("f.txt")).err().unwrap().to_string();
+        let file = files(&dir.path().join("f.txt"), &RecordFields::default())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(file.contains("is a file"), "{file}");
     }
 }

@@ -73,7 +73,7 @@ fn index_reports_what_it_did() {
         stderr.contains("indexed 20 paragraphs from 1 files"),
         "{stderr}"
     );
-    assert!(stderr.contains("0 files skipped"), "{stderr}");
+    assert!(stderr.contains("0 files or lines skipped"), "{stderr}");
     assert!(dir.path().join("idx").join("meta.json").is_file());
 }
 
@@ -215,10 +215,10 @@ fn no_hits_exits_1_with_empty_json() {
 fn an_index_of_another_format_is_rebuilt_by_dossier_index() {
     let dir = indexed_seeds();
     let marker = dir.path().join("idx").join("dossier.json");
-    let text = fs::read_to_string(&marker).unwrap();
-    let old = text.replace("\"format\": 2", "\"format\": 1");
-    assert_ne!(old, text, "the marker names its format");
-    fs::write(&marker, old).unwrap();
+    let mut fields: Value = serde_json::from_str(&fs::read_to_string(&marker).unwrap()).unwrap();
+    assert!(fields["format"].is_u64(), "the marker names its format");
+    fields["format"] = Value::from(0);
+    fs::write(&marker, fields.to_string()).unwrap();
     let (code, stderr) =
         stderr_of(dossier(dir.path()).args(["search", "Alibaba", "--index", "idx"]));
     assert_eq!(code, Some(2), "{stderr}");
@@ -281,7 +281,7 @@ fn bad_files_are_skipped_with_a_warning_and_the_rest_indexed() {
     );
     assert!(stderr.contains("binary.txt: it looks binary"), "{stderr}");
     assert!(stderr.contains("from 1 files"), "{stderr}");
-    assert!(stderr.contains("2 files skipped"), "{stderr}");
+    assert!(stderr.contains("2 files or lines skipped"), "{stderr}");
     let hits = search_json(dir.path(), &["iPhone"]);
     assert_eq!(hits.len(), 1);
 }
@@ -616,4 +616,134 @@ fn tagging_the_seed_matches_the_gold_annotations() {
         expected.sort();
         assert_eq!(predicted, expected, "{}: {text}", record["id"]);
     }
+}
+
+/// A folder `docs/` with these files, in a fresh temporary folder.
+fn corpus(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join("docs").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx"])
+        .assert()
+        .success();
+    dir
+}
+
+/// (path, line) of each hit of a JSON search.
+fn locations(hits: &[Value]) -> Vec<(String, u64)> {
+    hits.iter()
+        .map(|h| {
+            (
+                h["path"].as_str().unwrap().to_string(),
+                h["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn copper_corpus() -> TempDir {
+    corpus(&[
+        (
+            "a.txt",
+            "Copper prices rose in Chile.\n\nCopper mines closed.\n\nCopper output fell.\n\n\
+             Copper stocks grew.\n\nNothing here.\n",
+        ),
+        ("b.txt", "Copper smelters in Zambia.\n"),
+    ])
+}
+
+#[test]
+fn jsonl_documents_are_indexed_with_their_ids_and_bad_lines_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    fs::write(
+        docs.join("news.jsonl"),
+        "{\"doc\": \"n1\", \"headline\": \"Copper rally\", \"body\": \"Copper prices rose.\"}\n\
+         {\"doc\": \"n2\", \"headline\": \"Tin\", \"body\": \"Tin prices fell.\"}\n\
+         this line is not JSON\n\
+         {\"doc\": 3, \"body\": \"Copper mines closed.\\n\\nTin mines opened.\"}\n",
+    )
+    .unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args([
+        "index",
+        "docs",
+        "--index",
+        "idx",
+        "--id-field",
+        "doc",
+        "--title-field",
+        "headline",
+        "--text-field",
+        "body",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("line 3 is not valid JSON"), "{stderr}");
+    assert!(stderr.contains("indexed 4 paragraphs"), "{stderr}");
+    let hits = search_json(dir.path(), &["copper"]);
+    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&"n1") && ids.contains(&"3"), "{ids:?}");
+    let rally = hits.iter().find(|h| h["id"] == "n1").unwrap();
+    assert_eq!(rally["title"], "Copper rally");
+    assert_eq!(rally["path"], "news.jsonl");
+    assert_eq!(rally["line"], 1);
+    let tin = search_json(dir.path(), &["tin", "--sort", "path"]);
+    assert_eq!(
+        locations(&tin),
+        [("news.jsonl".into(), 2), ("news.jsonl".into(), 4)]
+    );
+}
+
+#[test]
+fn every_word_must_match_unless_any_and_missing_words_are_dropped_from_the_end() {
+    let dir = copper_corpus();
+    let both = search_json(dir.path(), &["copper prices"]);
+    assert_eq!(locations(&both), [("a.txt".into(), 1)]);
+    let any = search_json(dir.path(), &["copper prices", "--any", "--per-doc", "0"]);
+    assert_eq!(any.len(), 5);
+    assert_eq!(
+        any[0]["line"], 1,
+        "the paragraph with both words ranks first"
+    );
+    let mut cmd = dossier(dir.path());
+    cmd.args(["search", "--index", "idx", "--json", "copper zebra"]);
+    let output = cmd.output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("without \"zebra\""), "{stderr}");
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 4);
+}
+
+#[test]
+fn per_doc_caps_paragraphs_of_one_document_and_offset_pages() {
+    let dir = copper_corpus();
+    let capped = search_json(dir.path(), &["copper", "--per-doc", "2"]);
+    let from_a = capped.iter().filter(|h| h["path"] == "a.txt").count();
+    assert_eq!((capped.len(), from_a), (3, 2));
+    let all = search_json(dir.path(), &["copper", "--per-doc", "0"]);
+    assert_eq!(all.len(), 5);
+    let second = search_json(
+        dir.path(),
+        &["copper", "--per-doc", "0", "--offset", "1", "--limit", "1"],
+    );
+    assert_eq!(locations(&second), locations(&all[1..2]));
+}
+
+#[test]
+fn sort_path_lists_hits_by_path_then_line() {
+    let dir = copper_corpus();
+    let hits = search_json(dir.path(), &["copper", "--per-doc", "0", "--sort", "path"]);
+    let expected: Vec<(String, u64)> = vec![
+        ("a.txt".into(), 1),
+        ("a.txt".into(), 3),
+        ("a.txt".into(), 5),
+        ("a.txt".into(), 7),
+        ("b.txt".into(), 1),
+    ];
+    assert_eq!(locations(&hits), expected);
 }
