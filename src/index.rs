@@ -20,6 +20,9 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::split::split;
@@ -34,11 +37,17 @@ pub const TAXONOMY_FILE: &str = "taxonomy.toml";
 /// The same taxonomy as JSON, which searches load several times faster than the TOML.
 pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Memory given to tantivy's writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 200_000_000;
 /// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
 const ALLOWED_FOREIGN_FILES: &[&str] = &["README.md", ".gitignore"];
+
+/// Name of dossier's text analyser in the index's tokenizer registry.
+const TEXT_TOKENIZER: &str = "dossier_en";
+/// Longer tokens are dropped (tantivy's default analyser does the same): they are hashes
+/// or base64, not words.
+const MAX_TOKEN_BYTES: usize = 40;
 
 /// Handles to the fields of the paragraph schema.
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +77,7 @@ pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let stemmed = TextOptions::default().set_stored().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("en_stem")
+            .set_tokenizer(TEXT_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
@@ -177,10 +186,27 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
     })
 }
 
+/// The text analyser of the text fields: words lower-cased, English stop words left out
+/// (they match nearly every paragraph and only blur ranking), stemmed.
+fn register_tokenizer(index: &Index) {
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .dynamic();
+    if let Some(stop_words) = StopWordFilter::new(Language::English) {
+        builder = builder.filter_dynamic(stop_words);
+    }
+    let analyzer = builder
+        .filter_dynamic(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(TEXT_TOKENIZER, analyzer);
+}
+
 /// Opens the tantivy index of a folder marked as a dossier index, checking its schema.
 fn open_tantivy(path: &Path) -> Result<(Index, Fields)> {
     check_marker(path)?;
     let index = Index::open_in_dir(path).map_err(|err| damaged(path, &err))?;
+    register_tokenizer(&index);
     let (expected, fields) = schema();
     if index.schema() != expected {
         bail!(
@@ -346,6 +372,7 @@ fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
     let (schema, fields) = schema();
     let index = Index::create_in_dir(index_path, schema)
         .with_context(|| format!("cannot create an index in {}", index_path.display()))?;
+    register_tokenizer(&index);
     // Marked at once, so a second `dossier index` started meanwhile finds a dossier index
     // and reports the writer lock rather than a foreign folder.
     write_marker(index_path, source)?;

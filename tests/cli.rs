@@ -747,3 +747,39 @@ fn sort_path_lists_hits_by_path_then_line() {
     ];
     assert_eq!(locations(&hits), expected);
 }
+
+#[test]
+fn a_query_of_only_stop_words_is_a_clear_error() {
+    let dir = copper_corpus();
+    let (code, stderr) =
+        stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "the of"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("only common words"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // Stop words beside other words are left out, not required.
+    let hits = search_json(dir.path(), &["the copper of Zambia"]);
+    assert_eq!(locations(&hits), [("b.txt".into(), 1)]);
+}
+
+#[test]
+fn any_ranks_with_feedback_from_the_best_paragraphs() {
+    // The best "copper" paragraphs talk of smelters in Zambia; feedback brings in the
+    // smelter paragraph that never says "copper", below those that do.
+    let dir = corpus(&[
+        (
+            "a.txt",
+            "Copper smelters in Zambia expanded.\n\nZambia copper smelters hired staff.\n",
+        ),
+        ("b.txt", "Zambia smelters cut output.\n"),
+        ("c.txt", "Wheat harvests rose in Kansas.\n"),
+    ]);
+    let hits = search_json(dir.path(), &["copper", "--any", "--per-doc", "0"]);
+    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a.txt", "a.txt", "b.txt"]);
+    let strict = search_json(dir.path(), &["copper", "--per-doc", "0"]);
+    assert_eq!(
+        strict.len(),
+        2,
+        "without --any only paragraphs with the word match"
+    );
+}
