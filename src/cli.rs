@@ -95,6 +95,10 @@ pub struct SearchArgs {
     /// Order of the hits: best score first, or by path and line as grep prints them.
     #[arg(long, value_enum, default_value_t = Sort::Score)]
     pub sort: Sort,
+    /// Count the companies and topics of all matching paragraphs, under the hits (with
+    /// --json, as a last line {"facets": ...}).
+    #[arg(long)]
+    pub facets: bool,
     /// Print one JSON object per hit per line, and nothing else.
     #[arg(long)]
     pub json: bool,

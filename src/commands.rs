@@ -186,6 +186,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             Sort::Score => SortOrder::Score,
             Sort::Path => SortOrder::Path,
         },
+        facets: args.facets,
     };
     let results = search::search(&open, &request)?;
     if !results.dropped_words.is_empty() {
@@ -203,9 +204,9 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        render::write_json(&mut out, &results)?;
+        render::write_json(&mut out, &results, args.facets)?;
     } else {
-        render::write_text(&mut out, &results, highlight(args.color))?;
+        render::write_text(&mut out, &results, highlight(args.color), args.facets)?;
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {

@@ -38,8 +38,32 @@ struct JsonHit<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-/// One JSON object per hit, one per line, nothing else.
-pub fn write_json<W: Write>(out: &mut W, results: &SearchResults) -> io::Result<()> {
+/// How many names the text facet summary lists per kind.
+const FACET_LIMIT: usize = 10;
+
+/// The last line of `--json --facets`: every company and topic among the matching
+/// paragraphs with its count, most frequent first.
+#[derive(Serialize)]
+struct JsonFacets<'a> {
+    facets: FacetLists<'a>,
+}
+
+#[derive(Serialize)]
+struct FacetLists<'a> {
+    total: usize,
+    companies: Vec<JsonCount<'a>>,
+    topics: Vec<JsonCount<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCount<'a> {
+    name: &'a str,
+    paragraphs: u64,
+}
+
+/// One JSON object per hit, one per line, nothing else; with `facets`, one more line
+/// `{"facets": ...}` last.
+pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) -> io::Result<()> {
     for hit in &results.hits {
         let json = JsonHit {
             path: &hit.path,
@@ -63,14 +87,37 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults) -> io::Result<
         serde_json::to_writer(&mut *out, &json)?;
         writeln!(out)?;
     }
+    if facets {
+        let line = JsonFacets {
+            facets: FacetLists {
+                total: results.total,
+                companies: json_counts(&results.company_counts),
+                topics: json_counts(&results.topic_counts),
+            },
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
+    }
     Ok(())
 }
 
-/// Hits as numbered blocks, then the facet counts of all matching paragraphs.
+fn json_counts(counts: &[(String, u64)]) -> Vec<JsonCount<'_>> {
+    counts
+        .iter()
+        .map(|(name, paragraphs)| JsonCount {
+            name,
+            paragraphs: *paragraphs,
+        })
+        .collect()
+}
+
+/// Hits as numbered blocks, then, with `facets`, the counts of companies and topics of
+/// all matching paragraphs.
 pub fn write_text<W: Write>(
     out: &mut W,
     results: &SearchResults,
     highlight: Highlight,
+    facets: bool,
 ) -> io::Result<()> {
     for (rank, hit) in results.hits.iter().enumerate() {
         write_hit(out, rank + 1, hit, highlight)?;
@@ -81,8 +128,11 @@ pub fn write_text<W: Write>(
         results.hits.len(),
         results.total
     )?;
-    write_counts(out, "companies", &results.company_counts)?;
-    write_counts(out, "topics", &results.topic_counts)
+    if facets {
+        write_counts(out, "companies", &results.company_counts)?;
+        write_counts(out, "topics", &results.topic_counts)?;
+    }
+    Ok(())
 }
 
 fn write_hit<W: Write>(
@@ -153,6 +203,7 @@ fn write_counts<W: Write>(out: &mut W, label: &str, counts: &[(String, u64)]) ->
     }
     let items: Vec<String> = counts
         .iter()
+        .take(FACET_LIMIT)
         .map(|(name, count)| format!("{name} ({count})"))
         .collect();
     writeln!(out, "{label}: {}", items.join(", "))
@@ -192,11 +243,11 @@ mod tests {
     #[test]
     fn text_output_marks_highlights_only_when_bold() {
         let mut bold = Vec::new();
-        write_text(&mut bold, &results(), Highlight::Bold).unwrap();
+        write_text(&mut bold, &results(), Highlight::Bold, true).unwrap();
         let bold = String::from_utf8(bold).unwrap();
         assert!(bold.contains("Apple \x1b[1mshares\x1b[0m rose."), "{bold}");
         let mut plain = Vec::new();
-        write_text(&mut plain, &results(), Highlight::Plain).unwrap();
+        write_text(&mut plain, &results(), Highlight::Plain, true).unwrap();
         let plain = String::from_utf8(plain).unwrap();
         assert!(plain.contains(" 1.   3.50  a.txt:4  [Markets]"), "{plain}");
         assert!(plain.contains("    Apple shares rose."));
@@ -207,7 +258,7 @@ mod tests {
     #[test]
     fn json_output_is_one_object_per_hit() {
         let mut out = Vec::new();
-        write_json(&mut out, &results()).unwrap();
+        write_json(&mut out, &results(), false).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert_eq!(out.lines().count(), 1);
         let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
@@ -215,6 +266,14 @@ mod tests {
         assert_eq!(value["line"], 4);
         assert_eq!(value["companies"][0], "Apple");
         assert_eq!(value["highlights"][0][0], 6);
+        let mut with_facets = Vec::new();
+        write_json(&mut with_facets, &results(), true).unwrap();
+        let with_facets = String::from_utf8(with_facets).unwrap();
+        let last: serde_json::Value =
+            serde_json::from_str(with_facets.lines().last().unwrap()).unwrap();
+        assert_eq!(last["facets"]["total"], 1);
+        assert_eq!(last["facets"]["companies"][0]["name"], "Apple");
+        assert_eq!(last["facets"]["companies"][0]["paragraphs"], 1);
     }
 }
 

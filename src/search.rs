@@ -23,8 +23,6 @@ use crate::taxonomy::{Taxonomy, quote_list};
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 240;
-/// How many names the facet summary lists per kind.
-const FACET_LIMIT: usize = 10;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +43,8 @@ pub struct SearchRequest {
     pub any: bool,
     /// Order of the hits.
     pub sort: SortOrder,
+    /// Count the companies and topics of all matching paragraphs.
+    pub facets: bool,
 }
 
 /// How hits are ordered.
@@ -103,7 +103,7 @@ pub struct SearchResults {
     /// Query words left out, last first, because no paragraph had them all.
     pub dropped_words: Vec<String>,
     /// Companies among all matching paragraphs, most frequent first (units count for
-    /// their top-level company).
+    /// their top-level company); empty unless facets were asked for.
     pub company_counts: Vec<(String, u64)>,
     /// Topics among all matching paragraphs, most frequent first.
     pub topic_counts: Vec<(String, u64)>,
@@ -211,8 +211,8 @@ fn search_once(
         hits,
         total,
         dropped_words: Vec::new(),
-        company_counts: facet_counts(searcher, fields.companies, &matching)?,
-        topic_counts: facet_counts(searcher, fields.topics, &matching)?,
+        company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
+        topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
     })
 }
 
@@ -557,7 +557,11 @@ fn facet_counts(
     searcher: &Searcher,
     field: Field,
     matching: &HashSet<DocAddress>,
+    wanted: bool,
 ) -> Result<Vec<(String, u64)>> {
+    if !wanted {
+        return Ok(Vec::new());
+    }
     let mut counts: HashMap<String, u64> = HashMap::new();
     for_each_tag(searcher, field, |facet, segment_ord, _, docs| {
         // A unit is counted under its parent, which every unit paragraph also holds.
@@ -574,7 +578,6 @@ fn facet_counts(
     })?;
     let mut list: Vec<(String, u64)> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    list.truncate(FACET_LIMIT);
     Ok(list)
 }
 

@@ -783,3 +783,51 @@ fn any_ranks_with_feedback_from_the_best_paragraphs() {
         "without --any only paragraphs with the word match"
     );
 }
+
+#[test]
+fn facets_count_all_matching_paragraphs_not_just_the_page() {
+    let dir = indexed_seeds();
+    let page = search_json(dir.path(), &["Apple", "--limit", "1", "--facets"]);
+    assert_eq!(page.len(), 2, "one hit and the facets line");
+    let facets = &page[1]["facets"];
+    let every = search_json(dir.path(), &["Apple", "--limit", "100", "--per-doc", "0"]);
+    assert_eq!(facets["total"].as_u64().unwrap() as usize, every.len());
+    assert!(every.len() > 1);
+    for count in facets["companies"].as_array().unwrap() {
+        // A company counts its units' paragraphs, as its filter finds them.
+        let name = count["name"].as_str().unwrap();
+        let filtered = search_json(
+            dir.path(),
+            &[
+                "Apple",
+                "--limit",
+                "100",
+                "--per-doc",
+                "0",
+                "--company",
+                name,
+            ],
+        );
+        assert_eq!(
+            count["paragraphs"].as_u64().unwrap() as usize,
+            filtered.len(),
+            "{name}"
+        );
+    }
+    let apple = facets["companies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Apple")
+        .unwrap();
+    assert!(apple["paragraphs"].as_u64().unwrap() > 1);
+    let plain = dossier(dir.path())
+        .args(["search", "--index", "idx", "Apple", "--limit", "1"])
+        .output()
+        .unwrap();
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    assert!(
+        !plain.contains("companies: Apple ("),
+        "facets only when asked: {plain}"
+    );
+}
