@@ -21,6 +21,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index; exits 0 when something was found, 1 when nothing was, 2 on error.
     Search(SearchArgs),
+    /// Print an indexed document paragraph by paragraph, with numbers, lines and tags.
+    Show(ShowArgs),
     /// Print the companies and topics of each paragraph of a file, to check a taxonomy.
     Tag(TagArgs),
     /// List the companies in an index with paragraph and document counts, most frequent
@@ -95,6 +97,9 @@ pub struct SearchArgs {
     /// Order of the hits: best score first, or by path and line as grep prints them.
     #[arg(long, value_enum, default_value_t = Sort::Score)]
     pub sort: Sort,
+    /// Show N paragraphs before and after each hit, from the same document.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
     /// Count the companies and topics of all matching paragraphs, under the hits (with
     /// --json, as a last line {"facets": ...}).
     #[arg(long)]
@@ -108,6 +113,20 @@ pub struct SearchArgs {
     /// Index folder to search [default: index, built from seeds/ when missing].
     #[arg(long)]
     pub index: Option<PathBuf>,
+}
+
+/// Arguments of `dossier show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The document as search hits name it: PATH, or PATH:LINE (for a .jsonl file, the
+    /// document on that line; otherwise the paragraph at that line is marked).
+    pub document: String,
+    /// Index folder to read.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Print one JSON object per paragraph.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `dossier tag`.

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, Sort, TagArgs};
+use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs};
 use crate::index::{self, IndexReport};
 use crate::render::{self, Highlight};
 use crate::search::{self, SearchRequest, SortOrder};
@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index_command(&args),
         Command::Search(args) => search_command(&args),
+        Command::Show(args) => show_command(&args),
         Command::Tag(args) => tag_command(&args),
         Command::Companies(args) => list_command(&args, ListKind::Companies),
         Command::Topics(args) => list_command(&args, ListKind::Topics),
@@ -187,6 +188,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             Sort::Path => SortOrder::Path,
         },
         facets: args.facets,
+        context: args.context,
     };
     let results = search::search(&open, &request)?;
     if !results.dropped_words.is_empty() {
@@ -214,6 +216,26 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn show_command(args: &ShowArgs) -> Result<ExitCode> {
+    let (path, line) = match args.document.rsplit_once(':') {
+        Some((path, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
+            (path, line.parse::<u64>().ok())
+        }
+        _ => (args.document.as_str(), None),
+    };
+    let open = index::open(&args.index)?;
+    let document = search::show(&open, path, line)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.json {
+        render::write_document_json(&mut out, &document)?;
+    } else {
+        render::write_document(&mut out, &document, line)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn highlight(color: Color) -> Highlight {

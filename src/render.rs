@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Hit, SearchResults, Snippet, TagCount};
+use crate::search::{Hit, Paragraph, SearchResults, Snippet, StoredDocument, TagCount};
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
@@ -36,6 +36,38 @@ struct JsonHit<'a> {
     snippet: &'a str,
     /// Byte ranges of `snippet` that matched the query.
     highlights: Vec<[usize; 2]>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    context: Vec<JsonParagraph<'a>>,
+}
+
+/// A paragraph of `--context` or of `dossier show --json`.
+#[derive(Serialize)]
+struct JsonParagraph<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    paragraph: u64,
+    line: u64,
+    section: Option<&'a str>,
+    companies: &'a [String],
+    topics: &'a [String],
+    text: &'a str,
+}
+
+impl<'a> JsonParagraph<'a> {
+    fn new(paragraph: &'a Paragraph) -> JsonParagraph<'a> {
+        JsonParagraph {
+            path: None,
+            id: None,
+            paragraph: paragraph.number,
+            line: paragraph.line,
+            section: paragraph.section.as_deref(),
+            companies: &paragraph.companies,
+            topics: &paragraph.topics,
+            text: &paragraph.text,
+        }
+    }
 }
 
 /// How many names the text facet summary lists per kind.
@@ -83,6 +115,7 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) 
                 .iter()
                 .map(|r| [r.start, r.end])
                 .collect(),
+            context: hit.context.iter().map(JsonParagraph::new).collect(),
         };
         serde_json::to_writer(&mut *out, &json)?;
         writeln!(out)?;
@@ -161,10 +194,80 @@ fn write_hit<W: Write>(
             list_or_dash(&hit.topics)
         )?;
     }
+    let (before, after): (Vec<&Paragraph>, Vec<&Paragraph>) =
+        hit.context.iter().partition(|p| p.number < hit.paragraph);
+    for paragraph in before {
+        writeln!(out, "  - {}", one_line(&paragraph.text))?;
+    }
     write!(out, "    ")?;
     write_snippet(out, &hit.snippet, highlight)?;
     writeln!(out)?;
+    for paragraph in after {
+        writeln!(out, "  - {}", one_line(&paragraph.text))?;
+    }
     writeln!(out)
+}
+
+/// A stored document: its path, title, then each paragraph with its number, line, heading
+/// and tags; the paragraph at `mark_line` is marked with `>`.
+pub fn write_document<W: Write>(
+    out: &mut W,
+    document: &StoredDocument,
+    mark_line: Option<u64>,
+) -> io::Result<()> {
+    match &document.id {
+        Some(id) => writeln!(out, "{}  id {id}", document.path)?,
+        None => writeln!(out, "{}", document.path)?,
+    }
+    writeln!(out, "{}", document.title)?;
+    let marked = mark_line.and_then(|line| {
+        document
+            .paragraphs
+            .iter()
+            .filter(|p| p.line <= line)
+            .map(|p| p.number)
+            .next_back()
+    });
+    for paragraph in &document.paragraphs {
+        let mark = if Some(paragraph.number) == marked {
+            ">"
+        } else {
+            " "
+        };
+        write!(
+            out,
+            "\n{mark}[{}] line {}",
+            paragraph.number, paragraph.line
+        )?;
+        match &paragraph.section {
+            Some(section) => writeln!(out, "  [{section}]")?,
+            None => writeln!(out)?,
+        }
+        writeln!(out, "    {}", one_line(&paragraph.text))?;
+        if !paragraph.companies.is_empty() || !paragraph.topics.is_empty() {
+            writeln!(
+                out,
+                "    companies: {}  topics: {}",
+                list_or_dash(&paragraph.companies),
+                list_or_dash(&paragraph.topics)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A stored document as one JSON object per paragraph.
+pub fn write_document_json<W: Write>(out: &mut W, document: &StoredDocument) -> io::Result<()> {
+    for paragraph in &document.paragraphs {
+        let json = JsonParagraph {
+            path: Some(&document.path),
+            id: document.id.as_deref(),
+            ..JsonParagraph::new(paragraph)
+        };
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 fn list_or_dash(names: &[String]) -> String {
@@ -232,6 +335,7 @@ mod tests {
                     text: "Apple shares rose.".into(),
                     highlights: vec![Range { start: 6, end: 12 }],
                 },
+                context: vec![],
             }],
             total: 1,
             dropped_words: vec![],

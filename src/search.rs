@@ -45,6 +45,8 @@ pub struct SearchRequest {
     pub sort: SortOrder,
     /// Count the companies and topics of all matching paragraphs.
     pub facets: bool,
+    /// Paragraphs before and after each hit to return with it.
+    pub context: usize,
 }
 
 /// How hits are ordered.
@@ -91,6 +93,38 @@ pub struct Hit {
     pub text: String,
     /// Best fragment with query words highlighted.
     pub snippet: Snippet,
+    /// Neighbouring paragraphs of the same document, in order, when asked for.
+    pub context: Vec<Paragraph>,
+}
+
+/// A stored paragraph, as `dossier show` and `--context` print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Paragraph number in its document.
+    pub number: u64,
+    /// Line where it starts (for a JSON Lines document, the document's line).
+    pub line: u64,
+    /// Heading it sits under.
+    pub section: Option<String>,
+    /// Companies tagged, canonical names.
+    pub companies: Vec<String>,
+    /// Topics tagged.
+    pub topics: Vec<String>,
+    /// Its text.
+    pub text: String,
+}
+
+/// One document as the index holds it: where it is, its title and its paragraphs.
+#[derive(Debug, Clone)]
+pub struct StoredDocument {
+    /// Path relative to the indexed folder.
+    pub path: String,
+    /// Id of a JSON Lines document.
+    pub id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Paragraphs in order.
+    pub paragraphs: Vec<Paragraph>,
 }
 
 /// Hits and counts of one search.
@@ -204,7 +238,16 @@ fn search_once(
         .into_iter()
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(hit(&doc, fields, score, &snippets))
+            let mut hit = hit(&doc, fields, score, &snippets);
+            if request.context > 0 {
+                let around = hit.paragraph.saturating_sub(request.context as u64)
+                    ..=hit.paragraph + request.context as u64;
+                hit.context = stored_paragraphs(searcher, fields, &hit.path, hit.id.as_deref())?
+                    .into_iter()
+                    .filter(|p| around.contains(&p.number) && p.number != hit.paragraph)
+                    .collect();
+            }
+            Ok(hit)
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(SearchResults {
@@ -499,7 +542,87 @@ pub fn topic_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
     }
 }
 
-fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGenerator) -> Hit {
+/// The document at `path` (a path relative to the indexed folder, as hits print it), or for
+/// a JSON Lines file the document on `line`; the whole file's paragraphs otherwise.
+pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
+    let reader = open
+        .index
+        .reader()
+        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
+    let searcher = reader.searcher();
+    let fields = open.fields;
+    let mut documents = stored_documents(&searcher, fields, path)?;
+    if documents.is_empty() {
+        bail!(
+            "the index holds no document {path}; give its path as search hits print it \
+             (relative to the indexed folder)"
+        );
+    }
+    let records = documents.iter().any(|d| d.id.is_some());
+    if let (true, Some(line)) = (records, line) {
+        return documents
+            .into_iter()
+            .find(|d| d.paragraphs.first().is_some_and(|p| p.line == line))
+            .ok_or_else(|| anyhow::anyhow!("{path} has no document on line {line}"));
+    }
+    if documents.len() > 1 {
+        bail!(
+            "{path} holds {} documents; name one as {path}:LINE",
+            documents.len()
+        );
+    }
+    Ok(documents.remove(0))
+}
+
+/// Every document stored under `path` (one for a file, one per line of a JSON Lines
+/// file), each with its paragraphs in order.
+fn stored_documents(
+    searcher: &Searcher,
+    fields: Fields,
+    path: &str,
+) -> Result<Vec<StoredDocument>> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.path, path),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &DocSetCollector)?;
+    let mut documents: Vec<StoredDocument> = Vec::new();
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let (id, title, paragraph) = stored_paragraph(&doc, fields);
+        match documents.iter_mut().find(|d| d.id == id) {
+            Some(document) => document.paragraphs.push(paragraph),
+            None => documents.push(StoredDocument {
+                path: path.to_string(),
+                id,
+                title,
+                paragraphs: vec![paragraph],
+            }),
+        }
+    }
+    for document in &mut documents {
+        document.paragraphs.sort_by_key(|p| p.number);
+    }
+    documents.sort_by_key(|d| d.paragraphs.first().map_or(0, |p| p.line));
+    Ok(documents)
+}
+
+/// The paragraphs of one document, in order.
+fn stored_paragraphs(
+    searcher: &Searcher,
+    fields: Fields,
+    path: &str,
+    id: Option<&str>,
+) -> Result<Vec<Paragraph>> {
+    Ok(stored_documents(searcher, fields, path)?
+        .into_iter()
+        .find(|d| d.id.as_deref() == id)
+        .map(|d| d.paragraphs)
+        .unwrap_or_default())
+}
+
+/// A stored paragraph's document id, document title and the paragraph itself.
+fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> (Option<String>, String, Paragraph) {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
@@ -507,27 +630,47 @@ fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGene
             .to_string()
     };
     let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-    let last_segments = |field| {
-        doc.get_all(field)
-            .filter_map(|value| value.as_facet())
-            .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
-            .filter_map(|facet| facet.to_path().last().map(|s| s.to_string()))
-            .collect::<Vec<String>>()
+    let paragraph = Paragraph {
+        number: number_of(fields.paragraph),
+        line: number_of(fields.line),
+        section: Some(text_of(fields.section)).filter(|s| !s.is_empty()),
+        companies: last_segments(doc, fields.companies),
+        topics: last_segments(doc, fields.topics),
+        text: text_of(fields.text),
     };
-    let text = text_of(fields.text);
-    let section = Some(text_of(fields.section)).filter(|s| !s.is_empty());
+    let id = Some(text_of(fields.id)).filter(|id| !id.is_empty());
+    (id, text_of(fields.title), paragraph)
+}
+
+/// The last names of the facets of `field`: "Alibaba Cloud" for /Alibaba/Alibaba Cloud.
+fn last_segments(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|value| value.as_facet())
+        .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
+        .filter_map(|facet| facet.to_path().last().map(|s| s.to_string()))
+        .collect()
+}
+
+fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGenerator) -> Hit {
+    let (id, title, paragraph) = stored_paragraph(doc, fields);
+    let path = doc
+        .get_first(fields.path)
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .to_string();
     Hit {
         score,
-        path: text_of(fields.path),
-        id: Some(text_of(fields.id)).filter(|id| !id.is_empty()),
-        line: number_of(fields.line),
-        paragraph: number_of(fields.paragraph),
-        section,
-        title: text_of(fields.title),
-        companies: last_segments(fields.companies),
-        topics: last_segments(fields.topics),
-        snippet: snippet(snippets, &text),
-        text,
+        path,
+        id,
+        line: paragraph.line,
+        paragraph: paragraph.number,
+        section: paragraph.section,
+        title,
+        companies: paragraph.companies,
+        topics: paragraph.topics,
+        snippet: snippet(snippets, &paragraph.text),
+        text: paragraph.text,
+        context: Vec::new(),
     }
 }
 

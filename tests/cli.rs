@@ -831,3 +831,106 @@ fn facets_count_all_matching_paragraphs_not_just_the_page() {
         "facets only when asked: {plain}"
     );
 }
+
+#[test]
+fn context_brings_the_neighbouring_paragraphs_of_each_hit() {
+    let dir = copper_corpus();
+    let hits = search_json(dir.path(), &["mines", "--context", "1"]);
+    assert_eq!(hits.len(), 1);
+    let context: Vec<(u64, &str)> = hits[0]["context"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["paragraph"].as_u64().unwrap(),
+                p["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        context,
+        [
+            (1, "Copper prices rose in Chile."),
+            (3, "Copper output fell.")
+        ]
+    );
+    let text = dossier(dir.path())
+        .args(["search", "--index", "idx", "mines", "--context", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let order: Vec<usize> = ["Chile", "mines closed", "output fell"]
+        .iter()
+        .map(|needle| text.find(needle).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+}
+
+#[test]
+fn show_prints_a_document_with_numbers_lines_and_tags() {
+    let dir = indexed_seeds();
+    let output = dossier(dir.path())
+        .args(["show", "000_3c1f1d88057d9cc2.txt:11", "--index", "idx"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("000_3c1f1d88057d9cc2.txt\n"), "{text}");
+    assert!(text.contains("\n [1] line 1\n"), "{text}");
+    assert!(
+        text.contains("\n>[8] line 11  [How the Partnership"),
+        "{text}"
+    );
+    assert!(text.contains("Qwen Model"), "{text}");
+    assert!(text.contains("companies: Alibaba, Apple"), "{text}");
+    let json = dossier(dir.path())
+        .args([
+            "show",
+            "000_3c1f1d88057d9cc2.txt",
+            "--index",
+            "idx",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let paragraphs: Vec<Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(paragraphs.len(), 20);
+    let numbers: Vec<u64> = paragraphs
+        .iter()
+        .map(|p| p["paragraph"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=20).collect::<Vec<u64>>());
+    let (code, stderr) =
+        stderr_of(dossier(dir.path()).args(["show", "missing.txt", "--index", "idx"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("holds no document missing.txt"), "{stderr}");
+}
+
+#[test]
+fn show_picks_one_document_of_a_jsonl_file_by_line() {
+    let dir = corpus(&[(
+        "news.jsonl",
+        "{\"id\": \"a\", \"text\": \"Copper rose.\"}\n{\"id\": \"b\", \"text\": \"Tin fell.\\n\\nZinc held.\"}\n",
+    )]);
+    let output = dossier(dir.path())
+        .args(["show", "news.jsonl:2", "--index", "idx", "--json"])
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let texts: Vec<&str> = lines.iter().map(|l| l["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Tin fell.", "Zinc held."]);
+    assert!(lines.iter().all(|l| l["id"] == "b"));
+    let (code, stderr) =
+        stderr_of(dossier(dir.path()).args(["show", "news.jsonl", "--index", "idx"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("name one as news.jsonl:LINE"), "{stderr}");
+}
