@@ -97,6 +97,10 @@ pub struct SearchArgs {
     /// Order of the hits: best score first, or by path and line as grep prints them.
     #[arg(long, value_enum, default_value_t = Sort::Score)]
     pub sort: Sort,
+    /// Explain each hit: its score, term by term and field by field, and the text that
+    /// gave each of its tags.
+    #[arg(long)]
+    pub explain: bool,
     /// Show N paragraphs before and after each hit, from the same document.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,

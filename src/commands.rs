@@ -189,6 +189,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         },
         facets: args.facets,
         context: args.context,
+        explain: args.explain,
     };
     let results = search::search(&open, &request)?;
     if !results.dropped_words.is_empty() {

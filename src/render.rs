@@ -6,7 +6,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Hit, Paragraph, SearchResults, Snippet, StoredDocument, TagCount};
+use crate::search::{
+    Explanation, Hit, Paragraph, SearchResults, Snippet, StoredDocument, TagCount,
+};
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
@@ -38,6 +40,33 @@ struct JsonHit<'a> {
     highlights: Vec<[usize; 2]>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     context: Vec<JsonParagraph<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<JsonExplanation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonExplanation<'a> {
+    score: &'a serde_json::Value,
+    tags: Vec<JsonEvidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    tag: &'a str,
+    matched: &'a [String],
+}
+
+impl<'a> JsonExplanation<'a> {
+    fn new(explanation: &'a Explanation) -> JsonExplanation<'a> {
+        JsonExplanation {
+            score: &explanation.score,
+            tags: explanation
+                .tags
+                .iter()
+                .map(|(tag, matched)| JsonEvidence { tag, matched })
+                .collect(),
+        }
+    }
 }
 
 /// A paragraph of `--context` or of `dossier show --json`.
@@ -116,6 +145,7 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) 
                 .map(|r| [r.start, r.end])
                 .collect(),
             context: hit.context.iter().map(JsonParagraph::new).collect(),
+            explain: hit.explanation.as_ref().map(JsonExplanation::new),
         };
         serde_json::to_writer(&mut *out, &json)?;
         writeln!(out)?;
@@ -205,7 +235,55 @@ fn write_hit<W: Write>(
     for paragraph in after {
         writeln!(out, "  - {}", one_line(&paragraph.text))?;
     }
+    if let Some(explanation) = &hit.explanation {
+        write_explanation(out, explanation)?;
+    }
     writeln!(out)
+}
+
+/// The score tree, one node per line indented by depth, then each tag with its evidence.
+fn write_explanation<W: Write>(out: &mut W, explanation: &Explanation) -> io::Result<()> {
+    writeln!(out, "    score:")?;
+    write_score_node(out, &explanation.score, 3)?;
+    for (tag, matched) in &explanation.tags {
+        let matched = if matched.is_empty() {
+            "(named earlier in the document)".to_string()
+        } else {
+            matched.join(", ")
+        };
+        writeln!(out, "    tag {tag} <- {matched}")?;
+    }
+    Ok(())
+}
+
+fn write_score_node<W: Write>(
+    out: &mut W,
+    node: &serde_json::Value,
+    depth: usize,
+) -> io::Result<()> {
+    let value = node["value"].as_f64().unwrap_or(0.0);
+    let description = node["description"].as_str().unwrap_or("");
+    let notes: Vec<&str> = node["context"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|note| note.as_str())
+        .collect();
+    write!(
+        out,
+        "{:indent$}{value:.3}  {description}",
+        "",
+        indent = depth * 2
+    )?;
+    if notes.is_empty() {
+        writeln!(out)?;
+    } else {
+        writeln!(out, "  [{}]", notes.join(", "))?;
+    }
+    for detail in node["details"].as_array().into_iter().flatten() {
+        write_score_node(out, detail, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// A stored document: its path, title, then each paragraph with its number, line, heading
@@ -336,6 +414,7 @@ mod tests {
                     highlights: vec![Range { start: 6, end: 12 }],
                 },
                 context: vec![],
+                explanation: None,
             }],
             total: 1,
             dropped_words: vec![],

@@ -19,6 +19,7 @@ use tantivy::{
 };
 
 use crate::index::{Fields, OpenIndex};
+use crate::tag::Tagger;
 use crate::taxonomy::{Taxonomy, quote_list};
 
 /// Longest snippet, in characters.
@@ -47,6 +48,8 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Paragraphs before and after each hit to return with it.
     pub context: usize,
+    /// Explain each hit's score and tags.
+    pub explain: bool,
 }
 
 /// How hits are ordered.
@@ -95,6 +98,19 @@ pub struct Hit {
     pub snippet: Snippet,
     /// Neighbouring paragraphs of the same document, in order, when asked for.
     pub context: Vec<Paragraph>,
+    /// Why the hit ranks and is tagged as it is, when asked for.
+    pub explanation: Option<Explanation>,
+}
+
+/// Why a hit scored what it did and why it carries its tags.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// tantivy's score tree: `{"value", "description", "details": [...]}`, BM25 per term
+    /// and field with boosts.
+    pub score: serde_json::Value,
+    /// Each tag of the paragraph, with the text that gave it, from tagging the paragraph
+    /// again with the index's taxonomy.
+    pub tags: Vec<(String, Vec<String>)>,
 }
 
 /// A stored paragraph, as `dossier show` and `--context` print it.
@@ -234,11 +250,18 @@ fn search_once(
     let page = ranked_page(searcher, &query, request, total)?;
     let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
+    let tagger = match request.explain {
+        true => Some(Tagger::new(open.taxonomy()?.clone())?),
+        false => None,
+    };
     let hits = page
         .into_iter()
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit(&doc, fields, score, &snippets);
+            if let Some(tagger) = &tagger {
+                hit.explanation = Some(explain(searcher, &*query, address, tagger, &hit)?);
+            }
             if request.context > 0 {
                 let around = hit.paragraph.saturating_sub(request.context as u64)
                     ..=hit.paragraph + request.context as u64;
@@ -257,6 +280,64 @@ fn search_once(
         company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
         topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
     })
+}
+
+fn explain(
+    searcher: &Searcher,
+    query: &dyn Query,
+    address: DocAddress,
+    tagger: &Tagger,
+    hit: &Hit,
+) -> Result<Explanation> {
+    let mut score = serde_json::to_value(query.explain(searcher, address)?)?;
+    name_terms(&mut score, searcher.schema());
+    let taxonomy = tagger.taxonomy();
+    let tags = tagger.tag(&hit.text);
+    let mut found: HashMap<String, Vec<String>> = tags
+        .companies
+        .iter()
+        .map(|m| (m.name(taxonomy).to_string(), vec![m.evidence.clone()]))
+        .chain(
+            tags.topics
+                .iter()
+                .map(|t| (taxonomy.topics[t.topic].name.clone(), t.evidence.clone())),
+        )
+        .collect();
+    // The hit's own tags, in its order; one the paragraph alone does not give again (a
+    // company its document introduced earlier) has no text to show.
+    let tags = hit
+        .companies
+        .iter()
+        .chain(&hit.topics)
+        .map(|name| (name.clone(), found.remove(name).unwrap_or_default()))
+        .collect();
+    Ok(Explanation { score, tags })
+}
+
+/// Rewrites tantivy's term notes in a score tree (`Term=Term(field=0, type=Str, "qwen")`)
+/// as a reader writes them (`text:qwen`).
+fn name_terms(node: &mut serde_json::Value, schema: &tantivy::schema::Schema) {
+    if let Some(notes) = node.get_mut("context").and_then(|c| c.as_array_mut()) {
+        for note in notes.iter_mut() {
+            if let Some(named) = note.as_str().and_then(|text| term_note(text, schema)) {
+                *note = serde_json::Value::String(named);
+            }
+        }
+    }
+    if let Some(details) = node.get_mut("details").and_then(|d| d.as_array_mut()) {
+        for detail in details {
+            name_terms(detail, schema);
+        }
+    }
+}
+
+fn term_note(note: &str, schema: &tantivy::schema::Schema) -> Option<String> {
+    let rest = note.split_once("field=")?.1;
+    let (number, rest) = rest.split_once(',')?;
+    let field = Field::from_field_id(number.trim().parse().ok()?);
+    let word = rest.rsplit_once(", ").map_or(rest, |(_, word)| word);
+    let word = word.trim_end_matches(')').trim_matches('"');
+    Some(format!("{}:{word}", schema.get_field_name(field)))
 }
 
 /// How many of the best paragraphs pseudo-relevance feedback reads.
@@ -671,6 +752,7 @@ fn hit(doc: &TantivyDocument, fields: Fields, score: f32, snippets: &SnippetGene
         snippet: snippet(snippets, &paragraph.text),
         text: paragraph.text,
         context: Vec::new(),
+        explanation: None,
     }
 }
 

@@ -934,3 +934,54 @@ fn show_picks_one_document_of_a_jsonl_file_by_line() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("name one as news.jsonl:LINE"), "{stderr}");
 }
+
+/// Every term note (`field:word`) of a score tree.
+fn explained_terms(node: &Value, terms: &mut Vec<String>) {
+    for note in node["context"].as_array().into_iter().flatten() {
+        terms.push(note.as_str().unwrap().to_string());
+    }
+    for detail in node["details"].as_array().into_iter().flatten() {
+        explained_terms(detail, terms);
+    }
+}
+
+#[test]
+fn explain_breaks_the_score_down_by_term_and_shows_tag_evidence() {
+    let dir = indexed_seeds();
+    let hits = search_json(dir.path(), &["Qwen models", "--explain", "--limit", "1"]);
+    let explain = &hits[0]["explain"];
+    let total = explain["score"]["value"].as_f64().unwrap();
+    assert!((total - hits[0]["score"].as_f64().unwrap()).abs() < 1e-3);
+    let mut terms = Vec::new();
+    explained_terms(&explain["score"], &mut terms);
+    assert!(terms.contains(&"text:qwen".to_string()), "{terms:?}");
+    assert!(terms.contains(&"text:model".to_string()), "{terms:?}");
+    let tags: Vec<(&str, Vec<&str>)> = explain["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let matched = t["matched"].as_array().unwrap();
+            (
+                t["tag"].as_str().unwrap(),
+                matched.iter().map(|m| m.as_str().unwrap()).collect(),
+            )
+        })
+        .collect();
+    assert!(tags.contains(&("Alibaba", vec!["Alibaba"])), "{tags:?}");
+    let text = dossier(dir.path())
+        .args([
+            "search",
+            "--index",
+            "idx",
+            "Qwen models",
+            "--explain",
+            "--limit",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("[text:qwen]"), "{text}");
+    assert!(text.contains("tag Alibaba <- Alibaba"), "{text}");
+}
