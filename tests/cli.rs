@@ -985,3 +985,23 @@ fn explain_breaks_the_score_down_by_term_and_shows_tag_evidence() {
     assert!(text.contains("[text:qwen]"), "{text}");
     assert!(text.contains("tag Alibaba <- Alibaba"), "{text}");
 }
+
+#[test]
+fn markdown_headings_become_sections_and_the_first_the_title() {
+    let dir = corpus(&[(
+        "r.md",
+        "# Quarterly report\n\n## Revenue\n\nCopper revenue rose.\n\n## Outlook\n\nCopper demand will grow.\n",
+    )]);
+    let hits = search_json(dir.path(), &["copper", "--sort", "path"]);
+    let sections: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h["title"].as_str().unwrap(), h["section"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("Quarterly report", "Revenue"),
+            ("Quarterly report", "Outlook")
+        ]
+    );
+}
