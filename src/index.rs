@@ -6,7 +6,7 @@
 //! else in the folder is left alone.
 
 use std::cell::OnceCell;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::split::split;
-use crate::tag::{Tagger, Tags};
+use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Entry, RecordFields, Skipped};
 
@@ -36,6 +36,9 @@ pub const MARKER_FILE: &str = "dossier.json";
 pub const TAXONOMY_FILE: &str = "taxonomy.toml";
 /// The same taxonomy as JSON, which searches load several times faster than the TOML.
 pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
+/// The names (canonical, aliases, products) of the known companies the index holds, by
+/// tag: small enough to read on every search, for queries that name a company.
+pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 4;
 /// Memory given to tantivy's writer, shared by its threads.
@@ -122,6 +125,11 @@ impl OpenIndex {
         }
         let taxonomy = self.read_taxonomy()?;
         Ok(self.taxonomy.get_or_init(|| taxonomy))
+    }
+
+    /// The names of the known companies the index holds, by tag.
+    pub fn company_names(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        company_names(self.taxonomy_path.parent().unwrap_or(Path::new(".")))
     }
 
     /// The compiled copy when there is one (indexes of older versions only keep the TOML).
@@ -289,7 +297,7 @@ pub fn build(
         on_skip: &mut on_skip,
     });
     let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    thread::scope(|scope| {
+    let added = thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| index_documents(&shared, &writer, fields, tagger)))
             .collect();
@@ -301,9 +309,18 @@ pub fn build(
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
-            .sum::<Result<usize>>()
-    })
-    .map(|paragraphs| report.paragraphs = paragraphs)?;
+            .try_fold(Added::default(), |mut all, added| {
+                let added = added?;
+                all.paragraphs += added.paragraphs;
+                all.companies.extend(added.companies);
+                Ok::<Added, anyhow::Error>(all)
+            })
+    })?;
+    report.paragraphs = added.paragraphs;
+    write_atomically(
+        &index_path.join(COMPANY_NAMES_FILE),
+        &company_names_json(taxonomy, &added.companies)?,
+    )?;
     write_atomically(
         &index_path.join(COMPILED_TAXONOMY_FILE),
         &taxonomy.to_json()?,
@@ -450,24 +467,32 @@ fn index_documents<I, S>(
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
-) -> Result<usize>
+) -> Result<Added>
 where
     I: Iterator<Item = Entry>,
     S: FnMut(&Skipped),
 {
-    let mut paragraphs = 0;
+    let mut added = Added::default();
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
         let Ok(mut shared) = walk.lock() else {
-            return Ok(paragraphs);
+            return Ok(added);
         };
         let Some(document) = shared.next_document() else {
-            return Ok(paragraphs);
+            return Ok(added);
         };
         drop(shared);
-        paragraphs += add_document(writer, fields, tagger, &document)?;
+        add_document(writer, fields, tagger, &document, &mut added)?;
     }
+}
+
+/// What indexing workers added.
+#[derive(Debug, Default)]
+struct Added {
+    paragraphs: usize,
+    /// Known companies tagged somewhere, by taxonomy index.
+    companies: HashSet<usize>,
 }
 
 fn add_document(
@@ -475,7 +500,8 @@ fn add_document(
     fields: Fields,
     tagger: Option<&Tagger>,
     document: &walk::Document,
-) -> Result<usize> {
+    added: &mut Added,
+) -> Result<()> {
     let split = split(&document.text);
     let title = document
         .title
@@ -509,8 +535,49 @@ fn add_document(
             add_tags(&mut doc, fields, tagger.taxonomy(), tags);
         }
         writer.add_document(doc)?;
+        added
+            .companies
+            .extend(tags.companies.iter().filter_map(|m| match m.company {
+                Company::Known(id) => Some(id),
+                Company::Discovered(_) => None,
+            }));
     }
-    Ok(split.paragraphs.len())
+    added.paragraphs += split.paragraphs.len();
+    Ok(())
+}
+
+/// The names of these companies (canonical, aliases, products) by tag, as JSON.
+fn company_names_json(taxonomy: &Taxonomy, companies: &HashSet<usize>) -> Result<String> {
+    let mut names: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for &id in companies {
+        let company = &taxonomy.companies[id];
+        let all = std::iter::once(&company.name)
+            .chain(&company.aliases)
+            .chain(&company.products)
+            .map(String::as_str);
+        names
+            .entry(Facet::from_path(taxonomy.company_path(id)).to_string())
+            .or_default()
+            .extend(all);
+    }
+    Ok(serde_json::to_string(&names)?)
+}
+
+/// The names of the known companies the index at `index_path` holds, by tag (`/Alibaba` -> ["Alibaba",
+/// "阿里巴巴", "Qwen", ...]); empty for indexes built before the table existed.
+fn company_names(index_path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
+    let path = index_path.join(COMPANY_NAMES_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).with_context(|| {
+            format!(
+                "the company names saved with the index ({}) are damaged; rebuild the index \
+                 with `dossier index`",
+                path.display()
+            )
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
 }
 
 /// Companies as `/Parent/Unit` facets, so filtering by a parent finds its units.

@@ -218,7 +218,7 @@ fn search_once(
     query_text: &str,
 ) -> Result<SearchResults> {
     let fields = open.fields;
-    let text_query = parse_query(open, query_text, !request.any)?;
+    let (text_query, snippet_query) = text_queries(open, query_text, !request.any)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
     for name in &request.companies {
         let facet = match discovered_facet(open, name)? {
@@ -248,7 +248,7 @@ fn search_once(
         .search(&query, &(Count, DocSetCollector))
         .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
     let page = ranked_page(searcher, &query, request, total)?;
-    let mut snippets = SnippetGenerator::create(searcher, &*text_query, fields.text)?;
+    let mut snippets = SnippetGenerator::create(searcher, &*snippet_query, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let tagger = match request.explain {
         true => Some(Tagger::new(open.taxonomy()?.clone())?),
@@ -542,6 +542,111 @@ fn first_str(column: Option<&StrColumn>, doc: DocId) -> String {
         text.clear();
     }
     text
+}
+
+/// A query word or phrase that names a company by another name ("Qwen", "阿里巴巴") also
+/// matches the paragraphs tagged with it, at this share of a literal match's weight.
+const ALIAS_WEIGHT: f32 = 0.5;
+/// Longest company name looked for in a query, in words.
+const MAX_NAME_WORDS: usize = 4;
+
+/// The query to rank with, and the query whose words snippets highlight. In a query of
+/// plain words, each word or phrase that names a company the index holds matches its
+/// literal text or the company's tag; snippets then highlight every name of the company.
+fn text_queries(
+    open: &OpenIndex,
+    query: &str,
+    every_word: bool,
+) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let plain = words.iter().all(|w| is_plain_word(w));
+    let names = if plain {
+        open.company_names()?
+    } else {
+        Default::default()
+    };
+    let by_name: HashMap<String, &String> = names
+        .iter()
+        .flat_map(|(facet, names)| names.iter().map(move |name| (name.to_lowercase(), facet)))
+        .collect();
+    let groups = name_groups(&words, &by_name);
+    if groups.iter().all(|(_, facet)| facet.is_none()) {
+        let parsed = parse_query(open, query, every_word)?;
+        return Ok((parsed.box_clone(), parsed));
+    }
+    let occur = if every_word {
+        Occur::Must
+    } else {
+        Occur::Should
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlighted: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (text, facet) in groups {
+        let literal = parse_query(open, &quoted(&text), every_word)?;
+        highlighted.push((Occur::Should, literal.box_clone()));
+        let Some(facet) = facet else {
+            clauses.push((occur, literal));
+            continue;
+        };
+        let tag = Facet::from_text(facet).with_context(|| {
+            format!(
+                "the company names saved with the index hold a bad tag {facet:?}; rebuild the index"
+            )
+        })?;
+        let by_tag = BoostQuery::new(facet_query(open.fields.companies, &tag), ALIAS_WEIGHT);
+        let either: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, literal), (Occur::Should, Box::new(by_tag))];
+        clauses.push((occur, Box::new(BooleanQuery::new(either))));
+        for name in names.get(facet).into_iter().flatten() {
+            if let Ok(name_query) = parse_query(open, &quoted(name), true) {
+                highlighted.push((Occur::Should, name_query));
+            }
+        }
+    }
+    Ok((
+        Box::new(BooleanQuery::new(clauses)),
+        Box::new(BooleanQuery::new(highlighted)),
+    ))
+}
+
+/// The query's words in groups, left to right: the longest run of words that names a
+/// company, with the company's tag, or else one word alone.
+fn name_groups<'a>(
+    words: &[&str],
+    by_name: &HashMap<String, &'a String>,
+) -> Vec<(String, Option<&'a String>)> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    while start < words.len() {
+        let longest = (1..=MAX_NAME_WORDS.min(words.len() - start))
+            .rev()
+            .find_map(|n| {
+                let text = words[start..start + n].join(" ");
+                by_name
+                    .get(&text.to_lowercase())
+                    .map(|facet| (n, text, *facet))
+            });
+        match longest {
+            Some((n, text, facet)) => {
+                groups.push((text, Some(facet)));
+                start += n;
+            }
+            None => {
+                groups.push((words[start].to_string(), None));
+                start += 1;
+            }
+        }
+    }
+    groups
+}
+
+/// A phrase of several words in quotes; one word as it is.
+fn quoted(text: &str) -> String {
+    if text.contains(' ') {
+        format!("\"{text}\"")
+    } else {
+        text.to_string()
+    }
 }
 
 fn parse_query(open: &OpenIndex, query: &str, every_word: bool) -> Result<Box<dyn Query>> {

@@ -1005,3 +1005,48 @@ fn markdown_headings_become_sections_and_the_first_the_title() {
         ]
     );
 }
+
+#[test]
+fn a_query_naming_a_company_by_product_or_alias_finds_its_tagged_paragraphs() {
+    let dir = indexed_seeds();
+    let alibaba = search_json(dir.path(), &["Alibaba", "--per-doc", "0", "--limit", "100"]);
+    let by_product = search_json(dir.path(), &["Qwen", "--per-doc", "0", "--limit", "100"]);
+    // Literal matches first, then the paragraphs tagged Alibaba that never say "Qwen".
+    assert!(by_product[0]["text"].as_str().unwrap().contains("Qwen"));
+    let literal = by_product
+        .iter()
+        .take_while(|h| h["text"].as_str().unwrap().contains("Qwen"))
+        .count();
+    assert!(literal >= 1 && literal < by_product.len(), "{literal}");
+    assert!(
+        by_product[literal..]
+            .iter()
+            .all(|h| !h["text"].as_str().unwrap().contains("Qwen"))
+    );
+    let tagged_alibaba = |hits: &[Value]| {
+        hits.iter()
+            .filter(|h| {
+                names(h, "companies")
+                    .iter()
+                    .any(|c| c.starts_with("Alibaba"))
+            })
+            .count()
+    };
+    assert_eq!(tagged_alibaba(&by_product), tagged_alibaba(&alibaba));
+    // The alias is highlighted in a paragraph found by its tag.
+    let tagged = &by_product[literal];
+    let snippet = tagged["snippet"].as_str().unwrap();
+    let marked: Vec<&str> = tagged["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &snippet[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+        .collect();
+    assert!(marked.contains(&"Alibaba"), "{marked:?}");
+    // Another script names the same company.
+    let chinese = search_json(
+        dir.path(),
+        &["阿里巴巴", "--per-doc", "0", "--limit", "100"],
+    );
+    assert_eq!(tagged_alibaba(&chinese), tagged_alibaba(&alibaba));
+}
