@@ -220,10 +220,23 @@ fn search_once(
     let fields = open.fields;
     let (text_query, snippet_query) = text_queries(open, query_text, !request.any)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+    // The names saved with the index answer most filters without loading the taxonomy.
+    let saved_names = match request.companies.is_empty() {
+        true => Default::default(),
+        false => open.company_names()?,
+    };
     for name in &request.companies {
-        let facet = match discovered_facet(open, name)? {
+        let wanted = name.trim().to_lowercase();
+        let saved = saved_names
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == wanted))
+            .and_then(|(facet, _)| Facet::from_text(facet).ok());
+        let facet = match saved {
             Some(facet) => facet,
-            None => company_facet(open.taxonomy()?, name)?,
+            None => match discovered_facet(open, name)? {
+                Some(facet) => facet,
+                None => company_facet(open.taxonomy()?, name)?,
+            },
         };
         clauses.push((Occur::Must, facet_query(fields.companies, &facet)));
     }
