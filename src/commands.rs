@@ -145,24 +145,22 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         Some(path) => path.clone(),
         None => {
             let path = PathBuf::from(DEFAULT_INDEX);
-            if !index::exists(&path) {
-                eprintln!(
-                    "dossier: no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
-                );
-                build_index(
-                    Path::new(DEFAULT_DOCUMENTS),
-                    &path,
-                    None,
-                    true,
-                    &RecordFields::default(),
-                )?;
+            // The default index is dossier's own cache of seeds/: missing, it is built;
+            // from another version, it is rebuilt rather than the user asked to.
+            let reason = if !index::exists(&path) {
+                Some(format!(
+                    "no index in {DEFAULT_INDEX}/ yet; indexing {DEFAULT_DOCUMENTS}/ first"
+                ))
             } else if index::is_other_format(&path) {
-                // The default index is dossier's own cache of seeds/: an upgrade rebuilds
-                // it rather than asking the user to.
-                eprintln!(
-                    "dossier: the index in {DEFAULT_INDEX}/ was built by another version of \
-                     dossier; rebuilding it from {DEFAULT_DOCUMENTS}/"
-                );
+                Some(format!(
+                    "the index in {DEFAULT_INDEX}/ was built by another version of dossier; \
+                     rebuilding it from {DEFAULT_DOCUMENTS}/"
+                ))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                eprintln!("dossier: {reason}");
                 build_index(
                     Path::new(DEFAULT_DOCUMENTS),
                     &path,

@@ -115,6 +115,8 @@ pub struct OpenIndex {
     taxonomy_path: PathBuf,
     /// Read on first use: parsing ten thousand companies costs more than most searches.
     taxonomy: OnceCell<Taxonomy>,
+    /// Read on first use, once per search however many queries it runs.
+    company_names: OnceCell<BTreeMap<String, Vec<String>>>,
 }
 
 impl OpenIndex {
@@ -128,8 +130,12 @@ impl OpenIndex {
     }
 
     /// The names of the known companies the index holds, by tag.
-    pub fn company_names(&self) -> Result<BTreeMap<String, Vec<String>>> {
-        company_names(self.taxonomy_path.parent().unwrap_or(Path::new(".")))
+    pub fn company_names(&self) -> Result<&BTreeMap<String, Vec<String>>> {
+        if let Some(names) = self.company_names.get() {
+            return Ok(names);
+        }
+        let names = company_names(self.taxonomy_path.parent().unwrap_or(Path::new(".")))?;
+        Ok(self.company_names.get_or_init(|| names))
     }
 
     /// The compiled copy when there is one (indexes of older versions only keep the TOML).
@@ -191,6 +197,7 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
         fields,
         taxonomy_path,
         taxonomy: OnceCell::new(),
+        company_names: OnceCell::new(),
     })
 }
 

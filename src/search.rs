@@ -3,7 +3,7 @@
 //!
 //! Returns data only; turning hits into text or JSON is `render`'s job.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use anyhow::{Context, Result, bail};
@@ -221,8 +221,9 @@ fn search_once(
     let (text_query, snippet_query) = text_queries(open, query_text, !request.any)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
     // The names saved with the index answer most filters without loading the taxonomy.
+    let no_names = BTreeMap::new();
     let saved_names = match request.companies.is_empty() {
-        true => Default::default(),
+        true => &no_names,
         false => open.company_names()?,
     };
     for name in &request.companies {
@@ -573,10 +574,11 @@ fn text_queries(
 ) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
     let words: Vec<&str> = query.split_whitespace().collect();
     let plain = words.iter().all(|w| is_plain_word(w));
+    let no_names = BTreeMap::new();
     let names = if plain {
         open.company_names()?
     } else {
-        Default::default()
+        &no_names
     };
     let by_name: HashMap<String, &String> = names
         .iter()
@@ -750,7 +752,7 @@ pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDoc
         .context("cannot open the index for reading; rebuild it with `dossier index`")?;
     let searcher = reader.searcher();
     let fields = open.fields;
-    let mut documents = stored_documents(&searcher, fields, path)?;
+    let mut documents = stored_documents(&searcher, fields, path, None)?;
     if documents.is_empty() {
         bail!(
             "the index holds no document {path}; give its path as search hits print it \
@@ -774,17 +776,23 @@ pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDoc
 }
 
 /// Every document stored under `path` (one for a file, one per line of a JSON Lines
-/// file), each with its paragraphs in order.
+/// file), or only the one with `id`, each with its paragraphs in order.
 fn stored_documents(
     searcher: &Searcher,
     fields: Fields,
     path: &str,
+    id: Option<&str>,
 ) -> Result<Vec<StoredDocument>> {
-    let query = TermQuery::new(
-        Term::from_field_text(fields.path, path),
-        IndexRecordOption::Basic,
-    );
-    let addresses = searcher.search(&query, &DocSetCollector)?;
+    let exact = |field, text| -> (Occur, Box<dyn Query>) {
+        let term = Term::from_field_text(field, text);
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        )
+    };
+    let mut clauses = vec![exact(fields.path, path)];
+    clauses.extend(id.map(|id| exact(fields.id, id)));
+    let addresses = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
     let mut documents: Vec<StoredDocument> = Vec::new();
     for address in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -813,9 +821,9 @@ fn stored_paragraphs(
     path: &str,
     id: Option<&str>,
 ) -> Result<Vec<Paragraph>> {
-    Ok(stored_documents(searcher, fields, path)?
+    Ok(stored_documents(searcher, fields, path, id)?
         .into_iter()
-        .find(|d| d.id.as_deref() == id)
+        .next()
         .map(|d| d.paragraphs)
         .unwrap_or_default())
 }
