@@ -73,7 +73,10 @@ pub struct IndexArgs {
 /// Arguments of `dossier search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to search for; tantivy query syntax ("exact phrase", +must, -not, title:word).
+    /// What to search for: words (all must appear unless --any), "exact phrase",
+    /// -excluded, +required, a OR b, (groups), prefix*, fuzzy~1 (one typo), and filters
+    /// company:NAME, topic:"NAME", path:GLOB, section:WORDS, title:WORDS, id:ID.
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Only paragraphs tagged with this company or one of its units (name or alias, any
     /// case); repeat to require several.

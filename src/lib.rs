@@ -8,12 +8,14 @@
 //!     -> index (tantivy on disk) -> search (hits, counts) -> render (text, JSON)
 //! ```
 //!
-//! `taxonomy` holds the data the tagger matches; `commands` runs each subcommand.
+//! `query` parses the search language; `taxonomy` holds the data the tagger matches;
+//! `commands` runs each subcommand.
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod commands;
 pub mod index;
+pub mod query;
 pub mod render;
 pub mod search;
 pub mod split;

@@ -9,7 +9,10 @@ use std::ops::Range;
 use anyhow::{Context, Result, bail};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
+};
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -19,6 +22,7 @@ use tantivy::{
 };
 
 use crate::index::{Fields, OpenIndex};
+use crate::query::{self, Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::tag::Tagger;
 use crate::taxonomy::{Taxonomy, quote_list};
 
@@ -161,108 +165,89 @@ pub struct SearchResults {
 
 /// Runs a search on an opened index.
 ///
-/// Every word of a plain query must appear unless `any` is set; when no paragraph has
-/// them all, words are dropped from the end one at a time (Meilisearch's "last"
+/// Every word of the query must appear unless `any` is set; when no paragraph has them
+/// all, plain words are dropped from the end one at a time (Meilisearch's "last"
 /// strategy) and the results say which.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
     if request.query.trim().is_empty() {
         bail!("the query is empty; give one or more words to search for");
+    }
+    let mut parsed = query::parse(&request.query)?;
+    let flags = request
+        .companies
+        .iter()
+        .map(|name| (FilterField::Company, name))
+        .chain(request.topics.iter().map(|name| (FilterField::Topic, name)));
+    for (field, value) in flags {
+        parsed.items.push(Item {
+            mark: Mark::Required,
+            expr: Expr::Filter {
+                field,
+                value: value.clone(),
+            },
+        });
     }
     let reader = open
         .index
         .reader()
         .context("cannot open the index for reading; rebuild it with `dossier index`")?;
     let searcher = reader.searcher();
-    let mut words: Vec<&str> = request.query.split_whitespace().collect();
-    if words.iter().all(|w| is_plain_word(w)) {
-        let mut analyzer = open.index.tokenizer_for_field(open.fields.text)?;
-        if analyzed_words(&mut analyzer, &request.query).is_empty() {
-            bail!(
-                "the query {:?} has only common words that are not indexed (like \"the\", \"of\"); \
-                 add a more specific word",
-                request.query
-            );
-        }
-    }
-    let relaxable = !request.any && words.len() > 1 && words.iter().all(|w| is_plain_word(w));
+    let droppable = droppable_words(open, &parsed)?;
+    let relaxable = !request.any && droppable.len() > 1;
     let mut dropped_words = Vec::new();
     loop {
-        let query_text = if dropped_words.is_empty() {
-            request.query.clone()
-        } else {
-            words.join(" ")
-        };
-        let mut results = search_once(open, &searcher, request, &query_text)?;
-        if results.total > 0 || !relaxable || words.len() <= 1 {
+        let mut results = search_once(open, &searcher, request, &parsed)?;
+        let left = droppable.len() - dropped_words.len();
+        if results.total > 0 || !relaxable || left <= 1 {
             results.dropped_words = dropped_words;
             return Ok(results);
         }
-        if let Some(word) = words.pop() {
-            dropped_words.push(word.to_string());
+        let dropped = parsed.items.remove(droppable[left - 1]);
+        if let Expr::Word(word) = dropped.expr {
+            dropped_words.push(word);
         }
     }
 }
 
-/// A word with no query syntax: letters, digits, and the apostrophes and hyphens inside
-/// words.
-fn is_plain_word(word: &str) -> bool {
-    word.chars()
-        .all(|c| c.is_alphanumeric() || c == '\'' || c == '\u{2019}')
-        && !matches!(word, "OR" | "AND" | "NOT")
+/// Where the plain words of a query that can be dropped are: indexed words side by side
+/// with the others, not excluded, required or inside a group.
+fn droppable_words(open: &OpenIndex, parsed: &ParsedQuery) -> Result<Vec<usize>> {
+    let mut analyzer = open.index.tokenizer_for_field(open.fields.text)?;
+    Ok(parsed
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| match &item.expr {
+            Expr::Word(word) => {
+                item.mark == Mark::Default && !analyzed_words(&mut analyzer, word).is_empty()
+            }
+            _ => false,
+        })
+        .map(|(at, _)| at)
+        .collect())
 }
 
 fn search_once(
     open: &OpenIndex,
     searcher: &Searcher,
     request: &SearchRequest,
-    query_text: &str,
+    parsed: &ParsedQuery,
 ) -> Result<SearchResults> {
     let fields = open.fields;
-    let (text_query, snippet_query) = text_queries(open, query_text, !request.any)?;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-    // The names saved with the index answer most filters without loading the taxonomy.
-    let no_names = BTreeMap::new();
-    let saved_names = match request.companies.is_empty() {
-        true => &no_names,
-        false => open.company_names()?,
-    };
-    for name in &request.companies {
-        let wanted = name.trim().to_lowercase();
-        let saved = saved_names
-            .iter()
-            .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == wanted))
-            .and_then(|(facet, _)| Facet::from_text(facet).ok());
-        let facet = match saved {
-            Some(facet) => facet,
-            None => match discovered_facet(open, name)? {
-                Some(facet) => facet,
-                None => company_facet(open.taxonomy()?, name)?,
-            },
-        };
-        clauses.push((Occur::Must, facet_query(fields.companies, &facet)));
-    }
-    for name in &request.topics {
-        let facet = topic_facet(open.taxonomy()?, name)?;
-        clauses.push((Occur::Must, facet_query(fields.topics, &facet)));
-    }
-    let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(
-        clauses
-            .iter()
-            .map(|(occur, q)| (*occur, q.box_clone()))
-            .collect(),
-    ));
-    if request.any {
-        let expansion = feedback_terms(open, searcher, &*query, query_text)?;
+    let compiled = Compiler::new(open, searcher, !request.any)?.compile(parsed)?;
+    let mut query = compiled.query_with(compiled.text_or_all());
+    if request.any && !compiled.words.is_empty() {
+        let expansion = feedback_terms(open, searcher, &*query, &compiled.words)?;
         if !expansion.is_empty() {
-            clauses[0] = (Occur::Must, expanded(text_query.box_clone(), expansion));
-            query = Box::new(BooleanQuery::new(clauses));
+            query = compiled.query_with(expanded(compiled.text_or_all(), expansion));
         }
     }
     let (total, matching) = searcher
         .search(&query, &(Count, DocSetCollector))
         .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
     let page = ranked_page(searcher, &query, request, total)?;
-    let mut snippets = SnippetGenerator::create(searcher, &*snippet_query, fields.text)?;
+    let highlight = BooleanQuery::new(compiled.highlight);
+    let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let tagger = match request.explain {
         true => Some(Tagger::new(open.taxonomy()?.clone())?),
@@ -294,6 +279,24 @@ fn search_once(
         company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
         topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
     })
+}
+
+/// The tag of a company named in a filter: through the names saved with the index (no
+/// taxonomy load), then the companies the index discovered, then the taxonomy.
+fn company_filter(open: &OpenIndex, name: &str) -> Result<Facet> {
+    let wanted = name.trim().to_lowercase();
+    let saved = open
+        .company_names()?
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == wanted))
+        .and_then(|(facet, _)| Facet::from_text(facet).ok());
+    if let Some(facet) = saved {
+        return Ok(facet);
+    }
+    match discovered_facet(open, name)? {
+        Some(facet) => Ok(facet),
+        None => company_facet(open.taxonomy()?, name),
+    }
 }
 
 fn explain(
@@ -368,7 +371,7 @@ fn feedback_terms(
     open: &OpenIndex,
     searcher: &Searcher,
     query: &dyn Query,
-    query_text: &str,
+    query_words: &[String],
 ) -> Result<Vec<(Term, f32)>> {
     let fields = open.fields;
     let top = searcher.search(
@@ -380,7 +383,6 @@ fn feedback_terms(
         return Ok(Vec::new());
     }
     let mut analyzer = open.index.tokenizer_for_field(fields.text)?;
-    let query_words = analyzed_words(&mut analyzer, query_text);
     let mut weights: HashMap<String, f32> = HashMap::new();
     for (score, address) in &top {
         let doc: TantivyDocument = searcher.doc(*address)?;
@@ -563,65 +565,373 @@ fn first_str(column: Option<&StrColumn>, doc: DocId) -> String {
 const ALIAS_WEIGHT: f32 = 0.5;
 /// Longest company name looked for in a query, in words.
 const MAX_NAME_WORDS: usize = 4;
+/// Most words a prefix (`comput*`) or a fuzzy word (`alibabba~1`) stands for; the most
+/// frequent are kept.
+const MAX_EXPANSIONS: usize = 64;
 
-/// The query to rank with, and the query whose words snippets highlight. In a query of
-/// plain words, each word or phrase that names a company the index holds matches its
-/// literal text or the company's tag; snippets then highlight every name of the company.
-fn text_queries(
-    open: &OpenIndex,
-    query: &str,
-    every_word: bool,
-) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
-    let words: Vec<&str> = query.split_whitespace().collect();
-    let plain = words.iter().all(|w| is_plain_word(w));
-    let no_names = BTreeMap::new();
-    let names = if plain {
-        open.company_names()?
-    } else {
-        &no_names
-    };
-    let by_name: HashMap<String, &String> = names
-        .iter()
-        .flat_map(|(facet, names)| names.iter().map(move |name| (name.to_lowercase(), facet)))
-        .collect();
-    let groups = name_groups(&words, &by_name);
-    if groups.iter().all(|(_, facet)| facet.is_none()) {
-        let parsed = parse_query(open, query, every_word)?;
-        return Ok((parsed.box_clone(), parsed));
+/// The tantivy queries of a parsed query.
+struct Compiled {
+    /// What ranks the hits: the words, phrases and groups; `None` when the query has only
+    /// filters and exclusions.
+    text: Option<Box<dyn Query>>,
+    /// Filters and exclusions every hit must satisfy; they do not change scores.
+    constraints: Vec<(Occur, Box<dyn Query>)>,
+    /// What snippets highlight: every word, phrase and expansion the query looks for, and
+    /// every name of a company it names.
+    highlight: Vec<(Occur, Box<dyn Query>)>,
+    /// The indexed forms of the words looked for, for relevance feedback.
+    words: Vec<String>,
+}
+
+impl Compiled {
+    /// The whole query, with `text` (or every paragraph) as what ranks.
+    fn query_with(&self, text: Box<dyn Query>) -> Box<dyn Query> {
+        let mut clauses = vec![(Occur::Must, text)];
+        clauses.extend(self.constraints.iter().map(|(o, q)| (*o, q.box_clone())));
+        Box::new(BooleanQuery::new(clauses))
     }
-    let occur = if every_word {
-        Occur::Must
-    } else {
-        Occur::Should
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut highlighted: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (text, facet) in groups {
-        let literal = parse_query(open, &quoted(&text), every_word)?;
-        highlighted.push((Occur::Should, literal.box_clone()));
-        let Some(facet) = facet else {
-            clauses.push((occur, literal));
-            continue;
+
+    fn text_or_all(&self) -> Box<dyn Query> {
+        self.text
+            .as_ref()
+            .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())
+    }
+}
+
+/// Turns a parsed query into tantivy queries against one index.
+struct Compiler<'a> {
+    open: &'a OpenIndex,
+    searcher: &'a Searcher,
+    analyzer: TextAnalyzer,
+    every_word: bool,
+    /// Names of the companies the index holds, by tag.
+    names: &'a BTreeMap<String, Vec<String>>,
+    /// Tags by lower-cased name.
+    by_name: HashMap<String, &'a String>,
+    highlight: Vec<(Occur, Box<dyn Query>)>,
+    words: Vec<String>,
+}
+
+/// One compiled item of a sequence: how it takes part, its query, and whether it only
+/// narrows the hits (a filter or an exclusion).
+type Clause = (Occur, Box<dyn Query>, bool);
+
+impl<'a> Compiler<'a> {
+    fn new(open: &'a OpenIndex, searcher: &'a Searcher, every_word: bool) -> Result<Self> {
+        let names = open.company_names()?;
+        let by_name = names
+            .iter()
+            .flat_map(|(tag, names)| names.iter().map(move |name| (name.to_lowercase(), tag)))
+            .collect();
+        Ok(Compiler {
+            open,
+            searcher,
+            analyzer: open.index.tokenizer_for_field(open.fields.text)?,
+            every_word,
+            names,
+            by_name,
+            highlight: Vec::new(),
+            words: Vec::new(),
+        })
+    }
+
+    fn compile(mut self, query: &ParsedQuery) -> Result<Compiled> {
+        let clauses = self.sequence(&query.items, true)?;
+        let (constraints, text): (Vec<Clause>, Vec<Clause>) =
+            clauses.into_iter().partition(|(_, _, narrows)| *narrows);
+        if text.is_empty() && constraints.is_empty() {
+            bail!(
+                "the query has only common words that are not indexed (like \"the\", \"of\"); \
+                 add a more specific word"
+            );
+        }
+        Ok(Compiled {
+            text: boolean(text),
+            constraints: constraints.into_iter().map(|(o, q, _)| (o, q)).collect(),
+            highlight: self.highlight,
+            words: self.words,
+        })
+    }
+
+    /// The clauses of a sequence of items. Side-by-side plain words that name a company
+    /// the index holds become one clause matching the name or the company's tag.
+    fn sequence(&mut self, items: &[Item], positive: bool) -> Result<Vec<Clause>> {
+        let default_occur = if self.every_word {
+            Occur::Must
+        } else {
+            Occur::Should
         };
-        let tag = Facet::from_text(facet).with_context(|| {
+        let mut clauses = Vec::new();
+        let mut at = 0;
+        while at < items.len() {
+            let run: Vec<&str> = items[at..]
+                .iter()
+                .map_while(|item| match (&item.expr, item.mark) {
+                    (Expr::Word(word), Mark::Default) => Some(word.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if !run.is_empty() {
+                for (text, tag) in name_groups(&run, &self.by_name) {
+                    let query = match tag {
+                        Some(tag) if positive => self.company_text(&text, tag)?,
+                        _ => self.text(&text, positive),
+                    };
+                    clauses.extend(query.map(|q| (default_occur, q, false)));
+                }
+                at += run.len();
+                continue;
+            }
+            let item = &items[at];
+            at += 1;
+            let excluded = item.mark == Mark::Excluded;
+            let occur = match item.mark {
+                Mark::Excluded => Occur::MustNot,
+                Mark::Required => Occur::Must,
+                Mark::Default if item.expr.is_filter() => Occur::Must,
+                Mark::Default => default_occur,
+            };
+            let query = self.expr(&item.expr, positive && !excluded)?;
+            clauses.extend(query.map(|q| (occur, q, excluded || item.expr.is_filter())));
+        }
+        Ok(clauses)
+    }
+
+    fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Option<Box<dyn Query>>> {
+        Ok(match expr {
+            Expr::Word(text) => self.text(text, positive),
+            Expr::Phrase(text) => match self.by_name.get(&text.to_lowercase()) {
+                Some(tag) if positive => self.company_text(text, tag)?,
+                _ => self.text(text, positive),
+            },
+            Expr::Prefix(prefix) => Some(self.expansion(&prefix.to_lowercase(), None, positive)?),
+            Expr::Fuzzy { word, distance } => {
+                let tokens = analyzed_words(&mut self.analyzer, word);
+                let word = match tokens.as_slice() {
+                    [stem] => stem.clone(),
+                    _ => word.to_lowercase(),
+                };
+                Some(self.expansion(&word, Some(*distance), positive)?)
+            }
+            Expr::Filter { field, value } => {
+                let filter = self.filter(*field, value)?;
+                Some(Box::new(ConstScoreQuery::new(filter, 0.0)))
+            }
+            Expr::AnyOf(exprs) | Expr::AllOf(exprs) => {
+                let occur = match expr {
+                    Expr::AnyOf(_) => Occur::Should,
+                    _ => Occur::Must,
+                };
+                let mut clauses = Vec::new();
+                for expr in exprs {
+                    clauses.extend(self.expr(expr, positive)?.map(|q| (occur, q, false)));
+                }
+                boolean(clauses)
+            }
+            Expr::Group(items) => boolean(self.sequence(items, positive)?),
+        })
+    }
+
+    /// The words of `text` in the text, title or heading: one word alone, several as a
+    /// phrase (with gaps where stop words were). `None` when no word is indexed.
+    fn text(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
+        let fields = self.open.fields;
+        let query = self.text_in(text, &[fields.text, fields.title, fields.section])?;
+        if positive {
+            self.words.extend(analyzed_words(&mut self.analyzer, text));
+            self.highlight.push((Occur::Should, query.box_clone()));
+        }
+        Some(query)
+    }
+
+    fn text_in(&mut self, text: &str, fields: &[Field]) -> Option<Box<dyn Query>> {
+        let mut tokens: Vec<(usize, String)> = Vec::new();
+        let mut stream = self.analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            tokens.push((token.position, token.text.clone()));
+        }
+        let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&field| {
+                let query: Box<dyn Query> = match tokens.as_slice() {
+                    [] => return None,
+                    [(_, word)] => Box::new(TermQuery::new(
+                        Term::from_field_text(field, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    _ => Box::new(PhraseQuery::new_with_offset(
+                        tokens
+                            .iter()
+                            .map(|(position, word)| (*position, Term::from_field_text(field, word)))
+                            .collect(),
+                    )),
+                };
+                Some((Occur::Should, query))
+            })
+            .collect::<Option<_>>()?;
+        Some(Box::new(BooleanQuery::new(per_field)))
+    }
+
+    /// A company named in the query: its name as written, or its tag at `ALIAS_WEIGHT`;
+    /// snippets highlight all its names.
+    fn company_text(&mut self, text: &str, tag: &str) -> Result<Option<Box<dyn Query>>> {
+        let facet = Facet::from_text(tag).with_context(|| {
             format!(
-                "the company names saved with the index hold a bad tag {facet:?}; rebuild the index"
+                "the company names saved with the index hold a bad tag {tag:?}; rebuild the index"
             )
         })?;
-        let by_tag = BoostQuery::new(facet_query(open.fields.companies, &tag), ALIAS_WEIGHT);
-        let either: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Should, literal), (Occur::Should, Box::new(by_tag))];
-        clauses.push((occur, Box::new(BooleanQuery::new(either))));
-        for name in names.get(facet).into_iter().flatten() {
-            if let Ok(name_query) = parse_query(open, &quoted(name), true) {
-                highlighted.push((Occur::Should, name_query));
+        let by_tag = BoostQuery::new(
+            facet_query(self.open.fields.companies, &facet),
+            ALIAS_WEIGHT,
+        );
+        let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(by_tag))];
+        either.extend(self.text(text, true).map(|q| (Occur::Should, q)));
+        let fields = [self.open.fields.text];
+        for name in self.names.get(tag).into_iter().flatten() {
+            if let Some(query) = self.text_in(name, &fields) {
+                self.highlight.push((Occur::Should, query));
             }
         }
+        Ok(Some(Box::new(BooleanQuery::new(either))))
     }
-    Ok((
-        Box::new(BooleanQuery::new(clauses)),
-        Box::new(BooleanQuery::new(highlighted)),
-    ))
+
+    /// The indexed words starting with `start`, or within `distance` edits of it, in the
+    /// text, title or heading, each scored as a word of the query.
+    fn expansion(
+        &mut self,
+        start: &str,
+        distance: Option<u8>,
+        positive: bool,
+    ) -> Result<Box<dyn Query>> {
+        let fields = self.open.fields;
+        let searched = [fields.text, fields.title, fields.section];
+        let mut frequency: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            for field in searched {
+                let index = segment.inverted_index(field)?;
+                let terms = index.terms();
+                let mut stream = match distance {
+                    None => terms.range().ge(start.as_bytes()).into_stream()?,
+                    Some(_) => terms.stream()?,
+                };
+                while stream.advance() {
+                    let Ok(word) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    let close = match distance {
+                        None if !word.starts_with(start) => break,
+                        None => true,
+                        Some(distance) => within_edits(start, word, distance),
+                    };
+                    if close {
+                        *frequency.entry(word.to_string()).or_default() +=
+                            u64::from(stream.value().doc_freq);
+                    }
+                }
+            }
+        }
+        let mut words: Vec<(String, u64)> = frequency.into_iter().collect();
+        words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        words.truncate(MAX_EXPANSIONS);
+        if words.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .flat_map(|(word, _)| {
+                searched.map(|field| {
+                    let term = Term::from_field_text(field, word);
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    (Occur::Should, query)
+                })
+            })
+            .collect();
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        if positive {
+            self.highlight.push((Occur::Should, query.box_clone()));
+        }
+        Ok(query)
+    }
+
+    /// What a field filter (`company:Apple`, `path:reuters/*`) matches.
+    fn filter(&mut self, field: FilterField, value: &str) -> Result<Box<dyn Query>> {
+        let fields = self.open.fields;
+        Ok(match field {
+            FilterField::Company => {
+                facet_query(fields.companies, &company_filter(self.open, value)?)
+            }
+            FilterField::Topic => {
+                facet_query(fields.topics, &topic_facet(self.open.taxonomy()?, value)?)
+            }
+            FilterField::Path => Box::new(
+                RegexQuery::from_pattern(&path_pattern(value), fields.path)
+                    .with_context(|| format!("cannot use the path pattern {value:?}"))?,
+            ),
+            FilterField::Id => Box::new(TermQuery::new(
+                Term::from_field_text(fields.id, value),
+                IndexRecordOption::Basic,
+            )),
+            FilterField::Section | FilterField::Title => {
+                let (name, target) = match field {
+                    FilterField::Section => ("section", fields.section),
+                    _ => ("title", fields.title),
+                };
+                match self.text_in(value, &[target]) {
+                    Some(query) => query,
+                    None => bail!(
+                        "{name}:{value} has only common words that are not indexed; \
+                         give a more specific word"
+                    ),
+                }
+            }
+        })
+    }
+}
+
+/// A boolean query of the clauses; with only exclusions, every other paragraph.
+fn boolean(clauses: Vec<Clause>) -> Option<Box<dyn Query>> {
+    if clauses.is_empty() {
+        return None;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        clauses.into_iter().map(|(o, q, _)| (o, q)).collect();
+    if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// True when `word` is at most `distance` edits from `wanted`, a transposition counting
+/// one (as typos go).
+fn within_edits(wanted: &str, word: &str, distance: u8) -> bool {
+    let distance = usize::from(distance);
+    word.len().abs_diff(wanted.len()) <= distance * 4
+        && word.chars().count().abs_diff(wanted.chars().count()) <= distance
+        && strsim::osa_distance(wanted, word) <= distance
+}
+
+/// The regular expression of a `path:` filter: a glob (`*` any characters, `?` one), or a
+/// path without wildcards, which also matches everything under it as a folder.
+fn path_pattern(value: &str) -> String {
+    let value = value.trim_start_matches("./");
+    let mut pattern = String::new();
+    for c in value.trim_end_matches('/').chars() {
+        match c {
+            '*' => pattern.push_str(".*"),
+            '?' => pattern.push('.'),
+            c if "\\.+()|[]{}^$#&-~".contains(c) => {
+                pattern.push('\\');
+                pattern.push(c);
+            }
+            c => pattern.push(c),
+        }
+    }
+    if !value.contains(['*', '?']) {
+        pattern.push_str("(/.*)?");
+    }
+    pattern
 }
 
 /// The query's words in groups, left to right: the longest run of words that names a
@@ -653,32 +963,6 @@ fn name_groups<'a>(
         }
     }
     groups
-}
-
-/// A phrase of several words in quotes; one word as it is.
-fn quoted(text: &str) -> String {
-    if text.contains(' ') {
-        format!("\"{text}\"")
-    } else {
-        text.to_string()
-    }
-}
-
-fn parse_query(open: &OpenIndex, query: &str, every_word: bool) -> Result<Box<dyn Query>> {
-    let fields = open.fields;
-    let mut parser =
-        QueryParser::for_index(&open.index, vec![fields.text, fields.title, fields.section]);
-    if every_word {
-        parser.set_conjunction_by_default();
-    }
-    // Title, heading and text weigh alike: the headline is shared by every paragraph of a
-    // story, so boosting it ranks whole stories rather than the paragraph that answers.
-    // (On Cranfield a title boost of 2 cost 0.02 nDCG@10.)
-    parser.parse_query(query).map_err(|err| {
-        anyhow::anyhow!(
-            "cannot understand the query {query:?} ({err}); check quotes, parentheses and field names"
-        )
-    })
 }
 
 fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {
