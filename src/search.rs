@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -807,26 +807,29 @@ impl<'a> Compiler<'a> {
         let fields = self.open.fields;
         let searched = [fields.text, fields.title, fields.section];
         let mut frequency: HashMap<String, u64> = HashMap::new();
+        let mut add = |key: &[u8], documents: u32| {
+            if let Ok(word) = std::str::from_utf8(key) {
+                *frequency.entry(word.to_string()).or_default() += u64::from(documents);
+            }
+        };
         for segment in self.searcher.segment_readers() {
             for field in searched {
                 let index = segment.inverted_index(field)?;
                 let terms = index.terms();
-                let mut stream = match distance {
-                    None => terms.range().ge(start.as_bytes()).into_stream()?,
-                    Some(_) => terms.stream()?,
-                };
-                while stream.advance() {
-                    let Ok(word) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    let close = match distance {
-                        None if !word.starts_with(start) => break,
-                        None => true,
-                        Some(distance) => within_edits(start, word, distance),
-                    };
-                    if close {
-                        *frequency.entry(word.to_string()).or_default() +=
-                            u64::from(stream.value().doc_freq);
+                match distance {
+                    None => {
+                        let mut stream = terms.range().ge(start.as_bytes()).into_stream()?;
+                        while stream.advance() && stream.key().starts_with(start.as_bytes()) {
+                            add(stream.key(), stream.value().doc_freq);
+                        }
+                    }
+                    Some(distance) => {
+                        let word = Term::from_field_text(field, start);
+                        let automaton = FuzzyTermQuery::new(word, distance, true).automaton()?;
+                        let mut stream = terms.search(automaton).into_stream()?;
+                        while stream.advance() {
+                            add(stream.key(), stream.value().doc_freq);
+                        }
                     }
                 }
             }
@@ -901,15 +904,6 @@ fn boolean(clauses: Vec<Clause>) -> Option<Box<dyn Query>> {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
-}
-
-/// True when `word` is at most `distance` edits from `wanted`, a transposition counting
-/// one (as typos go).
-fn within_edits(wanted: &str, word: &str, distance: u8) -> bool {
-    let distance = usize::from(distance);
-    word.len().abs_diff(wanted.len()) <= distance * 4
-        && word.chars().count().abs_diff(wanted.chars().count()) <= distance
-        && strsim::osa_distance(wanted, word) <= distance
 }
 
 /// The regular expression of a `path:` filter: a glob (`*` any characters, `?` one), or a
