@@ -183,14 +183,27 @@ pub fn write_text<W: Write>(
     facets: bool,
 ) -> io::Result<()> {
     for (rank, hit) in results.hits.iter().enumerate() {
-        write_hit(out, rank + 1, hit, highlight)?;
+        write_hit(out, results.offset + rank + 1, hit, highlight)?;
     }
-    writeln!(
-        out,
-        "{} of {} matching paragraphs shown",
-        results.hits.len(),
-        results.total
-    )?;
+    match (results.offset, results.hits.len()) {
+        (0, shown) => writeln!(
+            out,
+            "{shown} of {} matching paragraphs shown",
+            results.total
+        )?,
+        (offset, 0) => writeln!(
+            out,
+            "no hits after the first {offset} of {} matching paragraphs",
+            results.total
+        )?,
+        (offset, shown) => writeln!(
+            out,
+            "hits {} to {} of {} matching paragraphs shown",
+            offset + 1,
+            offset + shown,
+            results.total
+        )?,
+    }
     if facets {
         write_counts(out, "companies", &results.company_counts)?;
         write_counts(out, "topics", &results.topic_counts)?;
@@ -416,6 +429,7 @@ mod tests {
                 context: vec![],
                 explanation: None,
             }],
+            offset: 0,
             total: 1,
             dropped_words: vec![],
             company_counts: vec![("Apple".into(), 1)],
@@ -436,6 +450,21 @@ mod tests {
         assert!(plain.contains("    Apple shares rose."));
         assert!(plain.contains("companies: Apple (1)"));
         assert!(!plain.contains('\x1b'));
+    }
+
+    #[test]
+    fn text_output_numbers_hits_after_the_offset() {
+        let mut page = results();
+        page.offset = 10;
+        page.total = 40;
+        let mut out = Vec::new();
+        write_text(&mut out, &page, Highlight::Plain, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.starts_with("11.   3.50  a.txt:4"), "{out}");
+        assert!(
+            out.contains("hits 11 to 11 of 40 matching paragraphs shown"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -150,8 +150,10 @@ pub struct StoredDocument {
 /// Hits and counts of one search.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
-    /// The best hits, best first.
+    /// The hits of the page asked for, best first.
     pub hits: Vec<Hit>,
+    /// How many ranked hits come before the first of `hits` (the request's offset).
+    pub offset: usize,
     /// How many paragraphs matched in all.
     pub total: usize,
     /// Query words left out, last first, because no paragraph had them all.
@@ -274,6 +276,7 @@ fn search_once(
         .collect::<Result<Vec<_>>>()?;
     Ok(SearchResults {
         hits,
+        offset: request.offset,
         total,
         dropped_words: Vec::new(),
         company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
