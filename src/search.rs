@@ -284,6 +284,26 @@ fn search_once(
     })
 }
 
+/// The tag of a topic the index holds, named in any case, read from the index's list of
+/// topic tags so that a topic filter needs no taxonomy load.
+fn indexed_topic(searcher: &Searcher, field: Field, name: &str) -> Result<Option<Facet>> {
+    let wanted = name.trim().to_lowercase();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let facet = Facet::from_encoded(terms.key().to_vec())
+                .context("the index holds a damaged tag; rebuild it with `dossier index`")?;
+            if let [topic] = facet.to_path().as_slice()
+                && topic.to_lowercase() == wanted
+            {
+                return Ok(Some(facet));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The tag of a company named in a filter: through the names saved with the index (no
 /// taxonomy load), then the companies the index discovered, then the taxonomy.
 fn company_filter(open: &OpenIndex, name: &str) -> Result<Facet> {
@@ -869,7 +889,11 @@ impl<'a> Compiler<'a> {
                 facet_query(fields.companies, &company_filter(self.open, value)?)
             }
             FilterField::Topic => {
-                facet_query(fields.topics, &topic_facet(self.open.taxonomy()?, value)?)
+                let facet = match indexed_topic(self.searcher, fields.topics, value)? {
+                    Some(facet) => facet,
+                    None => topic_facet(self.open.taxonomy()?, value)?,
+                };
+                facet_query(fields.topics, &facet)
             }
             FilterField::Path => Box::new(
                 RegexQuery::from_pattern(&path_pattern(value), fields.path)

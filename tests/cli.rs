@@ -482,20 +482,22 @@ fn company_filters_use_the_taxonomy_saved_with_the_index() {
     );
     assert_eq!(with_compiled, from_toml);
     fs::write(&compiled, "{ not json").unwrap();
-    // Company filters are answered by the names saved with the index; a topic filter
-    // needs the taxonomy and says it is damaged.
+    // Company filters are answered by the names saved with the index, and topic filters by
+    // the topics it holds; a topic it does not hold needs the taxonomy, which is damaged.
     let from_names = search_json(
         dir.path(),
         &["AI", "--company", "Alibaba Group", "--limit", "50"],
     );
     assert_eq!(with_compiled, from_names);
+    let by_topic = search_json(dir.path(), &["AI", "--topic", "Artificial Intelligence"]);
+    assert!(!by_topic.is_empty());
     let (code, stderr) = stderr_of(dossier(dir.path()).args([
         "search",
         "--index",
         "idx",
         "AI",
         "--topic",
-        "artificial intelligence",
+        "automotive",
     ]));
     assert_eq!(code, Some(2));
     assert!(stderr.contains("taxonomy.json) is damaged"), "{stderr}");
