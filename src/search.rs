@@ -759,41 +759,24 @@ impl<'a> Compiler<'a> {
     /// phrase (with gaps where stop words were). `None` when no word is indexed.
     fn text(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
         let fields = self.open.fields;
-        let query = self.text_in(text, &[fields.text, fields.title, fields.section])?;
+        let tokens = self.tokens(text);
+        let query = text_in(&tokens, &[fields.text, fields.title, fields.section])?;
         if positive {
-            self.words.extend(analyzed_words(&mut self.analyzer, text));
+            self.words.extend(tokens.into_iter().map(|(_, word)| word));
             self.highlight.push((Occur::Should, query.box_clone()));
         }
         Some(query)
     }
 
-    fn text_in(&mut self, text: &str, fields: &[Field]) -> Option<Box<dyn Query>> {
-        let mut tokens: Vec<(usize, String)> = Vec::new();
+    /// The indexed words of `text` with their positions (stop words leave gaps).
+    fn tokens(&mut self, text: &str) -> Vec<(usize, String)> {
+        let mut tokens = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while stream.advance() {
             let token = stream.token();
             tokens.push((token.position, token.text.clone()));
         }
-        let per_field: Vec<(Occur, Box<dyn Query>)> = fields
-            .iter()
-            .map(|&field| {
-                let query: Box<dyn Query> = match tokens.as_slice() {
-                    [] => return None,
-                    [(_, word)] => Box::new(TermQuery::new(
-                        Term::from_field_text(field, word),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    _ => Box::new(PhraseQuery::new_with_offset(
-                        tokens
-                            .iter()
-                            .map(|(position, word)| (*position, Term::from_field_text(field, word)))
-                            .collect(),
-                    )),
-                };
-                Some((Occur::Should, query))
-            })
-            .collect::<Option<_>>()?;
-        Some(Box::new(BooleanQuery::new(per_field)))
+        tokens
     }
 
     /// A company named in the query: its name as written, or its tag at `ALIAS_WEIGHT`;
@@ -812,7 +795,7 @@ impl<'a> Compiler<'a> {
         either.extend(self.text(text, true).map(|q| (Occur::Should, q)));
         let fields = [self.open.fields.text];
         for name in self.names.get(tag).into_iter().flatten() {
-            if let Some(query) = self.text_in(name, &fields) {
+            if let Some(query) = text_in(&self.tokens(name), &fields) {
                 self.highlight.push((Occur::Should, query));
             }
         }
@@ -908,7 +891,7 @@ impl<'a> Compiler<'a> {
                     FilterField::Section => ("section", fields.section),
                     _ => ("title", fields.title),
                 };
-                match self.text_in(value, &[target]) {
+                match text_in(&self.tokens(value), &[target]) {
                     Some(query) => query,
                     None => bail!(
                         "{name}:{value} has only common words that are not indexed; \
@@ -918,6 +901,33 @@ impl<'a> Compiler<'a> {
             }
         })
     }
+}
+
+/// The words in any of the fields: one word alone, several as a phrase. `None` when no
+/// word is indexed.
+fn text_in(tokens: &[(usize, String)], fields: &[Field]) -> Option<Box<dyn Query>> {
+    if tokens.is_empty() {
+        return None;
+    }
+    let per_field = fields
+        .iter()
+        .map(|&field| {
+            let query: Box<dyn Query> = match tokens {
+                [(_, word)] => Box::new(TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                )),
+                _ => Box::new(PhraseQuery::new_with_offset(
+                    tokens
+                        .iter()
+                        .map(|(position, word)| (*position, Term::from_field_text(field, word)))
+                        .collect(),
+                )),
+            };
+            (Occur::Should, query)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(per_field)))
 }
 
 /// A boolean query of the clauses; with only exclusions, every other paragraph.
