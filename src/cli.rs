@@ -17,7 +17,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Index the text documents of a folder (replacing what the index held).
+    /// Index the text documents of a folder, or bring an index up to date with it: only
+    /// files added or changed since the last run are read.
     Index(IndexArgs),
     /// Search the index; exits 0 when something was found, 1 when nothing was, 2 on error.
     Search(SearchArgs),
@@ -50,7 +51,7 @@ pub struct IndexArgs {
     /// of one JSON document per line.
     #[arg(default_value = "seeds")]
     pub dir: PathBuf,
-    /// Index folder to create or replace.
+    /// Index folder to create or update.
     #[arg(long, default_value = "index")]
     pub index: PathBuf,
     /// Taxonomy TOML to tag with, instead of DIR/dossier.toml or the built-in one.
@@ -59,6 +60,18 @@ pub struct IndexArgs {
     /// Index without tagging companies and topics (to measure what tagging costs).
     #[arg(long)]
     pub no_tags: bool,
+    /// Discard what the index holds and index every file anew (also mends a damaged index).
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Also index hidden files and folders (names starting with a dot).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Index files that .gitignore and .ignore files exclude, too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this many megabytes.
+    #[arg(long, value_name = "MB", default_value_t = crate::walk::DEFAULT_MAX_FILE_MB)]
+    pub max_file_size: u64,
     /// Field of the documents of .jsonl files that holds their id.
     #[arg(long, value_name = "NAME", default_value = "id")]
     pub id_field: String,

@@ -10,13 +10,13 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs};
-use crate::index::{self, IndexReport};
+use crate::index::{self, BuildOptions, IndexReport};
 use crate::render::{self, Highlight};
 use crate::search::{self, SearchRequest, SortOrder};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
-use crate::walk::RecordFields;
+use crate::walk::{RecordFields, WalkOptions};
 
 /// Default folder of documents, relative to the working folder.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -79,14 +79,29 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         title: args.title_field.clone(),
         text: args.text_field.clone(),
     };
-    build_index(
-        &args.dir,
-        &args.index,
-        args.taxonomy.as_deref(),
-        !args.no_tags,
-        &record_fields,
-    )?;
+    let walk = WalkOptions {
+        hidden: args.hidden,
+        ignore_files: !args.no_ignore,
+        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+    };
+    let settings = IndexSettings {
+        taxonomy: args.taxonomy.as_deref(),
+        tagging: !args.no_tags,
+        record_fields: &record_fields,
+        walk: &walk,
+        rebuild: args.rebuild,
+    };
+    build_index(&args.dir, &args.index, &settings)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `dossier index` was asked for, before the taxonomy is loaded.
+struct IndexSettings<'a> {
+    taxonomy: Option<&'a Path>,
+    tagging: bool,
+    record_fields: &'a RecordFields,
+    walk: &'a WalkOptions,
+    rebuild: bool,
 }
 
 /// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
@@ -101,39 +116,35 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
     }
 }
 
-fn build_index(
-    dir: &Path,
-    index_path: &Path,
-    taxonomy: Option<&Path>,
-    tagging: bool,
-    record_fields: &RecordFields,
-) -> Result<IndexReport> {
-    let (taxonomy, taxonomy_text) = load_taxonomy(taxonomy, Some(dir))?;
+fn build_index(dir: &Path, index_path: &Path, settings: &IndexSettings<'_>) -> Result<IndexReport> {
+    let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
-    let taxonomy = tagger.taxonomy();
-    let tagger = tagging.then_some(&tagger);
-    let report = index::build(
-        dir,
-        index_path,
-        tagger,
-        taxonomy,
-        &taxonomy_text,
-        record_fields,
-        |skipped| {
-            eprintln!(
-                "dossier: skipped {}: it {}",
-                skipped.path.display(),
-                skipped.reason
-            );
-        },
-    )?;
+    let options = BuildOptions {
+        tagger: settings.tagging.then_some(&tagger),
+        taxonomy: tagger.taxonomy(),
+        taxonomy_text: &taxonomy_text,
+        record_fields: settings.record_fields,
+        walk: settings.walk,
+        rebuild: settings.rebuild,
+    };
+    let report = index::build(dir, index_path, &options, |notice| {
+        eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
+    })?;
+    if let Some(reason) = &report.rebuilt {
+        eprintln!("dossier: {reason}");
+    }
     eprintln!(
-        "dossier: indexed {} paragraphs from {} files in {:.2} s into {} \
-         ({} files or lines skipped, {} files with other extensions ignored)",
+        "dossier: indexed {} paragraphs from {} files in {:.2} s into {}: {} added, {} updated, \
+         {} removed, {} unchanged ({} files or lines skipped, {} files with other extensions \
+         ignored)",
         report.paragraphs,
-        report.files_indexed,
+        report.added + report.updated,
         report.elapsed.as_secs_f64(),
         index_path.display(),
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
         report.skipped.len(),
         report.ignored,
     );
@@ -161,13 +172,14 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             };
             if let Some(reason) = reason {
                 eprintln!("dossier: {reason}");
-                build_index(
-                    Path::new(DEFAULT_DOCUMENTS),
-                    &path,
-                    None,
-                    true,
-                    &RecordFields::default(),
-                )?;
+                let settings = IndexSettings {
+                    taxonomy: None,
+                    tagging: true,
+                    record_fields: &RecordFields::default(),
+                    walk: &WalkOptions::default(),
+                    rebuild: false,
+                };
+                build_index(Path::new(DEFAULT_DOCUMENTS), &path, &settings)?;
             }
             path
         }
@@ -354,5 +366,10 @@ fn read_input(file: &Path) -> Result<String> {
     } else {
         std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?
     };
-    crate::walk::decode(bytes).map_err(|reason| anyhow::anyhow!("{} {reason}", file.display()))
+    let decoded = crate::walk::decode(bytes)
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.display()))?;
+    if let Some(reason) = decoded.fallback {
+        eprintln!("dossier: {}: {reason}", file.display());
+    }
+    Ok(decoded.text)
 }

@@ -6,7 +6,7 @@
 //! else in the folder is left alone.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -23,12 +23,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
 };
-use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use crate::manifest::{self, FileState, Manifest};
 use crate::split::split;
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
-use crate::walk::{self, Entry, RecordFields, Skipped};
+use crate::walk::{self, Found, FoundFile, Notice, RecordFields, WalkOptions};
 
 /// Name of the file that marks a folder as a dossier index.
 pub const MARKER_FILE: &str = "dossier.json";
@@ -40,11 +41,18 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// tag: small enough to read on every search, for queries that name a company.
 pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Memory given to tantivy's writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 200_000_000;
 /// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
-const ALLOWED_FOREIGN_FILES: &[&str] = &["README.md", ".gitignore"];
+/// tantivy's lock files stay too: removing one another process holds would let two
+/// writers in.
+const ALLOWED_FOREIGN_FILES: &[&str] = &[
+    "README.md",
+    ".gitignore",
+    ".tantivy-writer.lock",
+    ".tantivy-meta.lock",
+];
 
 /// Name of dossier's text analyser in the index's tokenizer registry.
 const TEXT_TOKENIZER: &str = "dossier_en";
@@ -232,9 +240,20 @@ fn open_tantivy(path: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-fn damaged(path: &Path, err: &TantivyError) -> anyhow::Error {
+fn damaged(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!(
-        "the index at {} is damaged ({err}); rebuild it with `dossier index`",
+        "the index at {} is damaged ({err}); rebuild it with `{}`",
+        path.display(),
+        rebuild_command(path)
+    )
+}
+
+/// The command that rebuilds the index at `path` from the folder it was built from.
+pub fn rebuild_command(path: &Path) -> String {
+    let source = read_marker(path).map(|marker| marker.source.display().to_string());
+    format!(
+        "dossier index {} --index {} --rebuild",
+        source.as_deref().unwrap_or("DIR"),
         path.display()
     )
 }
@@ -262,10 +281,19 @@ fn check_marker(path: &Path) -> Result<()> {
 /// Figures of one indexing run, for the report.
 #[derive(Debug, Default)]
 pub struct IndexReport {
-    /// Documents read and indexed.
-    pub files_indexed: usize,
-    /// Files that could not be used, with reasons.
-    pub skipped: Vec<Skipped>,
+    /// Files new to the index, read and indexed.
+    pub added: usize,
+    /// Files the index held that changed, read and indexed again.
+    pub updated: usize,
+    /// Files the index held that are gone (or can no longer be read); their paragraphs
+    /// were removed.
+    pub removed: usize,
+    /// Files the index holds as they are, not indexed again.
+    pub unchanged: usize,
+    /// Why every file was indexed anew, when it was (`--rebuild`, a new taxonomy...).
+    pub rebuilt: Option<String>,
+    /// Files and lines that could not be used, with reasons.
+    pub skipped: Vec<Notice>,
     /// Files left out because of their extension.
     pub ignored: usize,
     /// Paragraphs added to the index.
@@ -274,39 +302,208 @@ pub struct IndexReport {
     pub elapsed: Duration,
 }
 
-/// Builds (or rebuilds) the index at `index_path` from the documents under `dir`.
+/// How to build an index.
+pub struct BuildOptions<'a> {
+    /// Tags paragraphs; None indexes them without companies or topics.
+    pub tagger: Option<&'a Tagger>,
+    /// The taxonomy, saved with the index for searches to resolve names (even untagged).
+    pub taxonomy: &'a Taxonomy,
+    /// The taxonomy's source text, saved with the index.
+    pub taxonomy_text: &'a str,
+    /// Which fields of JSON Lines documents hold what.
+    pub record_fields: &'a RecordFields,
+    /// Which files to take.
+    pub walk: &'a WalkOptions,
+    /// Discard what the index holds and index every file.
+    pub rebuild: bool,
+}
+
+/// Brings the index at `index_path` up to date with the documents under `dir`: files new
+/// or changed since the last run are read and indexed, files gone are removed, the rest
+/// are not touched (unless the settings changed or `rebuild` is asked, when every file is
+/// indexed anew).
 ///
-/// The previous contents are replaced in one commit, so a search running meanwhile sees
-/// either the old index or the new one. `on_skip` is called as soon as a file is skipped.
-/// Without a tagger the paragraphs get no companies or topics; `taxonomy` (and its text)
-/// is saved with the index either way, for searches to resolve names.
+/// All changes land in one commit, so a search running meanwhile, or a run killed half
+/// way, sees either the old state of every file or the new one. `on_notice` is called as
+/// soon as a file is skipped or read with a fallback.
 pub fn build(
     dir: &Path,
     index_path: &Path,
-    tagger: Option<&Tagger>,
-    taxonomy: &Taxonomy,
-    taxonomy_text: &str,
-    record_fields: &RecordFields,
-    mut on_skip: impl FnMut(&Skipped) + Send,
+    options: &BuildOptions<'_>,
+    mut on_notice: impl FnMut(&Notice) + Send,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let entries = walk::files(dir, record_fields)?;
-    let (index, fields) = create_or_open(index_path, dir)?;
-    let mut writer: IndexWriter = index
+    let found = walk::files(dir, options.walk)?;
+    let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
+    let writer: IndexWriter = index
         .writer(WRITER_MEMORY_BYTES)
         .map_err(|err| writer_error(index_path, err))?;
-    writer.delete_all_documents()?;
     let mut report = IndexReport::default();
-    let shared = Mutex::new(Walk {
-        entries,
+    let source = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let settings = settings_fingerprint(options);
+    let (previous, sequence) = previous_manifest(&index, index_path)?;
+    report.rebuilt = rebuild_reason(previous.as_ref(), &source, &settings, options.rebuild);
+    let previous = match previous {
+        Some(previous) if report.rebuilt.is_none() => previous,
+        stale => {
+            if stale.is_some() || options.rebuild {
+                writer.delete_all_documents()?;
+            }
+            Manifest::default()
+        }
+    };
+    let mut current = Manifest {
+        source,
+        settings,
+        files: BTreeMap::new(),
+    };
+    let to_read = compare(found, &previous, &mut current, &mut report, &mut on_notice);
+    let mut dirty = report.rebuilt.is_some() || sequence.is_none();
+    if !to_read.is_empty() {
+        dirty = true;
+        let companies = read_and_index(
+            to_read,
+            &writer,
+            fields,
+            options,
+            &mut current,
+            &mut report,
+            &mut on_notice,
+        )?;
+        for (path, companies) in companies {
+            if let Some(state) = current.files.get_mut(&path) {
+                let mut companies: Vec<usize> = companies.into_iter().collect();
+                companies.sort_unstable();
+                state.companies = companies;
+            }
+        }
+    }
+    for path in previous.files.keys() {
+        if !current.files.contains_key(path) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+            report.removed += 1;
+            dirty = true;
+        }
+    }
+    if dirty {
+        commit(writer, index_path, dir, options, &current, sequence)?;
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The fingerprint of what, besides the files, decides the paragraphs and their tags.
+fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
+    let format = FORMAT_VERSION.to_string();
+    let tagging = if options.tagger.is_some() {
+        "tagged"
+    } else {
+        "untagged"
+    };
+    let fields = options.record_fields;
+    manifest::settings_fingerprint(&[
+        &format,
+        tagging,
+        options.taxonomy_text,
+        &fields.id,
+        &fields.title,
+        &fields.text,
+    ])
+}
+
+/// The manifest of the index's last commit, and its sequence number.
+fn previous_manifest(index: &Index, index_path: &Path) -> Result<(Option<Manifest>, Option<u64>)> {
+    // Opening a reader opens every segment: a missing or damaged one is found here, before
+    // anything is written.
+    index.reader().map_err(|err| damaged(index_path, &err))?;
+    match manifest::load(index, index_path) {
+        Ok(Some((manifest, sequence))) => Ok((Some(manifest), Some(sequence))),
+        Ok(None) => Ok((None, None)),
+        Err(err) => Err(damaged(index_path, &format!("{err:#}"))),
+    }
+}
+
+/// Why every file must be indexed anew, if it must.
+fn rebuild_reason(
+    previous: Option<&Manifest>,
+    source: &Path,
+    settings: &str,
+    rebuild: bool,
+) -> Option<String> {
+    let previous = previous?;
+    if rebuild {
+        Some("rebuilding the index as asked (--rebuild)".to_string())
+    } else if previous.source != source {
+        Some(format!(
+            "the index was built from {}; rebuilding it from {}",
+            previous.source.display(),
+            source.display()
+        ))
+    } else if previous.settings != settings {
+        Some(
+            "the taxonomy or the indexing settings changed since the last run; reading and \
+             tagging every file again"
+                .to_string(),
+        )
+    } else {
+        None
+    }
+}
+
+/// Sorts the files the walk found into those the index holds as they are (carried into
+/// `current`) and those to read; tallies the rest.
+fn compare(
+    found: impl Iterator<Item = Found>,
+    previous: &Manifest,
+    current: &mut Manifest,
+    report: &mut IndexReport,
+    on_notice: &mut impl FnMut(&Notice),
+) -> Vec<(FoundFile, Option<FileState>)> {
+    let mut to_read = Vec::new();
+    for entry in found {
+        match entry {
+            Found::File(file) => match previous.files.get(&file.relative) {
+                Some(state) if state.matches(&file) => {
+                    current.files.insert(file.relative, state.clone());
+                    report.unchanged += 1;
+                }
+                state => to_read.push((file, state.cloned())),
+            },
+            Found::Skipped(notice) => {
+                on_notice(&notice);
+                report.skipped.push(notice);
+            }
+            Found::Ignored => report.ignored += 1,
+        }
+    }
+    to_read
+}
+
+/// Reads the files, and splits, tags and indexes those whose contents changed, one worker
+/// per core; returns the known companies tagged in each file.
+fn read_and_index(
+    to_read: Vec<(FoundFile, Option<FileState>)>,
+    writer: &IndexWriter,
+    fields: Fields,
+    options: &BuildOptions<'_>,
+    current: &mut Manifest,
+    report: &mut IndexReport,
+    on_notice: &mut (impl FnMut(&Notice) + Send),
+) -> Result<HashMap<String, HashSet<usize>>> {
+    let shared = Mutex::new(Reading {
+        files: to_read.into_iter(),
         pending: VecDeque::new(),
-        report: &mut report,
-        on_skip: &mut on_skip,
+        writer,
+        path_field: fields.path,
+        record_fields: options.record_fields,
+        current,
+        report: &mut *report,
+        on_notice,
     });
     let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let added = thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| index_documents(&shared, &writer, fields, tagger)))
+            .map(|_| scope.spawn(|| index_documents(&shared, writer, fields, options.tagger)))
             .collect();
         handles
             .into_iter()
@@ -319,27 +516,49 @@ pub fn build(
             .try_fold(Added::default(), |mut all, added| {
                 let added = added?;
                 all.paragraphs += added.paragraphs;
-                all.companies.extend(added.companies);
+                for (path, companies) in added.companies {
+                    all.companies.entry(path).or_default().extend(companies);
+                }
                 Ok::<Added, anyhow::Error>(all)
             })
     })?;
     report.paragraphs = added.paragraphs;
+    Ok(added.companies)
+}
+
+/// Writes the manifest and the files saved with the index, then commits: the commit
+/// names the manifest, so both change together.
+fn commit(
+    mut writer: IndexWriter,
+    index_path: &Path,
+    dir: &Path,
+    options: &BuildOptions<'_>,
+    current: &Manifest,
+    sequence: Option<u64>,
+) -> Result<()> {
+    let sequence = sequence.map_or(1, |s| s + 1);
+    let payload = manifest::save(index_path, current, sequence)?;
+    let companies: HashSet<usize> = current
+        .files
+        .values()
+        .flat_map(|state| state.companies.iter().copied())
+        .collect();
     write_atomically(
         &index_path.join(COMPANY_NAMES_FILE),
-        &company_names_json(taxonomy, &added.companies)?,
+        &company_names_json(options.taxonomy, &companies)?,
     )?;
     write_atomically(
         &index_path.join(COMPILED_TAXONOMY_FILE),
-        &taxonomy.to_json()?,
+        &options.taxonomy.to_json()?,
     )?;
-    write_atomically(&index_path.join(TAXONOMY_FILE), taxonomy_text)?;
+    write_atomically(&index_path.join(TAXONOMY_FILE), options.taxonomy_text)?;
     write_marker(index_path, dir)?;
-    writer
-        .commit()
-        .with_context(|| format!("cannot commit the index at {}", index_path.display()))?;
+    let cannot_commit = || format!("cannot commit the index at {}", index_path.display());
+    let mut prepared = writer.prepare_commit().with_context(cannot_commit)?;
+    prepared.set_payload(&payload);
+    prepared.commit().with_context(cannot_commit)?;
     writer.wait_merging_threads()?;
-    report.elapsed = started.elapsed();
-    Ok(report)
+    manifest::remove_stale(index_path, sequence)
 }
 
 /// Marks the folder as a dossier index built from `source`.
@@ -370,8 +589,11 @@ fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
     }
 }
 
-fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
-    if is_other_format(index_path) {
+fn create_or_open(index_path: &Path, source: &Path, rebuild: bool) -> Result<(Index, Fields)> {
+    // A damaged index is only thrown away when asked to: it may be a disk the user wants
+    // to look at first.
+    let damaged = || read_marker(index_path).is_some() && !is_sound(index_path);
+    if is_other_format(index_path) || (rebuild && damaged()) {
         remove_index_files(index_path)?;
     }
     if exists(index_path) {
@@ -403,6 +625,12 @@ fn create_or_open(index_path: &Path, source: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
+/// Whether the index at `path` opens with all its segments and its file list.
+fn is_sound(path: &Path) -> bool {
+    open_tantivy(path)
+        .is_ok_and(|(index, _)| index.reader().is_ok() && manifest::load(&index, path).is_ok())
+}
+
 /// Empties a dossier index folder of another format, so it can be built anew; files a
 /// user may keep there (a README) stay.
 fn remove_index_files(index_path: &Path) -> Result<()> {
@@ -422,68 +650,108 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The walk shared by the indexing workers: the next file, and the tally so far.
-struct Walk<'a, I, S> {
-    entries: I,
+/// The files left to read, shared by the indexing workers, and the tally so far.
+struct Reading<'a, F, N> {
+    files: F,
     /// Documents of a JSON Lines file not yet handed out.
     pending: VecDeque<walk::Document>,
+    writer: &'a IndexWriter,
+    /// The field whose term names a file's paragraphs, to delete them.
+    path_field: Field,
+    record_fields: &'a RecordFields,
+    current: &'a mut Manifest,
     report: &'a mut IndexReport,
-    on_skip: &'a mut S,
+    on_notice: &'a mut N,
 }
 
-impl<I: Iterator<Item = Entry>, S: FnMut(&Skipped)> Walk<'_, I, S> {
-    /// The next document to index, after tallying the files skipped on the way.
+impl<F, N> Reading<'_, F, N>
+where
+    F: Iterator<Item = (FoundFile, Option<FileState>)>,
+    N: FnMut(&Notice),
+{
+    /// The next document to index. Reads files until one changed: a file whose bytes
+    /// hash as before is carried over as unchanged; the old paragraphs of a changed file
+    /// are deleted before any of its new ones is added.
     fn next_document(&mut self) -> Option<walk::Document> {
         if let Some(document) = self.pending.pop_front() {
             return Some(document);
         }
-        for entry in self.entries.by_ref() {
-            match entry {
-                Entry::Document(document) => {
-                    self.report.files_indexed += 1;
-                    return Some(document);
+        while let Some((file, previous)) = self.files.next() {
+            let bytes = match walk::read(&file) {
+                Ok(bytes) => bytes,
+                Err(notice) => {
+                    self.notice(notice);
+                    continue;
                 }
-                Entry::Records(documents, bad_lines) => {
-                    self.report.files_indexed += 1;
-                    for skipped in bad_lines {
-                        (self.on_skip)(&skipped);
-                        self.report.skipped.push(skipped);
-                    }
-                    self.pending.extend(documents);
-                    if let Some(document) = self.pending.pop_front() {
-                        return Some(document);
-                    }
+            };
+            let hash = manifest::content_hash(&bytes);
+            if let Some(previous) = previous.as_ref().filter(|p| p.hash == hash) {
+                let state = FileState {
+                    companies: previous.companies.clone(),
+                    ..FileState::of(&file, hash)
+                };
+                self.current.files.insert(file.relative, state);
+                self.report.unchanged += 1;
+                continue;
+            }
+            let documents = match walk::documents(&file, bytes, self.record_fields) {
+                walk::Entry::Document(document, notice) => {
+                    notice.into_iter().for_each(|n| self.notice(n));
+                    vec![document]
                 }
-                Entry::Skipped(skipped) => {
-                    (self.on_skip)(&skipped);
-                    self.report.skipped.push(skipped);
+                walk::Entry::Records(documents, notices) => {
+                    notices.into_iter().for_each(|n| self.notice(n));
+                    documents
                 }
-                Entry::Ignored => self.report.ignored += 1,
+                walk::Entry::Skipped(notice) => {
+                    self.notice(notice);
+                    continue;
+                }
+            };
+            if previous.is_some() {
+                self.writer
+                    .delete_term(Term::from_field_text(self.path_field, &file.relative));
+                self.report.updated += 1;
+            } else {
+                self.report.added += 1;
+            }
+            self.current
+                .files
+                .insert(file.relative.clone(), FileState::of(&file, hash));
+            self.pending.extend(documents);
+            if let Some(document) = self.pending.pop_front() {
+                return Some(document);
             }
         }
         None
     }
+
+    fn notice(&mut self, notice: Notice) {
+        (self.on_notice)(&notice);
+        if notice.skipped {
+            self.report.skipped.push(notice);
+        }
+    }
 }
 
-/// One indexing worker: takes documents off the shared walk until it is done, and
-/// splits, tags and hands them to the writer; returns how many paragraphs it added. The
-/// walk itself (reading files) stays sequential: the files come sorted, and reading is a
-/// small share of the work.
-fn index_documents<I, S>(
-    walk: &Mutex<Walk<'_, I, S>>,
+/// One indexing worker: takes documents off the shared list until it is done, and
+/// splits, tags and hands them to the writer. Reading stays sequential behind the lock:
+/// the files come sorted, and reading is a small share of the work.
+fn index_documents<F, N>(
+    reading: &Mutex<Reading<'_, F, N>>,
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
 ) -> Result<Added>
 where
-    I: Iterator<Item = Entry>,
-    S: FnMut(&Skipped),
+    F: Iterator<Item = (FoundFile, Option<FileState>)>,
+    N: FnMut(&Notice),
 {
     let mut added = Added::default();
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
-        let Ok(mut shared) = walk.lock() else {
+        let Ok(mut shared) = reading.lock() else {
             return Ok(added);
         };
         let Some(document) = shared.next_document() else {
@@ -498,8 +766,8 @@ where
 #[derive(Debug, Default)]
 struct Added {
     paragraphs: usize,
-    /// Known companies tagged somewhere, by taxonomy index.
-    companies: HashSet<usize>,
+    /// Known companies tagged, by file and taxonomy index.
+    companies: HashMap<String, HashSet<usize>>,
 }
 
 fn add_document(
@@ -520,6 +788,7 @@ fn add_document(
         Some(tagger) => tagger.tag_document(&texts),
         None => vec![Tags::default(); texts.len()],
     };
+    let companies = added.companies.entry(document.path.clone()).or_default();
     for (paragraph, tags) in split.paragraphs.iter().zip(&tags) {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &paragraph.text);
@@ -542,12 +811,10 @@ fn add_document(
             add_tags(&mut doc, fields, tagger.taxonomy(), tags);
         }
         writer.add_document(doc)?;
-        added
-            .companies
-            .extend(tags.companies.iter().filter_map(|m| match m.company {
-                Company::Known(id) => Some(id),
-                Company::Discovered(_) => None,
-            }));
+        companies.extend(tags.companies.iter().filter_map(|m| match m.company {
+            Company::Known(id) => Some(id),
+            Company::Discovered(_) => None,
+        }));
     }
     added.paragraphs += split.paragraphs.len();
     Ok(())

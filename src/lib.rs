@@ -8,6 +8,7 @@
 //!     -> index (tantivy on disk) -> search (hits, counts) -> render (text, JSON)
 //! ```
 //!
+//! `manifest` records what the index holds from each file, for incremental indexing;
 //! `query` parses the search language; `taxonomy` holds the data the tagger matches;
 //! `commands` runs each subcommand.
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@
 pub mod cli;
 pub mod commands;
 pub mod index;
+pub mod manifest;
 pub mod query;
 pub mod render;
 pub mod search;

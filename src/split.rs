@@ -8,6 +8,10 @@
 const WRAP_WIDTH: usize = 100;
 /// A heading has at most this many words.
 const MAX_HEADING_WORDS: usize = 12;
+/// Longer paragraphs (a file of one endless line) are cut into pieces of at most this many
+/// bytes, at a space where there is one: a hit should point at a passage a reader can
+/// take in, and snippets and tags stay cheap.
+pub const MAX_PARAGRAPH_BYTES: usize = 10_000;
 
 /// One paragraph of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +61,52 @@ enum LineKind {
 
 /// Splits a document into paragraphs, detecting its layout.
 pub fn split(text: &str) -> SplitDocument {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = lines(text);
     let layout = detect_layout(&lines);
     Splitter::new(&lines, layout).run()
+}
+
+/// The lines of a text, ended by `\n`, `\r\n` or a lone `\r` (old Mac files).
+fn lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(end) = rest.find(['\n', '\r']) {
+        lines.push(&rest[..end]);
+        let break_length = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + break_length..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest);
+    }
+    lines
+}
+
+/// Cuts a text into pieces of at most `max` bytes, each ending after a whitespace
+/// character when the piece has one in its second half.
+fn pieces(text: &str, max: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut end = max;
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        if let Some(space) = rest[..end].rfind(char::is_whitespace)
+            && space >= max / 2
+        {
+            end = space + rest[space..].chars().next().map_or(1, char::len_utf8);
+        }
+        pieces.push(rest[..end].trim_end());
+        rest = rest[end..].trim_start();
+    }
+    if !rest.is_empty() {
+        pieces.push(rest);
+    }
+    pieces
 }
 
 /// Guesses how paragraphs are marked, from the shape of the lines.
@@ -294,6 +341,19 @@ impl<'a> Splitter<'a> {
     }
 
     fn emit(&mut self, line: usize, text: String) {
+        if text.len() > MAX_PARAGRAPH_BYTES {
+            for piece in pieces(&text, MAX_PARAGRAPH_BYTES)
+                .into_iter()
+                .filter(|p| !p.is_empty())
+            {
+                self.push(line, piece.to_string());
+            }
+        } else {
+            self.push(line, text);
+        }
+    }
+
+    fn push(&mut self, line: usize, text: String) {
         self.paragraphs.push(Paragraph {
             line,
             number: self.paragraphs.len() + 1,
@@ -443,5 +503,84 @@ mod tests {
         let doc = split("First paragraph, a full sentence.\r\n\r\nSecond one.\r\n");
         assert_eq!(doc.paragraphs.len(), 2);
         assert!(!doc.paragraphs[0].text.ends_with('\r'));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines_like_lf() {
+        for text in [
+            "Copper rose.\n\nTin fell.\n",
+            "Copper rose.\r\n\r\nTin fell.\r\n",
+            "Copper rose.\r\rTin fell.\r",
+        ] {
+            let doc = split(text);
+            assert_eq!(texts(&doc), ["Copper rose.", "Tin fell."], "{text:?}");
+            let lines: Vec<usize> = doc.paragraphs.iter().map(|p| p.line).collect();
+            assert_eq!(lines, [1, 3], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_endless_line_is_cut_into_pieces_at_spaces() {
+        let words = "copper tin zinc nickel ".repeat(2_000);
+        let doc = split(&words);
+        assert!(doc.paragraphs.len() >= 4, "{}", doc.paragraphs.len());
+        for paragraph in &doc.paragraphs {
+            assert!(paragraph.text.len() <= MAX_PARAGRAPH_BYTES);
+            assert_eq!(paragraph.line, 1);
+            assert!(!paragraph.text.starts_with(' ') && !paragraph.text.ends_with(' '));
+        }
+        let rejoined: Vec<&str> = doc
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.text.split(' '))
+            .collect();
+        assert_eq!(rejoined, words.split_whitespace().collect::<Vec<_>>());
+        // Without spaces the cut falls on a character boundary.
+        let unbroken = "é".repeat(MAX_PARAGRAPH_BYTES);
+        let doc = split(&unbroken);
+        assert_eq!(doc.paragraphs.len(), 2);
+        assert_eq!(
+            doc.paragraphs
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<String>(),
+            unbroken
+        );
+    }
+
+    /// The non-whitespace characters of `text`.
+    fn ink(text: &str) -> Vec<char> {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// Whether `part` appears within `whole` in order (not necessarily contiguously).
+    fn is_subsequence(part: &[char], whole: &[char]) -> bool {
+        let mut whole = whole.iter();
+        part.iter().all(|c| whole.any(|w| w == c))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paragraphs_come_from_the_text_in_order(
+            text in "(\\PC{0,40}[ \\t]{0,3}(\\r\\n|\\n|\\r|\\n\\n|  )?){0,30}"
+        ) {
+            let doc = split(&text);
+            let paragraph_ink: Vec<char> =
+                doc.paragraphs.iter().flat_map(|p| ink(&p.text)).collect();
+            proptest::prop_assert!(is_subsequence(&paragraph_ink, &ink(&text)));
+            let line_count = lines(&text).len();
+            let mut last_line = 0;
+            for (index, paragraph) in doc.paragraphs.iter().enumerate() {
+                proptest::prop_assert_eq!(paragraph.number, index + 1);
+                proptest::prop_assert!(!paragraph.text.trim().is_empty());
+                proptest::prop_assert!(paragraph.line >= 1 && paragraph.line <= line_count);
+                proptest::prop_assert!(paragraph.line >= last_line);
+                last_line = paragraph.line;
+            }
+            // Nothing with letters or digits is lost: a text that has some yields a paragraph.
+            if text.chars().any(char::is_alphanumeric) {
+                proptest::prop_assert!(!doc.paragraphs.is_empty());
+            }
+        }
     }
 }

@@ -1138,4 +1138,40 @@ mod tests {
             ["HealthSouth"]
         );
     }
+
+    /// One tagger for all generated cases: building it is the slow part.
+    fn shared_tagger() -> &'static Tagger {
+        static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+        TAGGER.get_or_init(tagger)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tags_come_from_the_taxonomy_or_the_text(
+            text in "((Apple|Alibaba|Qwen|Shell|Inc|Corp|plc|Holdings|<[A-Z]{2,4}>|shares|profit|\
+                      oil|the|of|[A-Z][a-z]{1,8}|[A-Z]{2,5}|\\PC{1,6})[ ,.'’\\n-]{1,2}){0,40}"
+        ) {
+            let tagger = shared_tagger();
+            let taxonomy = tagger.taxonomy();
+            let tags = tagger.tag(&text);
+            for mention in &tags.companies {
+                proptest::prop_assert!(text.contains(&mention.evidence), "{:?}", mention);
+                match &mention.company {
+                    Company::Known(id) => proptest::prop_assert!(*id < taxonomy.companies.len()),
+                    Company::Discovered(name) => {
+                        for word in name.split_whitespace() {
+                            proptest::prop_assert!(text.contains(word), "{:?}", mention);
+                        }
+                    }
+                }
+            }
+            for topic in &tags.topics {
+                proptest::prop_assert!(topic.topic < taxonomy.topics.len());
+                let lower = text.to_lowercase();
+                for term in &topic.evidence {
+                    proptest::prop_assert!(lower.contains(&term.to_lowercase()), "{:?}", topic);
+                }
+            }
+        }
+    }
 }

@@ -1,14 +1,20 @@
 //! Walk a folder and read its documents: which files to index, and their text.
 //!
-//! Hidden files and folders are skipped, symlinks are followed with loop detection, and
-//! files come out sorted so indexes and tests are deterministic. A file that cannot be used
-//! (unreadable, binary, not UTF-8) is reported as skipped with its reason; it never stops
-//! the walk.
+//! Hidden files and folders are skipped unless asked for, `.gitignore` and `.ignore` rules
+//! inside the folder are honoured, symlinks are followed with loop detection, and files
+//! come out sorted so indexes and tests are deterministic. The walk only looks at file
+//! metadata; reading is a separate step, so an index that already holds a file unchanged
+//! never reads it again. A file that cannot be used (unreadable, binary, too large) is
+//! reported with its reason; it never stops the walk.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use anyhow::{Result, bail};
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
 /// File extensions indexed as plain-text documents.
@@ -17,8 +23,36 @@ pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "rst", "
 /// File extension of JSON Lines files: one document per line.
 pub const RECORDS_EXTENSION: &str = "jsonl";
 
+/// Files whose ignore rules apply to their folder and everything under it.
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
+
 /// How many leading bytes are checked for NUL bytes, the sign of a binary file.
 const BINARY_PROBE_BYTES: usize = 8192;
+
+/// Default of `--max-file-size`, in megabytes: a larger "text" file is almost always a
+/// data dump or a log, and would cost more memory than the rest of the folder.
+pub const DEFAULT_MAX_FILE_MB: u64 = 100;
+
+/// Which files the walk takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Take hidden files and folders (names starting with `.`) too.
+    pub hidden: bool,
+    /// Honour `.gitignore` and `.ignore` files.
+    pub ignore_files: bool,
+    /// Larger files are skipped.
+    pub max_file_bytes: u64,
+}
+
+impl Default for WalkOptions {
+    fn default() -> WalkOptions {
+        WalkOptions {
+            hidden: false,
+            ignore_files: true,
+            max_file_bytes: DEFAULT_MAX_FILE_MB * 1024 * 1024,
+        }
+    }
+}
 
 /// A readable text document found under the walked folder: a whole file, or one line of
 /// a JSON Lines file.
@@ -64,31 +98,64 @@ impl Default for RecordFields {
     }
 }
 
-/// A file that was found but not indexed, and why.
+/// Something to tell the user about one file: why it was skipped, or how it was read.
 #[derive(Debug, Clone)]
-pub struct Skipped {
+pub struct Notice {
     /// The file's path as found on disk.
     pub path: PathBuf,
-    /// One sentence saying why it was skipped and what to do.
+    /// What happened and what to do, to follow the path ("looks binary ...; skipped it").
     pub reason: String,
+    /// Whether the file (or line) was left out of the index; otherwise it was indexed.
+    pub skipped: bool,
 }
 
-/// One entry the walk produced.
+impl Notice {
+    fn skipped(path: &Path, reason: impl Into<String>) -> Notice {
+        Notice {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+            skipped: true,
+        }
+    }
+}
+
+/// A file the walk found, known by its metadata only.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// Path relative to the walked folder, with `/` separators: what the index calls it.
+    pub relative: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when the system has none).
+    pub modified: u64,
+}
+
+/// One thing the walk found.
 #[derive(Debug)]
-pub enum Entry {
-    /// A document to index.
-    Document(Document),
-    /// The documents of a JSON Lines file, and its lines that are not documents.
-    Records(Vec<Document>, Vec<Skipped>),
-    /// A file that could not be used.
-    Skipped(Skipped),
+pub enum Found {
+    /// A file to index.
+    File(FoundFile),
+    /// A file that cannot be used.
+    Skipped(Notice),
     /// A file with an extension that is not indexed (not an error).
     Ignored,
 }
 
-/// Lists the files under `root`, checking first that `root` is a readable folder. JSON
-/// Lines files are read with `fields`.
-pub fn files(root: &Path, fields: &RecordFields) -> Result<impl Iterator<Item = Entry> + use<>> {
+/// What a file read into.
+#[derive(Debug)]
+pub enum Entry {
+    /// One document, and a notice when it was read with a fallback.
+    Document(Document, Option<Notice>),
+    /// The documents of a JSON Lines file, and its lines that are not documents.
+    Records(Vec<Document>, Vec<Notice>),
+    /// The file could not be used.
+    Skipped(Notice),
+}
+
+/// Lists the files under `root`, checking first that `root` is a readable folder.
+pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Found> + use<>> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -101,16 +168,22 @@ pub fn files(root: &Path, fields: &RecordFields) -> Result<impl Iterator<Item = 
         Ok(_) => {}
     }
     let root = root.to_path_buf();
-    let fields = fields.clone();
+    let options = options.clone();
+    let mut rules = IgnoreRules::new(&root, options.ignore_files);
+    let hidden = options.hidden;
     let walker = WalkDir::new(&root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        .filter_entry(move |entry| {
+            entry.depth() == 0
+                || ((hidden || !is_hidden(entry.file_name()))
+                    && !rules.is_ignored(entry.path(), entry.file_type().is_dir()))
+        });
     Ok(walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_dir() => None,
-        Ok(entry) => Some(read_entry(&root, entry.path(), &fields)),
-        Err(err) => Some(Entry::Skipped(walk_error(&err))),
+        Ok(entry) => Some(found(&root, entry.path(), &options)),
+        Err(err) => Some(Found::Skipped(walk_error(&err))),
     }))
 }
 
@@ -118,65 +191,174 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-fn walk_error(err: &walkdir::Error) -> Skipped {
+/// The ignore rules of the folders under the walked one, read as the walk reaches them.
+struct IgnoreRules {
+    root: PathBuf,
+    enabled: bool,
+    /// Each folder's rules; None when it has no ignore file.
+    by_folder: HashMap<PathBuf, Option<Gitignore>>,
+}
+
+impl IgnoreRules {
+    fn new(root: &Path, enabled: bool) -> IgnoreRules {
+        IgnoreRules {
+            root: root.to_path_buf(),
+            enabled,
+            by_folder: HashMap::new(),
+        }
+    }
+
+    /// Whether the rules of the nearest folder that has an opinion ignore `path`; as in
+    /// git, a deeper folder's rules override its parents' and a later line earlier ones.
+    fn is_ignored(&mut self, path: &Path, is_dir: bool) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        let mut folder = path.parent();
+        while let Some(current) = folder {
+            match self.rules(current).map(|rules| rules.matched(path, is_dir)) {
+                Some(Match::Ignore(_)) => return true,
+                Some(Match::Whitelist(_)) => return false,
+                Some(Match::None) | None => {}
+            }
+            if current == self.root {
+                break;
+            }
+            folder = current.parent();
+        }
+        false
+    }
+
+    fn rules(&mut self, folder: &Path) -> Option<&Gitignore> {
+        self.by_folder
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| read_rules(folder))
+            .as_ref()
+    }
+}
+
+/// The rules of a folder's ignore files; a line that is not a valid pattern is left out
+/// (as git does), so a bad rule never stops indexing.
+fn read_rules(folder: &Path) -> Option<Gitignore> {
+    let mut builder = GitignoreBuilder::new(folder);
+    let mut any = false;
+    for name in IGNORE_FILES {
+        let file = folder.join(name);
+        if file.is_file() {
+            any = true;
+            // A partly invalid file still gives its valid rules; the error is not fatal.
+            let _ = builder.add(file);
+        }
+    }
+    if !any {
+        return None;
+    }
+    builder.build().ok()
+}
+
+fn walk_error(err: &walkdir::Error) -> Notice {
     let path = err.path().map(Path::to_path_buf).unwrap_or_default();
     let reason = if err.loop_ancestor().is_some() {
         "is a symlink loop; skipped it".to_string()
     } else {
         match err.io_error() {
-            Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                "cannot be read (permission denied); check its permissions".to_string()
-            }
-            Some(io) => format!("cannot be read ({io})"),
-            None => format!("cannot be read ({err})"),
+            Some(io) => io_reason(io),
+            None => format!("cannot be read ({err}); skipped it"),
         }
     };
-    Skipped { path, reason }
+    Notice::skipped(&path, reason)
 }
 
-fn read_entry(root: &Path, path: &Path, fields: &RecordFields) -> Entry {
+fn io_reason(err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::PermissionDenied {
+        "cannot be read (permission denied); skipped it (check its permissions)".to_string()
+    } else {
+        format!("cannot be read ({err}); skipped it")
+    }
+}
+
+fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let is_records = extension == RECORDS_EXTENSION;
-    if !is_records && !TEXT_EXTENSIONS.contains(&extension.as_str()) {
-        return Entry::Ignored;
+    if extension != RECORDS_EXTENSION && !TEXT_EXTENSIONS.contains(&extension.as_str()) {
+        return Found::Ignored;
     }
-    let skipped = |reason: String| {
-        Entry::Skipped(Skipped {
-            path: path.to_path_buf(),
-            reason,
-        })
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
-            return skipped("cannot be read (permission denied); check its permissions".into());
-        }
-        Err(err) => return skipped(format!("cannot be read ({err})")),
+    if meta.len() > options.max_file_bytes {
+        let megabytes = |bytes: u64| bytes.div_ceil(1024 * 1024);
+        return Found::Skipped(Notice::skipped(
+            path,
+            format!(
+                "is {} MB, larger than the {} MB limit; skipped it (raise --max-file-size to \
+                 index it)",
+                megabytes(meta.len()),
+                options.max_file_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| {
+            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+        });
+    Found::File(FoundFile {
+        path: path.to_path_buf(),
+        relative: relative_path(root, path),
+        size: meta.len(),
+        modified,
+    })
+}
+
+/// Reads a found file's bytes.
+pub fn read(file: &FoundFile) -> std::result::Result<Vec<u8>, Notice> {
+    fs::read(&file.path).map_err(|err| Notice::skipped(&file.path, io_reason(&err)))
+}
+
+/// The documents in a file's bytes: one, or one per line of a JSON Lines file.
+pub fn documents(file: &FoundFile, bytes: Vec<u8>, fields: &RecordFields) -> Entry {
+    let is_records = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(RECORDS_EXTENSION));
+    let decoded = match decode(bytes) {
+        Ok(decoded) => decoded,
+        Err(reason) => return Entry::Skipped(Notice::skipped(&file.path, reason)),
     };
-    match decode(bytes) {
-        Ok(text) if is_records => {
-            let (documents, bad_lines) = records(&relative_path(root, path), &text, fields);
-            let bad_lines = bad_lines
-                .into_iter()
-                .map(|reason| Skipped {
-                    path: path.to_path_buf(),
-                    reason,
-                })
-                .collect();
-            Entry::Records(documents, bad_lines)
-        }
-        Ok(text) => Entry::Document(Document {
-            path: relative_path(root, path),
-            text,
+    let notice = decoded.fallback.map(|reason| Notice {
+        path: file.path.clone(),
+        reason,
+        skipped: false,
+    });
+    if is_records {
+        let (documents, bad_lines) = records(&file.relative, &decoded.text, fields);
+        let notices = notice
+            .into_iter()
+            .chain(
+                bad_lines
+                    .into_iter()
+                    .map(|reason| Notice::skipped(&file.path, reason)),
+            )
+            .collect();
+        return Entry::Records(documents, notices);
+    }
+    Entry::Document(
+        Document {
+            path: file.relative.clone(),
+            text: decoded.text,
             record: None,
             title: None,
-        }),
-        Err(reason) => skipped(reason),
-    }
+        },
+        notice,
+    )
 }
 
 /// The documents of a JSON Lines file, and why each line that is not one was skipped.
@@ -229,8 +411,34 @@ fn record(
     Ok((Record { id, line: number }, title, text))
 }
 
-/// Decodes a file's bytes as UTF-8 text, or says why it is not a text document.
-pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
+/// A file's text, and how it was read when it was not UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// Set when the bytes were not UTF-8 and were read as Windows-1252, saying so.
+    pub fallback: Option<String>,
+}
+
+/// Decodes a file's bytes as text (UTF-8, or UTF-16 with a byte-order mark), or says why
+/// it is not a text document. Bytes that are not UTF-8 are read as Windows-1252, the
+/// usual encoding of older Western text, so no document is lost for one accented letter.
+pub fn decode(bytes: Vec<u8>) -> std::result::Result<Decoded, String> {
+    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(&bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
+        if had_errors {
+            return Err(format!(
+                "is not valid {} text; skipped it (convert it to UTF-8 to index it)",
+                encoding.name()
+            ));
+        }
+        return Ok(Decoded {
+            text: text.into_owned(),
+            fallback: None,
+        });
+    }
     let probe = &bytes[..bytes.len().min(BINARY_PROBE_BYTES)];
     if probe.contains(&0) {
         return Err("looks binary (it contains NUL bytes); skipped it".to_string());
@@ -240,12 +448,22 @@ pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
             if text.starts_with('\u{FEFF}') {
                 text.drain(..'\u{FEFF}'.len_utf8());
             }
-            Ok(text)
+            Ok(Decoded {
+                text,
+                fallback: None,
+            })
         }
-        Err(err) => Err(format!(
-            "is not valid UTF-8 (bad byte at offset {}); convert it to UTF-8 to index it",
-            err.utf8_error().valid_up_to()
-        )),
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(err.as_bytes());
+            Ok(Decoded {
+                text: text.into_owned(),
+                fallback: Some(format!(
+                    "is not valid UTF-8 (bad byte at offset {offset}); indexed it read as \
+                     Windows-1252 (convert it to UTF-8 if that is wrong)"
+                )),
+            })
+        }
     }
 }
 
@@ -296,15 +514,51 @@ mod tests {
         assert!(bad_lines[1].starts_with("line 6 has no text field \"text\""));
     }
 
-    #[test]
-    fn decode_strips_a_utf8_bom() {
-        assert_eq!(decode(b"\xEF\xBB\xBFHello".to_vec()).unwrap(), "Hello");
+    fn text(bytes: &[u8]) -> Decoded {
+        decode(bytes.to_vec()).unwrap()
     }
 
     #[test]
-    fn decode_rejects_binary_and_invalid_utf8() {
+    fn decode_strips_a_utf8_bom() {
+        assert_eq!(text(b"\xEF\xBB\xBFHello").text, "Hello");
+    }
+
+    #[test]
+    fn decode_reads_utf16_with_a_bom() {
+        let little: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Caf\u{e9} Apple".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(text(&little).text, "Caf\u{e9} Apple");
+        let big: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Caf\u{e9} Apple".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(text(&big).text, "Caf\u{e9} Apple");
+    }
+
+    #[test]
+    fn decode_reads_invalid_utf8_as_windows_1252_and_says_so() {
+        let decoded = text(b"Caf\xe9 \x93quoted\x94");
+        assert_eq!(decoded.text, "Caf\u{e9} \u{201C}quoted\u{201D}");
+        let reason = decoded.fallback.unwrap();
+        assert!(reason.contains("bad byte at offset 3"), "{reason}");
+        assert_eq!(text(b"plain").fallback, None);
+    }
+
+    #[test]
+    fn decode_rejects_binary() {
         assert!(decode(b"abc\0def".to_vec()).unwrap_err().contains("binary"));
-        assert!(decode(b"caf\xE9".to_vec()).unwrap_err().contains("UTF-8"));
+    }
+
+    fn walked(root: &Path, options: &WalkOptions) -> Vec<String> {
+        files(root, options)
+            .unwrap()
+            .filter_map(|found| match found {
+                Found::File(file) => Some(file.relative),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
@@ -313,17 +567,79 @@ mod tests {
         fs::write(dir.path().join("b.txt"), "B").unwrap();
         fs::write(dir.path().join("a.txt"), "A").unwrap();
         fs::write(dir.path().join(".secret.txt"), "S").unwrap();
-        fs::create_dir(dir.path().join(".git")).unwrap();
-        fs::write(dir.path().join(".git").join("x.txt"), "X").unwrap();
+        fs::create_dir(dir.path().join(".notes")).unwrap();
+        fs::write(dir.path().join(".notes").join("x.txt"), "X").unwrap();
         fs::write(dir.path().join("image.png"), "P").unwrap();
-        let paths: Vec<String> = files(dir.path(), &RecordFields::default())
-            .unwrap()
-            .filter_map(|entry| match entry {
-                Entry::Document(doc) => Some(doc.path),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(paths, ["a.txt", "b.txt"]);
+        assert_eq!(
+            walked(dir.path(), &WalkOptions::default()),
+            ["a.txt", "b.txt"]
+        );
+        let hidden = WalkOptions {
+            hidden: true,
+            ..WalkOptions::default()
+        };
+        assert_eq!(
+            walked(dir.path(), &hidden),
+            [".notes/x.txt", ".secret.txt", "a.txt", "b.txt"]
+        );
+    }
+
+    #[test]
+    fn ignore_files_exclude_and_deeper_rules_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join(".gitignore"), "drafts/\n*.md\n").unwrap();
+        fs::create_dir_all(root.join("drafts")).unwrap();
+        fs::write(root.join("drafts").join("d.txt"), "D").unwrap();
+        fs::create_dir_all(root.join("notes")).unwrap();
+        fs::write(root.join("notes").join("keep.md"), "K").unwrap();
+        fs::write(root.join("notes").join("skip.md"), "S").unwrap();
+        fs::write(root.join("notes").join("n.txt"), "N").unwrap();
+        // A deeper folder's rules override its parent's; .ignore is read like .gitignore.
+        fs::write(root.join("notes").join(".ignore"), "!keep.md\nn.txt\n").unwrap();
+        fs::write(root.join("top.md"), "T").unwrap();
+        fs::write(root.join("top.txt"), "T").unwrap();
+        assert_eq!(
+            walked(root, &WalkOptions::default()),
+            ["notes/keep.md", "top.txt"]
+        );
+        let everything = WalkOptions {
+            ignore_files: false,
+            ..WalkOptions::default()
+        };
+        assert_eq!(
+            walked(root, &everything),
+            [
+                "drafts/d.txt",
+                "notes/keep.md",
+                "notes/n.txt",
+                "notes/skip.md",
+                "top.md",
+                "top.txt"
+            ]
+        );
+    }
+
+    #[test]
+    fn files_over_the_size_limit_are_skipped_with_the_flag_to_raise_it() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("big.txt"), vec![b'a'; 2 * 1024 * 1024 + 1]).unwrap();
+        fs::write(dir.path().join("small.txt"), "small").unwrap();
+        let options = WalkOptions {
+            max_file_bytes: 2 * 1024 * 1024,
+            ..WalkOptions::default()
+        };
+        let found: Vec<Found> = files(dir.path(), &options).unwrap().collect();
+        let reason = match &found[0] {
+            Found::Skipped(notice) => notice.reason.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            reason.contains("is 3 MB, larger than the 2 MB limit"),
+            "{reason}"
+        );
+        assert!(reason.contains("--max-file-size"), "{reason}");
+        assert!(matches!(&found[1], Found::File(file) if file.relative == "small.txt"));
     }
 
     #[cfg(unix)]
@@ -333,31 +649,28 @@ mod tests {
         fs::create_dir(dir.path().join("sub")).unwrap();
         fs::write(dir.path().join("sub").join("a.txt"), "A").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("sub").join("loop")).unwrap();
-        let entries: Vec<Entry> = files(dir.path(), &RecordFields::default())
+        let found: Vec<Found> = files(dir.path(), &WalkOptions::default())
             .unwrap()
             .collect();
-        let documents = entries
-            .iter()
-            .filter(|e| matches!(e, Entry::Document(_)))
-            .count();
+        let documents = found.iter().filter(|e| matches!(e, Found::File(_))).count();
         assert_eq!(documents, 1);
         assert!(
-            entries
+            found
                 .iter()
-                .any(|e| matches!(e, Entry::Skipped(s) if s.reason.contains("symlink loop")))
+                .any(|e| matches!(e, Found::Skipped(s) if s.reason.contains("symlink loop")))
         );
     }
 
     #[test]
     fn missing_folder_and_file_are_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = files(&dir.path().join("nope"), &RecordFields::default())
+        let missing = files(&dir.path().join("nope"), &WalkOptions::default())
             .err()
             .unwrap()
             .to_string();
         assert!(missing.contains("does not exist"), "{missing}");
         fs::write(dir.path().join("f.txt"), "x").unwrap();
-        let file = files(&dir.path().join("f.txt"), &RecordFields::default())
+        let file = files(&dir.path().join("f.txt"), &WalkOptions::default())
             .err()
             .unwrap()
             .to_string();
