@@ -128,6 +128,20 @@ pub struct OpenIndex {
 }
 
 impl OpenIndex {
+    /// A reader of the index; a segment missing or damaged is reported as such.
+    pub fn reader(&self) -> Result<tantivy::IndexReader> {
+        self.index.reader().map_err(|err| self.damaged(&err))
+    }
+
+    /// The error for a damaged index, naming the command that rebuilds it.
+    pub fn damaged(&self, err: &dyn std::fmt::Display) -> anyhow::Error {
+        damaged(self.folder(), err)
+    }
+
+    fn folder(&self) -> &Path {
+        self.taxonomy_path.parent().unwrap_or(Path::new("."))
+    }
+
     /// The taxonomy the paragraphs were tagged with.
     pub fn taxonomy(&self) -> Result<&Taxonomy> {
         if let Some(taxonomy) = self.taxonomy.get() {
@@ -142,7 +156,7 @@ impl OpenIndex {
         if let Some(names) = self.company_names.get() {
             return Ok(names);
         }
-        let names = company_names(self.taxonomy_path.parent().unwrap_or(Path::new(".")))?;
+        let names = company_names(self.folder())?;
         Ok(self.company_names.get_or_init(|| names))
     }
 
@@ -153,8 +167,9 @@ impl OpenIndex {
             Ok(text) => Taxonomy::from_json(&text).with_context(|| {
                 format!(
                     "the taxonomy saved with the index ({}) is damaged; rebuild the index with \
-                     `dossier index`",
-                    compiled.display()
+                     `{}`",
+                    compiled.display(),
+                    rebuild_command(self.folder())
                 )
             }),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -196,7 +211,8 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
     let taxonomy_path = path.join(TAXONOMY_FILE);
     if !taxonomy_path.is_file() {
         bail!(
-            "the index at {} is not complete yet (its first `dossier index` has not finished);              wait for it, or run `dossier index` again",
+            "the index at {} is not complete yet (its first `dossier index` has not finished); \
+             wait for it, or run `dossier index` again",
             path.display()
         );
     }
@@ -233,8 +249,9 @@ fn open_tantivy(path: &Path) -> Result<(Index, Fields)> {
     let (expected, fields) = schema();
     if index.schema() != expected {
         bail!(
-            "the index at {} was built by another version of dossier; rebuild it with `dossier index`",
-            path.display()
+            "the index at {} was built by another version of dossier; rebuild it with `{}`",
+            path.display(),
+            rebuild_command(path)
         );
     }
     Ok((index, fields))
@@ -270,9 +287,10 @@ fn check_marker(path: &Path) -> Result<()> {
     if marker.format != FORMAT_VERSION {
         bail!(
             "the index at {} has format {} but this dossier reads format {FORMAT_VERSION}; \
-             rebuild it with `dossier index`",
+             rebuild it with `{}`",
             path.display(),
-            marker.format
+            marker.format,
+            rebuild_command(path)
         );
     }
     Ok(())
@@ -845,8 +863,9 @@ fn company_names(index_path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
         Ok(text) => serde_json::from_str(&text).with_context(|| {
             format!(
                 "the company names saved with the index ({}) are damaged; rebuild the index \
-                 with `dossier index`",
-                path.display()
+                 with `{}`",
+                path.display(),
+                rebuild_command(index_path)
             )
         }),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),

@@ -189,10 +189,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
             },
         });
     }
-    let reader = open
-        .index
-        .reader()
-        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
+    let reader = open.reader()?;
     let searcher = reader.searcher();
     let droppable = droppable_words(open, &parsed)?;
     let relaxable = !request.any && droppable.len() > 1;
@@ -246,7 +243,7 @@ fn search_once(
     }
     let (total, matching) = searcher
         .search(&query, &(Count, DocSetCollector))
-        .context("the search failed; the index may be damaged, rebuild it with `dossier index`")?;
+        .map_err(|err| open.damaged(&err))?;
     let page = ranked_page(searcher, &query, request, total)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
@@ -292,8 +289,9 @@ fn indexed_topic(searcher: &Searcher, field: Field, name: &str) -> Result<Option
         let inverted = segment.inverted_index(field)?;
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
-            let facet = Facet::from_encoded(terms.key().to_vec())
-                .context("the index holds a damaged tag; rebuild it with `dossier index`")?;
+            let facet = Facet::from_encoded(terms.key().to_vec()).context(
+                "the index holds a damaged tag; rebuild it with `dossier index --rebuild`",
+            )?;
             if let [topic] = facet.to_path().as_slice()
                 && topic.to_lowercase() == wanted
             {
@@ -1010,10 +1008,7 @@ fn discovered_facet(open: &OpenIndex, name: &str) -> Result<Option<Facet>> {
         return Ok(None);
     }
     let wanted = name.trim().to_lowercase();
-    let reader = open
-        .index
-        .reader()
-        .context("cannot open the index for reading")?;
+    let reader = open.reader()?;
     let mut found = None;
     for_each_tag(
         &reader.searcher(),
@@ -1061,10 +1056,7 @@ pub fn topic_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
 /// The document at `path` (a path relative to the indexed folder, as hits print it), or for
 /// a JSON Lines file the document on `line`; the whole file's paragraphs otherwise.
 pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
-    let reader = open
-        .index
-        .reader()
-        .context("cannot open the index for reading; rebuild it with `dossier index`")?;
+    let reader = open.reader()?;
     let searcher = reader.searcher();
     let fields = open.fields;
     let mut documents = stored_documents(&searcher, fields, path, None)?;
@@ -1297,10 +1289,7 @@ pub struct TagCount {
 /// Every company (`fields.companies`) or topic (`fields.topics`) in the index, most
 /// frequent first, read from the facet terms so no stored paragraph is loaded.
 pub fn tag_counts(open: &OpenIndex, field: Field) -> Result<Vec<TagCount>> {
-    let reader = open
-        .index
-        .reader()
-        .context("cannot open the index for reading")?;
+    let reader = open.reader()?;
     let searcher = reader.searcher();
     let mut counts: HashMap<String, (u64, HashSet<String>)> = HashMap::new();
     let mut path = String::new();

@@ -223,7 +223,8 @@ fn an_index_of_another_format_is_rebuilt_by_dossier_index() {
         stderr_of(dossier(dir.path()).args(["search", "Alibaba", "--index", "idx"]));
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("rebuild it with `dossier index`"),
+        stderr.contains("rebuild it with `dossier index ")
+            && stderr.contains("--index idx --rebuild`"),
         "{stderr}"
     );
     index_seeds(dir.path(), "idx").assert().success();
@@ -352,7 +353,8 @@ fn index_of_another_version_asks_for_a_rebuild() {
     let (code, stderr) = stderr_of(dossier(dir.path()).args(["search", "--index", "idx", "AI"]));
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("rebuild it with `dossier index`"),
+        stderr.contains("rebuild it with `dossier index ")
+            && stderr.contains("--index idx --rebuild`"),
         "{stderr}"
     );
 }

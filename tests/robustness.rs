@@ -1,0 +1,482 @@
+//! Re-indexing folders that change, crash safety and hostile input: run the built binary
+//! on real files and check the index against the files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::AllQuery;
+use tantivy::schema::Value as _;
+
+/// `dossier` with a clean environment, run in `dir`.
+fn dossier(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("dossier").unwrap();
+    cmd.env_clear().current_dir(dir);
+    cmd
+}
+
+/// Runs `dossier index docs --index idx ARGS` in `dir`; returns its exit code and stderr.
+fn index(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let output = dossier(dir)
+        .args(["index", "docs", "--index", "idx"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The last line of an indexing report, after `into idx: `.
+fn counts(stderr: &str) -> String {
+    let report = stderr.lines().last().unwrap_or_default();
+    let counts = report.split("into idx: ").nth(1).unwrap_or(report);
+    counts.split(" (").next().unwrap_or(counts).to_string()
+}
+
+fn search(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<Value>, String) {
+    let output = dossier(dir)
+        .args(["search", "--index", "idx", "--json", "--limit", "100"])
+        .args(args)
+        .output()
+        .unwrap();
+    let hits = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), hits, stderr)
+}
+
+fn paths(hits: &[Value]) -> Vec<String> {
+    let mut paths: Vec<String> = hits
+        .iter()
+        .map(|hit| hit["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join("docs").join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// Sets a file's modification time `seconds` later than now, as an edit made later would.
+fn touch_later(path: &Path, seconds: u64) {
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(seconds))
+        .unwrap();
+}
+
+#[test]
+fn reindexing_reads_only_what_changed_and_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Alpha copper mines reopened.\n");
+    write(root, "b.txt", "Bravo tin smelters closed.\n");
+    write(root, "c.txt", "Charlie zinc output fell.\n");
+    write(root, "d.txt", "Delta nickel prices rose.\n");
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        counts(&stderr),
+        "4 added, 0 updated, 0 removed, 0 unchanged"
+    );
+
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 0 removed, 4 unchanged"
+    );
+    assert!(
+        stderr.contains("indexed 0 paragraphs from 0 files"),
+        "{stderr}"
+    );
+
+    // Touched but not changed: read, hashed, and left alone.
+    touch_later(&root.join("docs/a.txt"), 60);
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 0 removed, 4 unchanged"
+    );
+
+    write(
+        root,
+        "b.txt",
+        "Bravo tin smelters reopened after the strike.\n",
+    );
+    fs::remove_file(root.join("docs/c.txt")).unwrap();
+    fs::rename(root.join("docs/d.txt"), root.join("docs/e.txt")).unwrap();
+    write(root, "f.txt", "Foxtrot lead stocks doubled.\n");
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        counts(&stderr),
+        "2 added, 1 updated, 2 removed, 1 unchanged"
+    );
+
+    assert_eq!(search(root, &["strike"]).1.len(), 1);
+    assert_eq!(
+        search(root, &["closed"]).0,
+        Some(1),
+        "the old text of b.txt"
+    );
+    assert_eq!(search(root, &["zinc"]).0, Some(1), "c.txt was deleted");
+    let (_, nickel, _) = search(root, &["nickel"]);
+    assert_eq!(paths(&nickel), ["e.txt"], "a renamed file is indexed once");
+    assert_eq!(paths(&search(root, &["lead"]).1), ["f.txt"]);
+    let (_, everything, _) = search(root, &["path:*"]);
+    assert_eq!(paths(&everything), ["a.txt", "b.txt", "e.txt", "f.txt"]);
+}
+
+#[test]
+fn rebuild_a_new_taxonomy_or_another_folder_index_every_file_again_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Zorblax Widgets opened a plant.\n");
+    write(root, "b.txt", "Copper rose.\n");
+    index(root, &[]);
+    assert!(search(root, &["plant", "--company", "Zorblax"]).0 == Some(2));
+
+    let (_, stderr) = index(root, &["--rebuild"]);
+    assert!(stderr.contains("as asked (--rebuild)"), "{stderr}");
+    assert_eq!(
+        counts(&stderr),
+        "2 added, 0 updated, 0 removed, 0 unchanged"
+    );
+
+    fs::write(
+        root.join("docs/dossier.toml"),
+        "[[company]]\nname = \"Zorblax\"\naliases = [\"Zorblax Widgets\"]\n",
+    )
+    .unwrap();
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("the taxonomy or the indexing settings changed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        counts(&stderr),
+        "2 added, 0 updated, 0 removed, 0 unchanged"
+    );
+    let (_, hits, _) = search(root, &["plant", "--company", "Zorblax"]);
+    assert_eq!(paths(&hits), ["a.txt"]);
+
+    fs::create_dir(root.join("other")).unwrap();
+    fs::write(root.join("other/c.txt"), "Tin fell.\n").unwrap();
+    let output = dossier(root)
+        .args(["index", "other", "--index", "idx"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("the index was built from"), "{stderr}");
+    assert!(stderr.contains("rebuilding it from"), "{stderr}");
+    let (_, hits, _) = search(root, &["path:*"]);
+    assert_eq!(paths(&hits), ["c.txt"]);
+}
+
+/// Damages the index in `root/idx` with `damage`, and checks that searching (unless the
+/// damage is to what only indexing reads) and indexing say so and name `--rebuild`, and
+/// that `--rebuild` mends it.
+fn check_damage(root: &Path, what: &str, searchable: bool, damage: impl Fn(&Path)) {
+    index(root, &["--rebuild"]);
+    damage(&root.join("idx"));
+    let (code, _, stderr) = search(root, &["copper"]);
+    if searchable {
+        assert_eq!(code, Some(0), "{what}: {stderr}");
+    } else {
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(stderr.contains("is damaged"), "{what}: {stderr}");
+        assert!(stderr.contains("--rebuild`"), "{what}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+    }
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(2), "{what}: {stderr}");
+    assert!(stderr.contains("--rebuild`"), "{what}: {stderr}");
+    let (code, stderr) = index(root, &["--rebuild"]);
+    assert_eq!(code, Some(0), "{what}: {stderr}");
+    assert_eq!(search(root, &["copper"]).1.len(), 1, "{what}");
+}
+
+/// The files of the index's segments with this extension.
+fn segment_files(index: &Path, extension: &str) -> Vec<std::path::PathBuf> {
+    fs::read_dir(index)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .collect()
+}
+
+#[test]
+fn a_damaged_index_is_reported_with_the_rebuild_command_and_rebuild_mends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Copper rose.\n\nTin fell.\n");
+    check_damage(root, "garbage meta.json", false, |idx| {
+        fs::write(idx.join("meta.json"), "garbage").unwrap();
+    });
+    check_damage(root, "deleted segment file", false, |idx| {
+        for file in segment_files(idx, "idx") {
+            fs::remove_file(file).unwrap();
+        }
+    });
+    check_damage(root, "truncated segment file", false, |idx| {
+        for file in segment_files(idx, "store") {
+            let length = fs::metadata(&file).unwrap().len();
+            fs::File::options()
+                .write(true)
+                .open(&file)
+                .unwrap()
+                .set_len(length / 2)
+                .unwrap();
+        }
+    });
+    check_damage(root, "garbage file list", true, |idx| {
+        for file in fs::read_dir(idx).unwrap().map(|e| e.unwrap().path()) {
+            if file
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("files-")
+            {
+                fs::write(file, "[").unwrap();
+            }
+        }
+    });
+}
+
+#[test]
+fn a_second_index_run_fails_fast_naming_the_lock_and_searches_keep_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Copper rose.\n");
+    index(root, &[]);
+    write(root, "b.txt", "Tin fell.\n");
+    let held = tantivy::Index::open_in_dir(root.join("idx")).unwrap();
+    let _writer: tantivy::IndexWriter = held.writer(15_000_000).unwrap();
+    let started = Instant::now();
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is locked by another dossier process"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".tantivy-writer.lock"), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "it waited for the lock"
+    );
+    assert_eq!(search(root, &["copper"]).1.len(), 1);
+    assert_eq!(search(root, &["tin"]).0, Some(1), "nothing was written");
+}
+
+/// A small deterministic random number generator (xorshift), so failures replay.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "copper", "tin", "zinc", "Apple", "said", "shares", "rose", "fell", "profit", "Alibaba",
+    "market", "prices", "the", "company", "oil", "Shell", "bank", "rates", "quarter", "strike",
+    "mine", "Reuters", "analysts", "expected", "growth", "Tesla", "cars",
+];
+
+/// A news-like text of a few paragraphs; `version` makes each edit different.
+fn article(random: &mut Random, version: u64) -> String {
+    let mut text = String::new();
+    for _ in 0..3 + random.below(10) {
+        let words: Vec<&str> = (0..10 + random.below(40))
+            .map(|_| WORDS[random.below(WORDS.len() as u64) as usize])
+            .collect();
+        text.push_str(&format!("Edition {version}. {}.\n\n", words.join(" ")));
+    }
+    text
+}
+
+/// Each indexed file's paragraphs as (number, text), read straight from the index;
+/// a paragraph found twice makes a file's list longer than its numbers.
+fn indexed_paragraphs(index: &Path) -> BTreeMap<String, Vec<(u64, String)>> {
+    let open = dossier::index::open(index).expect("the index opens");
+    let searcher = open.index.reader().expect("the index reads").searcher();
+    let addresses = searcher.search(&AllQuery, &DocSetCollector).unwrap();
+    let mut files: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
+    for address in addresses {
+        let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap()
+                .to_string()
+        };
+        let number = doc
+            .get_first(open.fields.paragraph)
+            .and_then(|v| v.as_u64())
+            .unwrap();
+        files
+            .entry(text(open.fields.path))
+            .or_default()
+            .push((number, text(open.fields.text)));
+    }
+    for paragraphs in files.values_mut() {
+        paragraphs.sort();
+    }
+    files
+}
+
+/// What the index should hold for a file's text.
+fn expected_paragraphs(text: &str) -> Vec<(u64, String)> {
+    dossier::split::split(text)
+        .paragraphs
+        .into_iter()
+        .map(|p| (p.number as u64, p.text))
+        .collect()
+}
+
+/// Changes the folder: edits, deletes and adds files.
+fn mutate(docs: &Path, random: &mut Random, round: u64, next_name: &mut u64) {
+    let mut names: Vec<String> = fs::read_dir(docs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        match random.below(20) {
+            0..=2 => fs::write(docs.join(name), article(random, round)).unwrap(),
+            3 => fs::remove_file(docs.join(name)).unwrap(),
+            _ => {}
+        }
+    }
+    for _ in 0..random.below(names.len() as u64 / 10 + 2) {
+        *next_name += 1;
+        fs::write(
+            docs.join(format!("{next_name:05}.txt")),
+            article(random, round),
+        )
+        .unwrap();
+    }
+}
+
+/// Kills `dossier index` at random moments while it brings an index up to date with a
+/// changing folder, and checks after each kill that every file is in the index exactly as
+/// one of the versions it could hold: the last one committed or the one on disk. Set
+/// DOSSIER_KILL_ROUNDS for more rounds than the default 20.
+#[cfg(unix)]
+#[test]
+fn killing_indexing_at_any_moment_leaves_each_file_old_or_new_never_half() {
+    let rounds: u64 = std::env::var("DOSSIER_KILL_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let docs = root.join("docs");
+    fs::create_dir(&docs).unwrap();
+    let mut random = Random(0x5eed_cafe_f00d_d00d);
+    let mut next_name = 0;
+    for _ in 0..400 {
+        next_name += 1;
+        fs::write(
+            docs.join(format!("{next_name:05}.txt")),
+            article(&mut random, 0),
+        )
+        .unwrap();
+    }
+    let started = Instant::now();
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let full_run = started.elapsed();
+    // What the index holds after its last complete commit, by file.
+    let mut committed = indexed_paragraphs(&root.join("idx"));
+    let mut killed_mid_way = 0;
+    for round in 1..=rounds {
+        mutate(&docs, &mut random, round, &mut next_name);
+        let mut on_disk: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
+        for entry in fs::read_dir(&docs).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            on_disk.insert(
+                name,
+                expected_paragraphs(&fs::read_to_string(&path).unwrap()),
+            );
+        }
+        let mut args = vec!["index", "docs", "--index", "idx"];
+        if round % 5 == 0 {
+            args.push("--rebuild");
+        }
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier"))
+            .current_dir(root)
+            .args(&args)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = random.below(full_run.as_millis() as u64 * 3 / 2 + 1);
+        std::thread::sleep(Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let indexed = indexed_paragraphs(&root.join("idx"));
+        for (name, paragraphs) in &indexed {
+            let old = committed.get(name);
+            let new = on_disk.get(name);
+            assert!(
+                Some(paragraphs) == old || Some(paragraphs) == new,
+                "round {round} (killed after {delay} ms): {name} holds {} paragraphs, neither \
+                 its old {:?} nor its new {:?} ones",
+                paragraphs.len(),
+                old.map(Vec::len),
+                new.map(Vec::len)
+            );
+        }
+        for (name, paragraphs) in &on_disk {
+            // A file with paragraphs is missing only if no commit ever held it.
+            if !paragraphs.is_empty() && !indexed.contains_key(name) {
+                assert!(
+                    !committed.contains_key(name),
+                    "round {round}: {name} was lost"
+                );
+            }
+        }
+        committed = indexed;
+    }
+    eprintln!("{killed_mid_way} of {rounds} runs were killed before they finished");
+    assert!(killed_mid_way >= rounds / 4, "{killed_mid_way} of {rounds}");
+    // Left alone, the next run brings every file up to date.
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let indexed = indexed_paragraphs(&root.join("idx"));
+    let on_disk: BTreeMap<String, Vec<(u64, String)>> = fs::read_dir(&docs)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (
+                name,
+                expected_paragraphs(&fs::read_to_string(&path).unwrap()),
+            )
+        })
+        .filter(|(_, paragraphs)| !paragraphs.is_empty())
+        .collect();
+    assert_eq!(indexed, on_disk);
+}
