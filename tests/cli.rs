@@ -1314,12 +1314,19 @@ fn query_syntax_errors_point_at_the_column_with_a_fix() {
 fn hostile_queries_get_a_result_or_a_clear_error() {
     let dir = markets_corpus();
     let long = "copper ".repeat(1500);
-    let cases: [(&str, i32); 5] = [
+    let cases: [(&str, i32); 12] = [
         (&long, 0),
         ("copper\u{7}prices\u{1b}", 0),
         ("\"\"", 2),
+        ("", 2),
+        ("  \t ", 2),
         ("-copper", 0),
         ("the of", 2),
+        ("\"copper prices", 2),
+        ("(copper OR tin", 2),
+        ("copper)", 2),
+        ("nosuch:copper", 2),
+        ("title:", 2),
     ];
     for (query, expected) in cases {
         let (code, stderr) =

@@ -480,3 +480,177 @@ fn killing_indexing_at_any_moment_leaves_each_file_old_or_new_never_half() {
         .collect();
     assert_eq!(indexed, on_disk);
 }
+
+/// Whether this process can read a file whose permissions forbid it (root can).
+#[cfg(unix)]
+fn can_read_unreadable(path: &Path) -> bool {
+    fs::read(path).is_ok()
+}
+
+/// Every hostile file of the issue in one folder: each is indexed sensibly or skipped with
+/// one line saying why, and the good files around them are all indexed.
+#[cfg(unix)]
+#[test]
+fn hostile_files_are_indexed_sensibly_or_skipped_with_a_reason() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::{PermissionsExt, symlink};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.txt", "Copper output rose at the Alpha mine.\n");
+    write(root, "empty.txt", "");
+    write(root, "blank.txt", "  \n\t\n   \n");
+    write(root, "bom8.txt", "\u{feff}Bravo tin smelters reopened.\n");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "Charlie zinc prices fell.\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    fs::write(root.join("docs/utf16.txt"), utf16).unwrap();
+    write(root, "crlf.txt", "Delta first.\r\n\r\nDelta second.\r\n");
+    write(root, "cr.txt", "Echo first.\r\rEcho second.\r");
+    fs::write(root.join("docs/latin1.txt"), b"Foxtrot caf\xe9 opened.\n").unwrap();
+    fs::write(root.join("docs/binary.txt"), b"Golf\x00\x01\x02").unwrap();
+    write(root, "locked.txt", "Hotel nickel stocks fell.\n");
+    let locked = root.join("docs/locked.txt");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let locked_readable = can_read_unreadable(&locked);
+    write(root, "loop/india.txt", "India lead prices rose.\n");
+    symlink(root.join("docs"), root.join("docs/loop/back")).unwrap();
+    fs::write(root.join("outside.txt"), "Juliet silver demand rose.\n").unwrap();
+    symlink(root.join("outside.txt"), root.join("docs/linked.txt")).unwrap();
+    let deep: String = (0..100).map(|i| format!("d{i}/")).collect();
+    write(
+        root,
+        &format!("{deep}kilo.txt"),
+        "Kilo cobalt miners struck.\n",
+    );
+    write(root, "name with spaces.txt", "Lima platinum output fell.\n");
+    write(root, "new\nline.txt", "Mike palladium prices rose.\n");
+    let odd_name = OsStr::from_bytes(b"odd\xffname.txt");
+    fs::write(
+        root.join("docs").join(odd_name),
+        "November iron ore fell.\n",
+    )
+    .unwrap();
+    write(root, ".hidden.txt", "Oscar hidden file.\n");
+    write(root, ".secret/papa.txt", "Papa hidden folder.\n");
+    write(root, ".gitignore", "drafts/\n");
+    write(root, "drafts/quebec.txt", "Quebec draft.\n");
+    write(root, "sub/.ignore", "romeo.txt\n");
+    write(root, "sub/romeo.txt", "Romeo ignored.\n");
+    write(root, "sub/sierra.txt", "Sierra kept.\n");
+    write(root, "long.txt", &"tango uranium ".repeat(100_000));
+
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let expect_line = |needle: &str| {
+        assert!(
+            stderr.lines().any(|line| line.contains(needle)),
+            "no line with {needle:?} in:\n{stderr}"
+        );
+    };
+    expect_line("binary.txt: looks binary (it contains NUL bytes); skipped it");
+    expect_line("latin1.txt: is not valid UTF-8 (bad byte at offset 11); indexed it");
+    expect_line("back: is a symlink loop; skipped it");
+    if locked_readable {
+        eprintln!("running as a user who reads any file: locked.txt is indexed");
+    } else {
+        expect_line("locked.txt: cannot be read (permission denied); skipped it");
+    }
+
+    let found = |word: &str| paths(&search(root, &[word]).1);
+    assert_eq!(found("copper"), ["good.txt"]);
+    let (_, bravo, _) = search(root, &["bravo"]);
+    assert_eq!(
+        bravo[0]["text"], "Bravo tin smelters reopened.",
+        "BOM dropped"
+    );
+    assert_eq!(found("charlie"), ["utf16.txt"]);
+    for (word, file) in [("delta", "crlf.txt"), ("echo", "cr.txt")] {
+        let (_, hits, _) = search(root, &[word, "--sort", "path"]);
+        let lines: Vec<u64> = hits.iter().map(|h| h["line"].as_u64().unwrap()).collect();
+        assert_eq!(paths(&hits), [file]);
+        assert_eq!(lines, [1, 3], "{file}");
+    }
+    assert_eq!(search(root, &["café"]).1[0]["text"], "Foxtrot café opened.");
+    assert_eq!(
+        search(root, &["golf"]).0,
+        Some(1),
+        "binary files are skipped"
+    );
+    assert_eq!(found("hotel").len(), usize::from(locked_readable));
+    assert_eq!(
+        found("india"),
+        ["loop/india.txt"],
+        "indexed once despite the loop"
+    );
+    assert_eq!(
+        found("juliet"),
+        ["linked.txt"],
+        "a link to a file outside is followed"
+    );
+    assert_eq!(found("kilo"), [format!("{deep}kilo.txt")]);
+    assert_eq!(found("lima"), ["name with spaces.txt"]);
+    assert_eq!(found("mike"), ["new\nline.txt"]);
+    assert_eq!(found("november"), ["odd\u{fffd}name.txt"]);
+    assert_eq!(
+        search(root, &["oscar OR papa"]).0,
+        Some(1),
+        "hidden: skipped"
+    );
+    assert_eq!(
+        search(root, &["quebec OR romeo"]).0,
+        Some(1),
+        "ignored: skipped"
+    );
+    assert_eq!(found("sierra"), ["sub/sierra.txt"]);
+    // 1.4 MB on one line: cut into some 140 pieces, of which a page shows 100.
+    let (_, tango, _) = search(root, &["tango", "--sort", "path", "--per-doc", "0"]);
+    assert_eq!(tango.len(), 100, "an endless line is cut into pieces");
+    assert!(tango.iter().all(|hit| hit["line"] == 1));
+
+    let (code, stderr) = index(root, &["--hidden", "--no-ignore"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        found("oscar OR papa OR quebec OR romeo"),
+        [
+            ".hidden.txt",
+            ".secret/papa.txt",
+            "drafts/quebec.txt",
+            "sub/romeo.txt"
+        ]
+    );
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_skipped_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.txt", "Copper rose.\n");
+    // 200 MB on one line: over the default 100 MB limit.
+    let huge = root.join("docs/huge.txt");
+    let mut file = fs::File::create(&huge).unwrap();
+    let block = vec![b'a'; 1024 * 1024];
+    for _ in 0..200 {
+        std::io::Write::write_all(&mut file, &block).unwrap();
+    }
+    drop(file);
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("huge.txt: is 200 MB, larger than the 100 MB limit; skipped it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        counts(&stderr),
+        "1 added, 0 updated, 0 removed, 0 unchanged"
+    );
+    fs::remove_file(&huge).unwrap();
+}
