@@ -20,6 +20,9 @@ pub enum Command {
     /// Index the text documents of a folder, or bring an index up to date with it: only
     /// files added or changed since the last run are read.
     Index(IndexArgs),
+    /// Keep an index up to date with a folder: index it, then look for changes every few
+    /// seconds until interrupted, reporting each change.
+    Watch(WatchArgs),
     /// Search the index; exits 0 when something was found, 1 when nothing was, 2 on error.
     Search(SearchArgs),
     /// Print an indexed document paragraph by paragraph, with numbers, lines and tags.
@@ -81,6 +84,17 @@ pub struct IndexArgs {
     /// Field of the documents of .jsonl files that holds their text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+}
+
+/// Arguments of `dossier watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// What to index, as for `dossier index`.
+    #[command(flatten)]
+    pub index: IndexArgs,
+    /// Seconds between looks at the folder.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub interval: f64,
 }
 
 /// Arguments of `dossier search`.

@@ -2,6 +2,7 @@
 //!
 //! Results go to stdout; progress, warnings and reports go to stderr.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,14 +10,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::cli::{Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs};
+use crate::cli::{
+    Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs, WatchArgs,
+};
 use crate::index::{self, BuildOptions, IndexReport};
 use crate::render::{self, Highlight};
 use crate::search::{self, SearchRequest, SortOrder};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
-use crate::walk::{RecordFields, WalkOptions};
+use crate::walk::{Notice, RecordFields, WalkOptions};
 
 /// Default folder of documents, relative to the working folder.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -29,6 +32,7 @@ pub const CORPUS_TAXONOMY_FILE: &str = "dossier.toml";
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index_command(&args),
+        Command::Watch(args) => watch_command(&args),
         Command::Search(args) => search_command(&args),
         Command::Show(args) => show_command(&args),
         Command::Tag(args) => tag_command(&args),
@@ -74,6 +78,14 @@ fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
 }
 
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
+    let (record_fields, walk) = index_inputs(args);
+    let settings = index_settings(args, &record_fields, &walk);
+    let report = build_index(&args.dir, &args.index, &settings, &mut print_notice)?;
+    print_report(&report, &args.index);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn index_inputs(args: &IndexArgs) -> (RecordFields, WalkOptions) {
     let record_fields = RecordFields {
         id: args.id_field.clone(),
         title: args.title_field.clone(),
@@ -84,15 +96,68 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         ignore_files: !args.no_ignore,
         max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
     };
-    let settings = IndexSettings {
+    (record_fields, walk)
+}
+
+fn index_settings<'a>(
+    args: &'a IndexArgs,
+    record_fields: &'a RecordFields,
+    walk: &'a WalkOptions,
+) -> IndexSettings<'a> {
+    IndexSettings {
         taxonomy: args.taxonomy.as_deref(),
         tagging: !args.no_tags,
-        record_fields: &record_fields,
-        walk: &walk,
+        record_fields,
+        walk,
         rebuild: args.rebuild,
+    }
+}
+
+/// Indexes, then re-indexes every `--interval` seconds, printing only runs that changed
+/// something and each notice once. Errors after the first run (the index locked by
+/// another run, the folder gone for a moment) are reported and the watch goes on.
+fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
+    let interval = std::time::Duration::try_from_secs_f64(args.interval)
+        .ok()
+        .filter(|interval| !interval.is_zero())
+        .context("--interval must be a positive number of seconds")?;
+    let index_args = &args.index;
+    let (record_fields, walk) = index_inputs(index_args);
+    let mut settings = index_settings(index_args, &record_fields, &walk);
+    let mut seen = HashSet::new();
+    let mut print_new_notice = |notice: &Notice| {
+        if seen.insert((notice.path.clone(), notice.reason.clone())) {
+            print_notice(notice);
+        }
     };
-    build_index(&args.dir, &args.index, &settings)?;
-    Ok(ExitCode::SUCCESS)
+    let report = build_index(
+        &index_args.dir,
+        &index_args.index,
+        &settings,
+        &mut print_new_notice,
+    )?;
+    print_report(&report, &index_args.index);
+    eprintln!(
+        "dossier: watching {} for changes every {} s; stop with Ctrl-C",
+        index_args.dir.display(),
+        args.interval
+    );
+    settings.rebuild = false;
+    loop {
+        std::thread::sleep(interval);
+        match build_index(
+            &index_args.dir,
+            &index_args.index,
+            &settings,
+            &mut print_new_notice,
+        ) {
+            Ok(report) if report.added + report.updated + report.removed > 0 => {
+                print_report(&report, &index_args.index);
+            }
+            Ok(_) => {}
+            Err(err) => eprintln!("dossier: {err:#}; trying again in {} s", args.interval),
+        }
+    }
 }
 
 /// What `dossier index` was asked for, before the taxonomy is loaded.
@@ -116,7 +181,12 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
     }
 }
 
-fn build_index(dir: &Path, index_path: &Path, settings: &IndexSettings<'_>) -> Result<IndexReport> {
+fn build_index(
+    dir: &Path,
+    index_path: &Path,
+    settings: &IndexSettings<'_>,
+    on_notice: &mut (impl FnMut(&Notice) + Send),
+) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
     let options = BuildOptions {
@@ -127,9 +197,14 @@ fn build_index(dir: &Path, index_path: &Path, settings: &IndexSettings<'_>) -> R
         walk: settings.walk,
         rebuild: settings.rebuild,
     };
-    let report = index::build(dir, index_path, &options, |notice| {
-        eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
-    })?;
+    index::build(dir, index_path, &options, on_notice)
+}
+
+fn print_notice(notice: &Notice) {
+    eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
+}
+
+fn print_report(report: &IndexReport, index_path: &Path) {
     if let Some(reason) = &report.rebuilt {
         eprintln!("dossier: {reason}");
     }
@@ -148,7 +223,6 @@ fn build_index(dir: &Path, index_path: &Path, settings: &IndexSettings<'_>) -> R
         report.skipped.len(),
         report.ignored,
     );
-    Ok(report)
 }
 
 fn search_command(args: &SearchArgs) -> Result<ExitCode> {
@@ -179,7 +253,13 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                     walk: &WalkOptions::default(),
                     rebuild: false,
                 };
-                build_index(Path::new(DEFAULT_DOCUMENTS), &path, &settings)?;
+                let report = build_index(
+                    Path::new(DEFAULT_DOCUMENTS),
+                    &path,
+                    &settings,
+                    &mut print_notice,
+                )?;
+                print_report(&report, &path);
             }
             path
         }

@@ -403,7 +403,8 @@ fn killing_indexing_at_any_moment_leaves_each_file_old_or_new_never_half() {
     let started = Instant::now();
     let (code, stderr) = index(root, &[]);
     assert_eq!(code, Some(0), "{stderr}");
-    let full_run = started.elapsed();
+    // Kills land at a random moment within this many milliseconds of the start.
+    let mut window_ms = started.elapsed().as_millis() as u64;
     // What the index holds after its last complete commit, by file.
     let mut committed = indexed_paragraphs(&root.join("idx"));
     let mut killed_mid_way = 0;
@@ -428,10 +429,15 @@ fn killing_indexing_at_any_moment_leaves_each_file_old_or_new_never_half() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let delay = random.below(full_run.as_millis() as u64 * 3 / 2 + 1);
+        let delay = random.below(window_ms + 1);
         std::thread::sleep(Duration::from_millis(delay));
+        // The window follows how long runs take on this machine right now, so that kills
+        // keep landing both inside runs and after them.
         if child.try_wait().unwrap().is_none() {
             killed_mid_way += 1;
+            window_ms = window_ms * 11 / 10 + 1;
+        } else {
+            window_ms = (window_ms * 7 / 10).max(5);
         }
         child.kill().unwrap();
         child.wait().unwrap();
@@ -653,4 +659,51 @@ fn a_file_over_the_size_limit_is_skipped_without_reading_it() {
         "1 added, 0 updated, 0 removed, 0 unchanged"
     );
     fs::remove_file(&huge).unwrap();
+}
+
+/// Polls `condition` for up to 20 s.
+fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !condition() {
+        assert!(started.elapsed() < Duration::from_secs(20), "never: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn watch_keeps_the_index_up_to_date_as_files_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Copper rose.\n");
+    let log = root.join("watch.log");
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier"))
+        .current_dir(root)
+        .args(["watch", "docs", "--index", "idx", "--interval", "0.2"])
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let log_says = |text: &str| fs::read_to_string(&log).unwrap().contains(text);
+    eventually("the first index", || log_says("watching docs"));
+    assert_eq!(search(root, &["copper"]).1.len(), 1);
+    // Moved in whole, so the watch never sees it half-written.
+    fs::write(root.join("b.txt"), "Tin fell.\n").unwrap();
+    fs::rename(root.join("b.txt"), root.join("docs/b.txt")).unwrap();
+    eventually("b.txt indexed", || search(root, &["tin"]).0 == Some(0));
+    fs::remove_file(root.join("docs/a.txt")).unwrap();
+    eventually("a.txt removed", || search(root, &["copper"]).0 == Some(1));
+    // The report follows the commit that searches see.
+    eventually("the removal reported", || log_says("1 removed"));
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let log = fs::read_to_string(&log).unwrap();
+    assert!(
+        log.contains("1 added, 0 updated, 0 removed, 1 unchanged"),
+        "{log}"
+    );
+    assert!(
+        log.contains("0 added, 0 updated, 1 removed, 1 unchanged"),
+        "{log}"
+    );
+    // Runs that changed nothing print nothing.
+    assert_eq!(log.lines().count(), 4, "{log}");
 }
