@@ -357,7 +357,8 @@ pub fn build(
         .writer(WRITER_MEMORY_BYTES)
         .map_err(|err| writer_error(index_path, err))?;
     let mut report = IndexReport::default();
-    let source = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
+    let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let settings = settings_fingerprint(options);
     let (previous, sequence) = previous_manifest(&index, index_path)?;
     report.rebuilt = rebuild_reason(previous.as_ref(), &source, &settings, options.rebuild);

@@ -24,7 +24,7 @@ const MANIFEST_EXTENSION: &str = ".json";
 /// The files an index holds and what it was built with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// The folder the index was built from, made absolute.
+    /// The folder the index was built from, canonical.
     pub source: PathBuf,
     /// Fingerprint of everything besides the files that decides the paragraphs and their
     /// tags (index format, taxonomy, tagging on or off, JSON Lines fields): when it

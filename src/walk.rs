@@ -547,6 +547,28 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_files_are_skipped_with_a_hint() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            io_reason(&denied),
+            "cannot be read (permission denied); skipped it (check its permissions)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let gone = FoundFile {
+            path: dir.path().join("gone.txt"),
+            relative: "gone.txt".to_string(),
+            size: 1,
+            modified: 0,
+        };
+        let notice = read(&gone).unwrap_err();
+        assert!(
+            notice.skipped && notice.reason.starts_with("cannot be read ("),
+            "{notice:?}"
+        );
+        assert!(notice.reason.ends_with("; skipped it"), "{notice:?}");
+    }
+
+    #[test]
     fn decode_rejects_binary() {
         assert!(decode(b"abc\0def".to_vec()).unwrap_err().contains("binary"));
     }

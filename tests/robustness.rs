@@ -102,6 +102,16 @@ fn reindexing_reads_only_what_changed_and_counts_it() {
         stderr.contains("indexed 0 paragraphs from 0 files"),
         "{stderr}"
     );
+    // The same folder named another way is the same folder.
+    let output = dossier(root)
+        .args(["index", "./docs/", "--index", "idx"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 0 removed, 4 unchanged"
+    );
 
     // Touched but not changed: read, hashed, and left alone.
     touch_later(&root.join("docs/a.txt"), 60);
