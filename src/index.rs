@@ -376,34 +376,34 @@ pub fn build(
         settings,
         files: BTreeMap::new(),
     };
-    let to_read = compare(found, &previous, &mut current, &mut report, &mut on_notice);
-    let mut dirty = report.rebuilt.is_some() || sequence.is_none();
-    if !to_read.is_empty() {
-        dirty = true;
-        let companies = read_and_index(
-            to_read,
-            &writer,
-            fields,
-            options,
-            &mut current,
-            &mut report,
-            &mut on_notice,
-        )?;
-        for (path, companies) in companies {
-            if let Some(state) = current.files.get_mut(&path) {
-                let mut companies: Vec<usize> = companies.into_iter().collect();
-                companies.sort_unstable();
-                state.companies = companies;
-            }
+    let reading = Reading {
+        found,
+        previous: &previous,
+        pending: VecDeque::new(),
+        writer: &writer,
+        path_field: fields.path,
+        record_fields: options.record_fields,
+        current: &mut current,
+        report: &mut report,
+        on_notice: &mut on_notice,
+    };
+    let added = read_and_index(reading, &writer, fields, options.tagger)?;
+    report.paragraphs = added.paragraphs;
+    for (path, companies) in added.companies {
+        if let Some(state) = current.files.get_mut(&path) {
+            let mut companies: Vec<usize> = companies.into_iter().collect();
+            companies.sort_unstable();
+            state.companies = companies;
         }
     }
     for path in previous.files.keys() {
         if !current.files.contains_key(path) {
             writer.delete_term(Term::from_field_text(fields.path, path));
             report.removed += 1;
-            dirty = true;
         }
     }
+    // Files touched but not changed are not indexed again, but their new times are saved.
+    let dirty = report.rebuilt.is_some() || sequence.is_none() || current.files != previous.files;
     if dirty {
         commit(writer, index_path, dir, options, &current, sequence)?;
     }
@@ -469,60 +469,23 @@ fn rebuild_reason(
     }
 }
 
-/// Sorts the files the walk found into those the index holds as they are (carried into
-/// `current`) and those to read; tallies the rest.
-fn compare(
-    found: impl Iterator<Item = Found>,
-    previous: &Manifest,
-    current: &mut Manifest,
-    report: &mut IndexReport,
-    on_notice: &mut impl FnMut(&Notice),
-) -> Vec<(FoundFile, Option<FileState>)> {
-    let mut to_read = Vec::new();
-    for entry in found {
-        match entry {
-            Found::File(file) => match previous.files.get(&file.relative) {
-                Some(state) if state.matches(&file) => {
-                    current.files.insert(file.relative, state.clone());
-                    report.unchanged += 1;
-                }
-                state => to_read.push((file, state.cloned())),
-            },
-            Found::Skipped(notice) => {
-                on_notice(&notice);
-                report.skipped.push(notice);
-            }
-            Found::Ignored => report.ignored += 1,
-        }
-    }
-    to_read
-}
-
-/// Reads the files, and splits, tags and indexes those whose contents changed, one worker
-/// per core; returns the known companies tagged in each file.
-fn read_and_index(
-    to_read: Vec<(FoundFile, Option<FileState>)>,
+/// Reads the files the walk finds, and splits, tags and indexes those that are new or
+/// changed, one worker per core; returns what the workers added.
+fn read_and_index<F, N>(
+    reading: Reading<'_, F, N>,
     writer: &IndexWriter,
     fields: Fields,
-    options: &BuildOptions<'_>,
-    current: &mut Manifest,
-    report: &mut IndexReport,
-    on_notice: &mut (impl FnMut(&Notice) + Send),
-) -> Result<HashMap<String, HashSet<usize>>> {
-    let shared = Mutex::new(Reading {
-        files: to_read.into_iter(),
-        pending: VecDeque::new(),
-        writer,
-        path_field: fields.path,
-        record_fields: options.record_fields,
-        current,
-        report: &mut *report,
-        on_notice,
-    });
+    tagger: Option<&Tagger>,
+) -> Result<Added>
+where
+    F: Iterator<Item = Found> + Send,
+    N: FnMut(&Notice) + Send,
+{
+    let shared = Mutex::new(reading);
     let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let added = thread::scope(|scope| {
+    thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| index_documents(&shared, writer, fields, options.tagger)))
+            .map(|_| scope.spawn(|| index_documents(&shared, writer, fields, tagger)))
             .collect();
         handles
             .into_iter()
@@ -540,9 +503,7 @@ fn read_and_index(
                 }
                 Ok::<Added, anyhow::Error>(all)
             })
-    })?;
-    report.paragraphs = added.paragraphs;
-    Ok(added.companies)
+    })
 }
 
 /// Writes the manifest and the files saved with the index, then commits: the commit
@@ -669,9 +630,11 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The files left to read, shared by the indexing workers, and the tally so far.
+/// The walk, shared by the indexing workers, and the tally so far.
 struct Reading<'a, F, N> {
-    files: F,
+    found: F,
+    /// What the index held before this run.
+    previous: &'a Manifest,
     /// Documents of a JSON Lines file not yet handed out.
     pending: VecDeque<walk::Document>,
     writer: &'a IndexWriter,
@@ -685,9 +648,28 @@ struct Reading<'a, F, N> {
 
 impl<F, N> Reading<'_, F, N>
 where
-    F: Iterator<Item = (FoundFile, Option<FileState>)>,
+    F: Iterator<Item = Found>,
     N: FnMut(&Notice),
 {
+    /// The next file to read, with what the index held of it; files the index holds with
+    /// the same size and time are carried over unread.
+    fn next_file(&mut self) -> Option<(FoundFile, Option<FileState>)> {
+        while let Some(found) = self.found.next() {
+            match found {
+                Found::File(file) => match self.previous.files.get(&file.relative) {
+                    Some(state) if state.matches(&file) => {
+                        self.current.files.insert(file.relative, state.clone());
+                        self.report.unchanged += 1;
+                    }
+                    state => return Some((file, state.cloned())),
+                },
+                Found::Skipped(notice) => self.notice(notice),
+                Found::Ignored => self.report.ignored += 1,
+            }
+        }
+        None
+    }
+
     /// The next document to index. Reads files until one changed: a file whose bytes
     /// hash as before is carried over as unchanged; the old paragraphs of a changed file
     /// are deleted before any of its new ones is added.
@@ -695,7 +677,7 @@ where
         if let Some(document) = self.pending.pop_front() {
             return Some(document);
         }
-        while let Some((file, previous)) = self.files.next() {
+        while let Some((file, previous)) = self.next_file() {
             let bytes = match walk::read(&file) {
                 Ok(bytes) => bytes,
                 Err(notice) => {
@@ -763,7 +745,7 @@ fn index_documents<F, N>(
     tagger: Option<&Tagger>,
 ) -> Result<Added>
 where
-    F: Iterator<Item = (FoundFile, Option<FileState>)>,
+    F: Iterator<Item = Found>,
     N: FnMut(&Notice),
 {
     let mut added = Added::default();

@@ -306,15 +306,13 @@ impl Tagger {
             })
             .collect();
         let introduced = self.introduced_names(&discovered);
-        let matcher = introduced_matcher(&introduced);
         paragraphs
             .iter()
             .zip(&discovered)
             .map(|(text, found)| {
                 // Matchers run over ASCII-lower-cased text: same byte offsets, no case.
                 let lowered = text.to_ascii_lowercase();
-                let companies =
-                    self.companies(text, &lowered, found, matcher.as_ref(), &introduced);
+                let companies = self.companies(text, &lowered, found, &introduced);
                 let topics = self.topics(text, &lowered, &companies);
                 Tags { companies, topics }
             })
@@ -346,7 +344,6 @@ impl Tagger {
         text: &str,
         lowered: &str,
         discovered: &[Discovered],
-        introduced: Option<&AhoCorasick>,
         introduced_names: &[String],
     ) -> Vec<CompanyMention> {
         // Mentions with the offset of their first match, to report them in text order.
@@ -408,15 +405,11 @@ impl Tagger {
             };
             push_mention(&mut found, company, d.span.start, &text[d.span.clone()]);
         }
-        if let Some(matcher) = introduced {
-            for m in matcher.find_iter(text) {
-                let name = &introduced_names[m.pattern().as_usize()];
-                if starts_on_boundary(text, m.start(), name)
-                    && ends_on_boundary(text, m.end(), name)
-                {
-                    let company = Company::Discovered(name.clone());
-                    push_mention(&mut found, company, m.start(), &text[m.range()]);
-                }
+        for (span, name) in find_introduced(text, introduced_names) {
+            if starts_on_boundary(text, span.start, name) && ends_on_boundary(text, span.end, name)
+            {
+                let company = Company::Discovered(name.clone());
+                push_mention(&mut found, company, span.start, &text[span]);
             }
         }
         // A bare common word ("Apple aligning with ...") counts when the passage is about
@@ -600,18 +593,31 @@ fn build_matcher(patterns: &[String]) -> Result<AhoCorasick> {
         .context("cannot build the topic matcher from the taxonomy")
 }
 
-/// A case-sensitive matcher of the names a document introduced, if any. It is built for
-/// every document, so it is a plain automaton: a DFA costs more to build than it saves
-/// on one document.
-fn introduced_matcher(names: &[String]) -> Option<AhoCorasick> {
-    if names.is_empty() {
-        return None;
+/// Where the names a document introduced occur in a text, case-sensitively, leftmost
+/// first, the longest where several start at one place, never overlapping. A document
+/// introduces a few names at most, so each is looked for directly: an automaton built per
+/// document cost more to build than it saved.
+fn find_introduced<'n>(text: &str, names: &'n [String]) -> Vec<(Range<usize>, &'n String)> {
+    let mut occurrences: Vec<(Range<usize>, &String)> = Vec::new();
+    for name in names.iter().filter(|name| !name.is_empty()) {
+        let mut from = 0;
+        while let Some(offset) = text[from..].find(name.as_str()) {
+            let start = from + offset;
+            occurrences.push((start..start + name.len(), name));
+            // Overlapping occurrences too, as an automaton would see them.
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
     }
-    AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(names)
-        .ok()
+    occurrences.sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+    let mut taken_until = 0;
+    occurrences.retain(|(span, _)| {
+        let free = span.start >= taken_until;
+        if free {
+            taken_until = span.end;
+        }
+        free
+    });
+    occurrences
 }
 
 /// "told Reuters", "according to the Financial Times", "Bloomberg reported": a news
