@@ -386,12 +386,39 @@ def split_list(name):
     return [part for part in name.split(" and ") if part[:1].isupper()]
 
 
-def mine_corpus_names(usage, suffix_words, suffixes, excluded):
+# Words for a part of a company or the people in it, before "of" and the company:
+# "Division of USX", "Employees of Morton Thiokol".
+PART_WORDS = {"division", "divisions", "unit", "units", "affiliate", "affiliates", "subsidiary",
+              "subsidiaries", "employees", "shareholders", "holders"}
+
+
+def without_person_or_part(name, usage, excluded, company_words):
+    """The company of "Allan Leslie of Discount", "Ackerman of Gruntal" (a person: title-case
+    words ending in a surname, a word the corpora never write in lower case) or "Division
+    of USX"; other names with "of" ("Bank of America", "Benihana of Tokyo": a place after
+    "of") stay whole."""
+    before, sep, after = name.partition(" of ")
+    if not sep or not after[:1].isupper() or key(after) in excluded:
+        return name
+    words = before.split()
+    last = words[-1].lower()
+    if last in PART_WORDS:
+        return after
+    title_case = all(w[:1].isupper() and w[1:].islower() and len(w) > 2 for w in words)
+    # As often after another capitalised word as not: "Robert Brusca", "Brusca said".
+    surname = usage.tails[last] * 2 >= usage.capital[last] > 0
+    if title_case and surname and usage.lower[last] < 3 and last not in company_words:
+        return after
+    return name
+
+
+def mine_corpus_names(usage, suffix_words, designators, suffixes, excluded):
     """Company names the corpora mark as such: with a legal form ("Tenneco Inc"), in wire
     brackets, after a company noun ("retailer Mothercare") or before words only a business
     has ("Umbro's shares"). One mark is enough: the marks are specific, and the names
     most often wrong (places, clubs, people) are filtered by how the corpora use them."""
     legal = {w.lower().replace(".", "") for w in suffix_words} & suffixes
+    company_words = {w.lower() for w in itertools.chain(suffix_words, designators)}
     pattern = "|".join(sorted((re.escape(w) for w in suffix_words), key=len, reverse=True))
     marked = re.compile(NAME + r",? (?:" + pattern + r")\b")
     cued = re.compile(r"\b" + CUE_BEFORE + r" " + NAME)
@@ -411,6 +438,7 @@ def mine_corpus_names(usage, suffix_words, suffixes, excluded):
         for name in names:
             name = re.sub(r"^(?:The|A|An|In|On|At|For|By|Its|And|Of) ", "", name)
             name = re.sub(r"^[A-Z][\w\-]*['\u2019]s ", "", name)  # "Japan's Nippon Steel"
+            name = without_person_or_part(name, usage, excluded, company_words)
             # "Amsterdam-based OneStat", "BB-plus Trinity Industries" (a rating)
             name = re.sub(r"^(?:\S+-based|[A-C]+\d?-(?:plus|minus)) ?", "", name)
             name = re.sub(r"('s|\u2019s|')$", "", name)
@@ -593,7 +621,8 @@ def main():
     groups = merge(records, suffixes)
     generated = generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
     mined = []
-    names = [n for n in mine_corpus_names(usage, curated["legal_suffixes"], suffixes, excluded)
+    names = [n for n in mine_corpus_names(usage, curated["legal_suffixes"], curated["designators"],
+                                       suffixes, excluded)
              if key(n) not in taken]
     shorts = Counter(key(s) for s in (short_name(n, usage, excluded) for n in names) if s)
     for name in names:

@@ -16,6 +16,39 @@ const CONNECTORS: &[&str] = &[
     "of", "and", "&", "de", "du", "des", "la", "le", "van", "von", "der", "del", "y", "e",
 ];
 
+/// Words after which two capitalised words are more often a company's name than a
+/// person's: prepositions, articles, conjunctions.
+const NOT_BEFORE_PERSON: &[&str] = &[
+    "of",
+    "in",
+    "at",
+    "for",
+    "by",
+    "from",
+    "on",
+    "to",
+    "with",
+    "into",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "than",
+    "as",
+    "about",
+    "against",
+    "over",
+    "under",
+    "between",
+    "like",
+    "including",
+    "its",
+    "their",
+    "his",
+    "her",
+];
+
 /// Capitalised words that start sentences or phrases, never company names.
 const NOT_NAME_STARTS: &[&str] = &[
     "a",
@@ -215,7 +248,7 @@ impl Discoverer {
             }
             let first_marker = self.stacked_suffixes_start(&tokens, i);
             let name_end = if is_designator { i + 1 } else { first_marker };
-            if let Some(start) = self.name_start(&tokens, first_marker) {
+            if let Some(start) = self.name_start(text, &tokens, first_marker) {
                 let span = tokens[start].start..token.end;
                 push(
                     &mut found,
@@ -306,11 +339,17 @@ impl Discoverer {
     /// The first word of the capitalised name that ends just before token `end`.
     /// The marker at `end` is a token joined by `marker_gap` checks; a ticker in brackets
     /// is not (`end` is then one past the last word of the name).
-    fn name_start(&self, tokens: &[Token], end: usize) -> Option<usize> {
-        self.name_start_from(tokens, end, true)
+    fn name_start(&self, text: &str, tokens: &[Token], end: usize) -> Option<usize> {
+        self.name_start_from(text, tokens, end, true)
     }
 
-    fn name_start_from(&self, tokens: &[Token], end: usize, marker_gap: bool) -> Option<usize> {
+    fn name_start_from(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        end: usize,
+        marker_gap: bool,
+    ) -> Option<usize> {
         let mut start = end;
         while start > 0 && end - start < MAX_NAME_WORDS * 2 {
             let gap = tokens.get(start).map_or(Gap::Break, |t| t.gap_before);
@@ -324,6 +363,10 @@ impl Discoverer {
                 && start >= 2
                 && self.markers.contains(tokens[start - 2].text)
             {
+                break;
+            }
+            // "Michael Hannigan of Sugar Foods": a person of the company, not part of it.
+            if word == "of" && start < end && self.is_person_before(text, tokens, start - 1) {
                 break;
             }
             // "Edelman's TLX Partners", "Corp's IBM Credit": the owner is another name;
@@ -354,6 +397,48 @@ impl Discoverer {
         plausible.then_some(start)
     }
 
+    /// Whether the two words before token `of` look like a person's name, as in "Michael
+    /// Hannigan of Sugar Foods": two title-case words, not preceded by another capitalised
+    /// word, neither a company word ("Royal Bank of Scotland", "Ford Motor of Canada") nor
+    /// a sentence start ("The Bank of America").
+    fn is_person_before(&self, text: &str, tokens: &[Token], of: usize) -> bool {
+        let Some(first) = of.checked_sub(2) else {
+            return false;
+        };
+        let title_case = |word: &str| {
+            let mut chars = word.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && chars.as_str().len() >= 2
+                && chars.all(char::is_lowercase)
+        };
+        let words = &tokens[first..of];
+        let joined = words[1].gap_before == Gap::Space && tokens[of].gap_before == Gap::Space;
+        // After a verb ("said Robert Brusca of", "include Michael Hannigan of") or in a
+        // list; a company's name may open a sentence or follow a preposition ("shares of
+        // Richardson Greenshields of Canada").
+        let opens = first > 0
+            && match tokens[first].gap_before {
+                Gap::Space => {
+                    let before = tokens[first - 1].text;
+                    before.starts_with(char::is_lowercase) && !NOT_BEFORE_PERSON.contains(&before)
+                }
+                Gap::Comma => false,
+                Gap::Break => text[tokens[first - 1].end..tokens[first].start].contains([';', ':']),
+            };
+        let companyish = |word: &str| {
+            let lower = word.to_lowercase();
+            self.markers.contains(word)
+                || self.company_nouns.contains(&lower)
+                || self.designators.contains(&format!("{word}s"))
+                || NOT_NAME_STARTS.contains(&lower.as_str())
+        };
+        joined
+            && opens
+            && words
+                .iter()
+                .all(|t| title_case(t.text) && !companyish(t.text))
+    }
+
     /// "<Walker County Telephone Co>" names a company; "Iniziativa Meta <INZI.MI>" marks the
     /// name before the ticker.
     fn find_in_angle_brackets(&self, text: &str, tokens: &[Token], found: &mut Vec<Discovered>) {
@@ -376,7 +461,7 @@ impl Discoverer {
                     } else {
                         (end + 1, false)
                     };
-                    if let Some(start) = self.name_start_from(tokens, name_end, marker_gap) {
+                    if let Some(start) = self.name_start_from(text, tokens, name_end, marker_gap) {
                         push(
                             found,
                             text,
@@ -409,6 +494,13 @@ fn push(
     span: Range<usize>,
     name_ends_in_designator: bool,
 ) {
+    // "Merrill Lynch and Co": the connector before a legal form is not part of the name.
+    let mut words = words;
+    while let [rest @ .., last] = words
+        && CONNECTORS.contains(&last.text)
+    {
+        words = rest;
+    }
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
@@ -578,6 +670,39 @@ mod tests {
             .into_iter()
             .map(|d| d.name)
             .collect()
+    }
+
+    #[test]
+    fn a_person_of_a_company_is_not_part_of_its_name() {
+        assert_eq!(
+            names("Others include Michael Hannigan of Sugar Foods; Bruce Robinson of Basic Foods."),
+            ["Sugar Foods", "Basic Foods"]
+        );
+        assert_eq!(
+            names("said Daniel Roling of Merrill Lynch and Co."),
+            ["Merrill Lynch"]
+        );
+        assert_eq!(
+            names("\"It is early,\" said Robert Brusca of Nikko Securities Co."),
+            ["Nikko Securities"]
+        );
+        // Names of their own: a sentence opens with them, or a word of them is no name.
+        assert_eq!(
+            names("Gold Fields of South Africa Ltd said it would pay."),
+            ["Gold Fields of South Africa"]
+        );
+        assert_eq!(
+            names("On Friday, Gold Fields of South Africa Ltd said."),
+            ["Gold Fields of South Africa"]
+        );
+        assert_eq!(
+            names("He said The Bank of America Corp would pay."),
+            ["Bank of America"]
+        );
+        assert_eq!(
+            names("shares in Royal Insurance of Canada Group fell"),
+            ["Royal Insurance of Canada Group"]
+        );
     }
 
     #[test]
