@@ -72,6 +72,12 @@ pub struct IndexArgs {
     /// Index files that .gitignore and .ignore files exclude, too.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Memory for the index writer, in megabytes (more gives fewer, larger segments).
+    #[arg(long, value_name = "MB", default_value_t = crate::index::DEFAULT_MEMORY_MB)]
+    pub memory: usize,
+    /// Print no progress bar and no report (warnings about files still print).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Skip files larger than this many megabytes.
     #[arg(long, value_name = "MB", default_value_t = crate::walk::DEFAULT_MAX_FILE_MB)]
     pub max_file_size: u64,

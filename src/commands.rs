@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
@@ -19,7 +20,7 @@ use crate::search::{self, SearchRequest, SortOrder};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
-use crate::walk::{Notice, RecordFields, WalkOptions};
+use crate::walk::{Found, Notice, RecordFields, WalkOptions};
 
 /// Default folder of documents, relative to the working folder.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -81,7 +82,9 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     let (record_fields, walk) = index_inputs(args);
     let settings = index_settings(args, &record_fields, &walk);
     let report = build_index(&args.dir, &args.index, &settings, &mut print_notice)?;
-    print_report(&report, &args.index);
+    if !args.quiet {
+        print_report(&report, &args.index);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -110,6 +113,8 @@ fn index_settings<'a>(
         record_fields,
         walk,
         rebuild: args.rebuild,
+        memory_mb: args.memory,
+        progress: !args.quiet && io::stderr().is_terminal(),
     }
 }
 
@@ -136,13 +141,16 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
         &settings,
         &mut print_new_notice,
     )?;
-    print_report(&report, &index_args.index);
-    eprintln!(
-        "dossier: watching {} for changes every {} s; stop with Ctrl-C",
-        index_args.dir.display(),
-        args.interval
-    );
+    if !index_args.quiet {
+        print_report(&report, &index_args.index);
+        eprintln!(
+            "dossier: watching {} for changes every {} s; stop with Ctrl-C",
+            index_args.dir.display(),
+            args.interval
+        );
+    }
     settings.rebuild = false;
+    settings.progress = false;
     loop {
         std::thread::sleep(interval);
         match build_index(
@@ -152,7 +160,9 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
             &mut print_new_notice,
         ) {
             Ok(report) if report.added + report.updated + report.removed > 0 => {
-                print_report(&report, &index_args.index);
+                if !index_args.quiet {
+                    print_report(&report, &index_args.index);
+                }
             }
             Ok(_) => {}
             Err(err) => eprintln!("dossier: {err:#}; trying again in {} s", args.interval),
@@ -167,6 +177,9 @@ struct IndexSettings<'a> {
     record_fields: &'a RecordFields,
     walk: &'a WalkOptions,
     rebuild: bool,
+    memory_mb: usize,
+    /// Show a progress bar on stderr.
+    progress: bool,
 }
 
 /// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
@@ -189,6 +202,18 @@ fn build_index(
 ) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
     let tagger = Tagger::new(taxonomy)?;
+    let bar = settings
+        .progress
+        .then(|| progress_bar(dir, settings.walk))
+        .flatten();
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    let advance = |bytes: u64| {
+        if let Some(bar) = &bar {
+            let done = files.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            bar.set_message(format!("{done} files"));
+            bar.inc(bytes);
+        }
+    };
     let options = BuildOptions {
         tagger: settings.tagging.then_some(&tagger),
         taxonomy: tagger.taxonomy(),
@@ -196,8 +221,38 @@ fn build_index(
         record_fields: settings.record_fields,
         walk: settings.walk,
         rebuild: settings.rebuild,
+        memory_bytes: settings.memory_mb.saturating_mul(1_000_000),
+        progress: bar.is_some().then_some(&advance),
     };
-    index::build(dir, index_path, &options, on_notice)
+    let report = index::build(dir, index_path, &options, |notice| match &bar {
+        Some(bar) => bar.suspend(|| on_notice(notice)),
+        None => on_notice(notice),
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report
+}
+
+/// A progress bar of the bytes of the folder's files (counted first, from their
+/// metadata): files, megabytes, rate and time left. None when the folder cannot be walked
+/// (indexing reports why).
+fn progress_bar(dir: &Path, walk: &WalkOptions) -> Option<ProgressBar> {
+    let total: u64 = crate::walk::files(dir, walk)
+        .ok()?
+        .filter_map(|found| match found {
+            Found::File(file) => Some(file.size),
+            _ => None,
+        })
+        .sum();
+    let style = ProgressStyle::with_template(
+        "{spinner} indexing {bar:25} {msg}, {binary_bytes}/{binary_total_bytes}, \
+         {binary_bytes_per_sec}, {eta} left",
+    )
+    .ok()?;
+    let bar = ProgressBar::new(total).with_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
 }
 
 fn print_notice(notice: &Notice) {
@@ -252,6 +307,8 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                     record_fields: &RecordFields::default(),
                     walk: &WalkOptions::default(),
                     rebuild: false,
+                    memory_mb: index::DEFAULT_MEMORY_MB,
+                    progress: false,
                 };
                 let report = build_index(
                     Path::new(DEFAULT_DOCUMENTS),

@@ -42,8 +42,11 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 5;
-/// Memory given to tantivy's writer, shared by its threads.
-const WRITER_MEMORY_BYTES: usize = 200_000_000;
+/// Default memory given to tantivy's writer, shared by its threads, in megabytes: indexing
+/// a gigabyte of text stays within a few hundred megabytes of memory.
+pub const DEFAULT_MEMORY_MB: usize = 200;
+/// The least memory tantivy's writer works with, per indexing thread.
+const MIN_MEMORY_PER_THREAD_BYTES: usize = 16_000_000;
 /// Files a fresh index folder may already hold (the repository's `index/` keeps a README).
 /// tantivy's lock files stay too: removing one another process holds would let two
 /// writers in.
@@ -334,6 +337,10 @@ pub struct BuildOptions<'a> {
     pub walk: &'a WalkOptions,
     /// Discard what the index holds and index every file.
     pub rebuild: bool,
+    /// Memory for tantivy's writer, in bytes: more means fewer, larger segments.
+    pub memory_bytes: usize,
+    /// Called with the size of each file as the run gets past it (read or not).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
 /// Brings the index at `index_path` up to date with the documents under `dir`: files new
@@ -353,9 +360,7 @@ pub fn build(
     let started = Instant::now();
     let found = walk::files(dir, options.walk)?;
     let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
-    let writer: IndexWriter = index
-        .writer(WRITER_MEMORY_BYTES)
-        .map_err(|err| writer_error(index_path, err))?;
+    let writer = open_writer(&index, index_path, options.memory_bytes)?;
     let mut report = IndexReport::default();
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
     let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -382,6 +387,7 @@ pub fn build(
         pending: VecDeque::new(),
         writer: &writer,
         path_field: fields.path,
+        progress: options.progress,
         record_fields: options.record_fields,
         current: &mut current,
         report: &mut report,
@@ -554,6 +560,23 @@ fn write_marker(index_path: &Path, source: &Path) -> Result<()> {
     )
 }
 
+/// The index writer: one indexing thread per core (at most 8, and no more than the memory
+/// allows), sharing `memory_bytes`.
+fn open_writer(index: &Index, index_path: &Path, memory_bytes: usize) -> Result<IndexWriter> {
+    let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = cores.min(8).min(memory_bytes / MIN_MEMORY_PER_THREAD_BYTES);
+    if threads == 0 {
+        bail!(
+            "--memory {} MB is too little for indexing; give at least {} MB",
+            memory_bytes / 1_000_000,
+            MIN_MEMORY_PER_THREAD_BYTES.div_ceil(1_000_000)
+        );
+    }
+    index
+        .writer_with_num_threads(threads, memory_bytes)
+        .map_err(|err| writer_error(index_path, err))
+}
+
 fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
     match err {
         TantivyError::LockFailure(..) => anyhow::anyhow!(
@@ -640,6 +663,7 @@ struct Reading<'a, F, N> {
     writer: &'a IndexWriter,
     /// The field whose term names a file's paragraphs, to delete them.
     path_field: Field,
+    progress: Option<&'a (dyn Fn(u64) + Sync)>,
     record_fields: &'a RecordFields,
     current: &'a mut Manifest,
     report: &'a mut IndexReport,
@@ -658,6 +682,7 @@ where
             match found {
                 Found::File(file) => match self.previous.files.get(&file.relative) {
                     Some(state) if state.matches(&file) => {
+                        self.advance(file.size);
                         self.current.files.insert(file.relative, state.clone());
                         self.report.unchanged += 1;
                     }
@@ -678,6 +703,7 @@ where
             return Some(document);
         }
         while let Some((file, previous)) = self.next_file() {
+            self.advance(file.size);
             let bytes = match walk::read(&file) {
                 Ok(bytes) => bytes,
                 Err(notice) => {
@@ -725,6 +751,12 @@ where
             }
         }
         None
+    }
+
+    fn advance(&self, bytes: u64) {
+        if let Some(progress) = self.progress {
+            progress(bytes);
+        }
     }
 
     fn notice(&mut self, notice: Notice) {

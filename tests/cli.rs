@@ -1335,3 +1335,16 @@ fn hostile_queries_get_a_result_or_a_clear_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn quiet_indexing_prints_nothing_and_memory_has_a_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = stderr_of(index_seeds(dir.path(), "idx").arg("--quiet"));
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    assert!(!search_json(dir.path(), &["Qwen"]).is_empty());
+    let (code, stderr) = stderr_of(index_seeds(dir.path(), "idx2").args(["--memory", "10"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--memory 10 MB is too little"), "{stderr}");
+    let (code, stderr) = stderr_of(index_seeds(dir.path(), "idx3").args(["--memory", "40"]));
+    assert_eq!(code, Some(0), "{stderr}");
+}
