@@ -6,7 +6,7 @@
 //! else in the folder is left alone.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError, Term};
 
-use crate::manifest::{self, FileState, Manifest};
+use crate::manifest::{self, FileMap, FileState, Manifest};
 use crate::split::split;
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
@@ -325,6 +325,8 @@ pub struct IndexReport {
     pub removed: usize,
     /// Files the index holds as they are, not indexed again.
     pub unchanged: usize,
+    /// Files read to see whether they changed (new, changed, or only touched).
+    pub read: usize,
     /// Why every file was indexed anew, when it was (`--rebuild`, a new taxonomy...).
     pub rebuilt: Option<String>,
     /// Files and lines that could not be used, with reasons.
@@ -381,23 +383,23 @@ pub fn build(
     let settings = settings_fingerprint(options);
     let (previous, sequence) = previous_manifest(&index, index_path)?;
     report.rebuilt = rebuild_reason(previous.as_ref(), &source, &settings, options.rebuild);
-    let previous = match previous {
-        Some(previous) if report.rebuilt.is_none() => previous,
+    let mut previous = match previous {
+        Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
             if stale.is_some() || options.rebuild {
                 writer.delete_all_documents()?;
             }
-            Manifest::default()
+            FileMap::default()
         }
     };
     let mut current = Manifest {
         source,
         settings,
-        files: BTreeMap::new(),
+        files: FileMap::with_capacity_and_hasher(previous.len(), Default::default()),
     };
     let reading = Reading {
         found,
-        previous: &previous,
+        previous: &mut previous,
         pending: VecDeque::new(),
         writer: &writer,
         path_field: fields.path,
@@ -407,23 +409,14 @@ pub fn build(
         report: &mut report,
         on_notice: &mut on_notice,
     };
-    let added = read_and_index(reading, &writer, fields, options.tagger)?;
-    report.paragraphs = added.paragraphs;
-    for (path, companies) in added.companies {
-        if let Some(state) = current.files.get_mut(&path) {
-            let mut companies: Vec<usize> = companies.into_iter().collect();
-            companies.sort_unstable();
-            state.companies = companies;
-        }
+    report.paragraphs = read_and_index(reading, &writer, fields, options.tagger)?;
+    // What the walk did not find again is gone.
+    for path in previous.keys() {
+        writer.delete_term(Term::from_field_text(fields.path, path));
+        report.removed += 1;
     }
-    for path in previous.files.keys() {
-        if !current.files.contains_key(path) {
-            writer.delete_term(Term::from_field_text(fields.path, path));
-            report.removed += 1;
-        }
-    }
-    // Files touched but not changed are not indexed again, but their new times are saved.
-    let dirty = report.rebuilt.is_some() || sequence.is_none() || current.files != previous.files;
+    let dirty =
+        report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
     if dirty {
         commit(writer, index_path, dir, options, &current, sequence)?;
     }
@@ -490,13 +483,13 @@ fn rebuild_reason(
 }
 
 /// Reads the files the walk finds, and splits, tags and indexes those that are new or
-/// changed, one worker per core; returns what the workers added.
+/// changed, one worker per core; returns how many paragraphs they added.
 fn read_and_index<F, N>(
     reading: Reading<'_, F, N>,
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
-) -> Result<Added>
+) -> Result<usize>
 where
     F: Iterator<Item = Found> + Send,
     N: FnMut(&Notice) + Send,
@@ -515,14 +508,7 @@ where
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
-            .try_fold(Added::default(), |mut all, added| {
-                let added = added?;
-                all.paragraphs += added.paragraphs;
-                for (path, companies) in added.companies {
-                    all.companies.entry(path).or_default().extend(companies);
-                }
-                Ok::<Added, anyhow::Error>(all)
-            })
+            .sum()
     })
 }
 
@@ -541,7 +527,7 @@ fn commit(
     let companies: HashSet<usize> = current
         .files
         .values()
-        .flat_map(|state| state.companies.iter().copied())
+        .flat_map(|state| state.companies.iter().map(|&id| id as usize))
         .collect();
     write_atomically(
         &index_path.join(COMPANY_NAMES_FILE),
@@ -673,8 +659,8 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 /// The walk, shared by the indexing workers, and the tally so far.
 struct Reading<'a, F, N> {
     found: F,
-    /// What the index held before this run.
-    previous: &'a Manifest,
+    /// What the index held before this run, of the files not walked yet.
+    previous: &'a mut FileMap,
     /// Documents of a JSON Lines file not yet handed out.
     pending: VecDeque<walk::Document>,
     writer: &'a IndexWriter,
@@ -697,13 +683,13 @@ where
     fn next_file(&mut self) -> Option<(FoundFile, Option<FileState>)> {
         while let Some(found) = self.found.next() {
             match found {
-                Found::File(file) => match self.previous.files.get(&file.relative) {
+                Found::File(file) => match self.previous.remove(&file.relative) {
                     Some(state) if state.matches(&file) => {
                         self.advance(file.size);
-                        self.current.files.insert(file.relative, state.clone());
+                        self.current.files.insert(file.relative, state);
                         self.report.unchanged += 1;
                     }
-                    state => return Some((file, state.cloned())),
+                    state => return Some((file, state)),
                 },
                 Found::Skipped(notice) => self.notice(notice),
                 Found::Ignored => self.report.ignored += 1,
@@ -721,6 +707,7 @@ where
         }
         while let Some((file, previous)) = self.next_file() {
             self.advance(file.size);
+            self.report.read += 1;
             let bytes = match walk::read(&file) {
                 Ok(bytes) => bytes,
                 Err(notice) => {
@@ -729,15 +716,18 @@ where
                 }
             };
             let hash = manifest::content_hash(&bytes);
-            if let Some(previous) = previous.as_ref().filter(|p| p.hash == hash) {
-                let state = FileState {
-                    companies: previous.companies.clone(),
-                    ..FileState::of(&file, hash)
-                };
-                self.current.files.insert(file.relative, state);
-                self.report.unchanged += 1;
-                continue;
-            }
+            let previous = match previous {
+                Some(previous) if previous.hash == hash => {
+                    let state = FileState {
+                        companies: previous.companies,
+                        ..FileState::of(&file, hash)
+                    };
+                    self.current.files.insert(file.relative, state);
+                    self.report.unchanged += 1;
+                    continue;
+                }
+                previous => previous,
+            };
             let documents = match walk::documents(&file, bytes, self.record_fields) {
                 walk::Entry::Document(document, notice) => {
                     notice.into_iter().for_each(|n| self.notice(n));
@@ -782,42 +772,54 @@ where
             self.report.skipped.push(notice);
         }
     }
+
+    /// Adds the known companies a worker tagged in a document of the file at `path`.
+    fn record_companies(&mut self, path: &str, companies: Vec<u32>) {
+        if companies.is_empty() {
+            return;
+        }
+        if let Some(state) = self.current.files.get_mut(path) {
+            state.companies.extend(companies);
+            state.companies.sort_unstable();
+            state.companies.dedup();
+        }
+    }
 }
 
 /// One indexing worker: takes documents off the shared list until it is done, and
-/// splits, tags and hands them to the writer. Reading stays sequential behind the lock:
-/// the files come sorted, and reading is a small share of the work.
+/// splits, tags and hands them to the writer; returns how many paragraphs it added. The
+/// companies of each document go back with the request for the next one. Reading stays
+/// sequential behind the lock: the files come sorted, and reading is a small share of the
+/// work.
 fn index_documents<F, N>(
     reading: &Mutex<Reading<'_, F, N>>,
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
-) -> Result<Added>
+) -> Result<usize>
 where
     F: Iterator<Item = Found>,
     N: FnMut(&Notice),
 {
-    let mut added = Added::default();
+    let mut paragraphs = 0;
+    let mut finished: Option<(String, Vec<u32>)> = None;
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
         let Ok(mut shared) = reading.lock() else {
-            return Ok(added);
+            return Ok(paragraphs);
         };
+        if let Some((path, companies)) = finished.take() {
+            shared.record_companies(&path, companies);
+        }
         let Some(document) = shared.next_document() else {
-            return Ok(added);
+            return Ok(paragraphs);
         };
         drop(shared);
-        add_document(writer, fields, tagger, &document, &mut added)?;
+        let (added, companies) = add_document(writer, fields, tagger, &document)?;
+        paragraphs += added;
+        finished = Some((document.path, companies));
     }
-}
-
-/// What indexing workers added.
-#[derive(Debug, Default)]
-struct Added {
-    paragraphs: usize,
-    /// Known companies tagged, by file and taxonomy index.
-    companies: HashMap<String, HashSet<usize>>,
 }
 
 fn add_document(
@@ -825,8 +827,7 @@ fn add_document(
     fields: Fields,
     tagger: Option<&Tagger>,
     document: &walk::Document,
-    added: &mut Added,
-) -> Result<()> {
+) -> Result<(usize, Vec<u32>)> {
     let split = split(&document.text);
     let title = document
         .title
@@ -838,7 +839,7 @@ fn add_document(
         Some(tagger) => tagger.tag_document(&texts),
         None => vec![Tags::default(); texts.len()],
     };
-    let companies = added.companies.entry(document.path.clone()).or_default();
+    let mut companies: Vec<u32> = Vec::new();
     for (paragraph, tags) in split.paragraphs.iter().zip(&tags) {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &paragraph.text);
@@ -862,12 +863,14 @@ fn add_document(
         }
         writer.add_document(doc)?;
         companies.extend(tags.companies.iter().filter_map(|m| match m.company {
-            Company::Known(id) => Some(id),
+            // Taxonomies hold thousands of companies, far from u32's limit.
+            Company::Known(id) => u32::try_from(id).ok(),
             Company::Discovered(_) => None,
         }));
     }
-    added.paragraphs += split.paragraphs.len();
-    Ok(())
+    companies.sort_unstable();
+    companies.dedup();
+    Ok((split.paragraphs.len(), companies))
 }
 
 /// The names of these companies (canonical, aliases, products) by tag, as JSON.

@@ -7,7 +7,6 @@
 //! never reads it again. A file that cannot be used (unreadable, binary, too large) is
 //! reported with its reason; it never stops the walk.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -15,6 +14,7 @@ use std::time::UNIX_EPOCH;
 use anyhow::{Result, bail};
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rustc_hash::FxHashMap as HashMap;
 use walkdir::WalkDir;
 
 /// File extensions indexed as plain-text documents.
@@ -197,6 +197,9 @@ struct IgnoreRules {
     enabled: bool,
     /// Each folder's rules; None when it has no ignore file.
     by_folder: HashMap<PathBuf, Option<Gitignore>>,
+    /// Whether a folder or one of its parents up to the root has rules: most folders
+    /// have none, and then a file costs one lookup.
+    ruled: HashMap<PathBuf, bool>,
 }
 
 impl IgnoreRules {
@@ -204,14 +207,15 @@ impl IgnoreRules {
         IgnoreRules {
             root: root.to_path_buf(),
             enabled,
-            by_folder: HashMap::new(),
+            by_folder: HashMap::default(),
+            ruled: HashMap::default(),
         }
     }
 
     /// Whether the rules of the nearest folder that has an opinion ignore `path`; as in
     /// git, a deeper folder's rules override its parents' and a later line earlier ones.
     fn is_ignored(&mut self, path: &Path, is_dir: bool) -> bool {
-        if !self.enabled {
+        if !self.enabled || !path.parent().is_some_and(|folder| self.is_ruled(folder)) {
             return false;
         }
         let mut folder = path.parent();
@@ -227,6 +231,17 @@ impl IgnoreRules {
             folder = current.parent();
         }
         false
+    }
+
+    fn is_ruled(&mut self, folder: &Path) -> bool {
+        if let Some(&ruled) = self.ruled.get(folder) {
+            return ruled;
+        }
+        let parent_ruled =
+            folder != self.root && folder.parent().is_some_and(|parent| self.is_ruled(parent));
+        let ruled = parent_ruled || self.rules(folder).is_some();
+        self.ruled.insert(folder.to_path_buf(), ruled);
+        ruled
     }
 
     fn rules(&mut self, folder: &Path) -> Option<&Gitignore> {
@@ -468,12 +483,12 @@ pub fn decode(bytes: Vec<u8>) -> std::result::Result<Decoded, String> {
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        relative.into_owned()
+    } else {
+        relative.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 #[cfg(test)]
