@@ -238,7 +238,14 @@ def bench_size(megabytes, args, sources, work):
         cmd = [args.bin, "index", corpus, "--index", index]
         if not tagged:
             cmd.append("--no-tags")
-        seconds, rss, stderr = timed(cmd)
+        # Best of two runs: this machine is shared and a single run can be 20% off.
+        runs = []
+        for _ in range(args.index_runs):
+            shutil.rmtree(index, ignore_errors=True)
+            runs.append(timed(cmd))
+        seconds = min(r[0] for r in runs)
+        rss = max((r[1] for r in runs if r[1]), default=None)
+        stderr = runs[-1][2]
         row["paragraphs"] = paragraphs_of(stderr)
         row[key] = {"seconds": seconds, "rss_mb": rss / 1024 if rss else None,
                     "index_ratio": folder_bytes(index) / size}
@@ -331,6 +338,7 @@ def main():
     ap.add_argument("--sizes", default="100,1000", help="corpus sizes in MB, comma-separated")
     ap.add_argument("--queries", type=int, default=len(QUERIES), help="queries per class")
     ap.add_argument("--runs", type=int, default=3, help="runs of each query")
+    ap.add_argument("--index-runs", type=int, default=2, help="indexing runs (the best counts)")
     ap.add_argument("--bin", help="dossier binary (default: build and use the release one)")
     ap.add_argument("--examples", help="folder of the bare_tantivy and search_latency examples")
     ap.add_argument("--no-rg", action="store_true", help="skip the ripgrep baseline")

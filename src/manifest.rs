@@ -8,11 +8,15 @@
 //! any more are removed by the next indexing run.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::fmt;
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tantivy::Index;
 
 use crate::walk::FoundFile;
@@ -25,8 +29,11 @@ const MANIFEST_EXTENSION: &str = ".json";
 /// than with SipHash, and the paths come from the user's own folder.
 pub type FileMap = HashMap<String, FileState>;
 
-/// The files an index holds and what it was built with.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The files an index holds and what it was built with. Saved as JSON with each file one
+/// array `[path, size, modified, hash, companies]`, written and read straight from and
+/// into the map: a million files parse several times faster so than as objects, and no
+/// second copy of the list is made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The folder the index was built from, canonical.
     pub source: PathBuf,
@@ -35,7 +42,61 @@ pub struct Manifest {
     /// changes, every file is read and tagged again.
     pub settings: String,
     /// Each indexed file by its path relative to the folder.
+    #[serde(serialize_with = "save_files", deserialize_with = "load_files")]
     pub files: FileMap,
+}
+
+/// One file as saved.
+type SavedFile<'a> = (&'a str, u64, u64, String, &'a [u32]);
+
+fn save_files<S: Serializer>(files: &FileMap, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut sorted: Vec<(&String, &FileState)> = files.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut seq = serializer.serialize_seq(Some(sorted.len()))?;
+    for (path, state) in sorted {
+        let saved: SavedFile = (
+            path,
+            state.size,
+            state.modified,
+            format!("{:032x}", state.hash),
+            &state.companies,
+        );
+        seq.serialize_element(&saved)?;
+    }
+    seq.end()
+}
+
+fn load_files<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FileMap, D::Error> {
+    deserializer.deserialize_seq(FilesVisitor)
+}
+
+struct FilesVisitor;
+
+impl<'de> Visitor<'de> for FilesVisitor {
+    type Value = FileMap;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a list of [path, size, modified, hash, companies]")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FileMap, A::Error> {
+        let mut files =
+            FileMap::with_capacity_and_hasher(seq.size_hint().unwrap_or(0), Default::default());
+        while let Some((path, size, modified, hash, companies)) =
+            seq.next_element::<(String, u64, u64, String, Vec<u32>)>()?
+        {
+            let hash = u128::from_str_radix(&hash, 16)
+                .map_err(|_| A::Error::custom(format!("the hash of {path} is not valid")))?;
+            let state = FileState {
+                size,
+                modified,
+                hash,
+                companies,
+            };
+            files.insert(path, state);
+        }
+        Ok(files)
+    }
 }
 
 /// What the index knows of one file: kept small, a gigabyte of news is a million files.
@@ -69,59 +130,6 @@ impl FileState {
     }
 }
 
-/// A manifest as saved: each file one array `[path, size, modified, hash, companies]`,
-/// which parses several times faster than an object per file.
-#[derive(Serialize, Deserialize)]
-struct SavedManifest {
-    source: PathBuf,
-    settings: String,
-    files: Vec<(String, u64, u64, String, Vec<u32>)>,
-}
-
-impl SavedManifest {
-    fn of(manifest: &Manifest) -> SavedManifest {
-        let mut files: Vec<(String, u64, u64, String, Vec<u32>)> = manifest
-            .files
-            .iter()
-            .map(|(path, state)| {
-                (
-                    path.clone(),
-                    state.size,
-                    state.modified,
-                    format!("{:032x}", state.hash),
-                    state.companies.clone(),
-                )
-            })
-            .collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        SavedManifest {
-            source: manifest.source.clone(),
-            settings: manifest.settings.clone(),
-            files,
-        }
-    }
-
-    fn into_manifest(self) -> Result<Manifest> {
-        let mut files = HashMap::with_capacity_and_hasher(self.files.len(), Default::default());
-        for (path, size, modified, hash, companies) in self.files {
-            let hash = u128::from_str_radix(&hash, 16)
-                .with_context(|| format!("the hash of {path} is not valid"))?;
-            let state = FileState {
-                size,
-                modified,
-                hash,
-                companies,
-            };
-            files.insert(path, state);
-        }
-        Ok(Manifest {
-            source: self.source,
-            settings: self.settings,
-            files,
-        })
-    }
-}
-
 /// Hash of a file's bytes, as a manifest stores it.
 pub fn content_hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
@@ -152,13 +160,9 @@ pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, u64)>>
         .with_context(|| format!("its file list has a strange name {:?}", payload.manifest))?;
     let path = index_path.join(&payload.manifest);
     let not_valid = || format!("its file list {} is not valid", path.display());
-    // The text is dropped before the map is built: for a million files each is 100 MB.
-    let saved: SavedManifest = {
-        let bytes = fs::read(&path)
-            .with_context(|| format!("cannot read its file list {}", path.display()))?;
-        serde_json::from_slice(&bytes).with_context(not_valid)?
-    };
-    let manifest = saved.into_manifest().with_context(not_valid)?;
+    let bytes =
+        fs::read(&path).with_context(|| format!("cannot read its file list {}", path.display()))?;
+    let manifest = serde_json::from_slice(&bytes).with_context(not_valid)?;
     Ok(Some((manifest, sequence)))
 }
 
@@ -167,8 +171,10 @@ pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, u64)>>
 pub fn save(index_path: &Path, manifest: &Manifest, sequence: u64) -> Result<String> {
     let name = format!("{MANIFEST_PREFIX}{sequence}{MANIFEST_EXTENSION}");
     let path = index_path.join(&name);
-    let text = serde_json::to_string(&SavedManifest::of(manifest))?;
-    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    let cannot = || format!("cannot write {}", path.display());
+    let mut out = BufWriter::new(fs::File::create(&path).with_context(cannot)?);
+    serde_json::to_writer(&mut out, manifest).with_context(cannot)?;
+    out.flush().with_context(cannot)?;
     Ok(serde_json::to_string(&Payload { manifest: name })?)
 }
 
@@ -255,8 +261,12 @@ mod tests {
             settings: "s".to_string(),
             files,
         };
-        let saved = serde_json::to_string(&SavedManifest::of(&manifest)).unwrap();
-        let read: SavedManifest = serde_json::from_str(&saved).unwrap();
-        assert_eq!(read.into_manifest().unwrap(), manifest);
+        let saved = serde_json::to_string(&manifest).unwrap();
+        assert!(
+            saved.contains(r#"["news/a b\nc.txt",12,1700000000123456789,"#),
+            "{saved}"
+        );
+        let read: Manifest = serde_json::from_str(&saved).unwrap();
+        assert_eq!(read, manifest);
     }
 }

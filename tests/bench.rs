@@ -25,7 +25,17 @@ fn the_scale_benchmark_runs_on_a_tiny_corpus_and_prints_its_table() {
     let work = tempfile::tempdir().unwrap();
     let output = Command::new("python3")
         .arg(root.join("bench/scale.py"))
-        .args(["--sizes", "1", "--queries", "3", "--runs", "1", "--no-rg"])
+        .args([
+            "--sizes",
+            "1",
+            "--queries",
+            "3",
+            "--runs",
+            "1",
+            "--index-runs",
+            "1",
+        ])
+        .arg("--no-rg")
         .arg("--bin")
         .arg(binary)
         .arg("--examples")
