@@ -422,6 +422,13 @@ impl Tagger {
                 push_mention(&mut found, Company::Known(company), span.start, &text[span]);
             }
         }
+        for (start, name) in list_neighbours(text, &found) {
+            let company = match self.known_company(&name) {
+                Some(id) => Company::Known(id),
+                None => Company::Discovered(name.clone()),
+            };
+            push_mention(&mut found, company, start, &name);
+        }
         found.sort_by_key(|(start, _)| *start);
         found.into_iter().map(|(_, mention)| mention).collect()
     }
@@ -591,6 +598,116 @@ fn build_matcher(patterns: &[String]) -> Result<AhoCorasick> {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&lowered)
         .context("cannot build the topic matcher from the taxonomy")
+}
+
+/// Months and days: capitalised, in lists, never companies.
+const CALENDAR_WORDS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// "Small firms such as Blinkx, Copernic, Enfish X1 Technologies and X-Friend": in a list of three or more capitalised names of which at least two and at
+/// least half are companies already found, the other names are companies too. Returns
+/// their offsets and names.
+fn list_neighbours(text: &str, found: &[(usize, CompanyMention)]) -> Vec<(usize, String)> {
+    let mut neighbours = Vec::new();
+    // Most paragraphs name fewer than two companies: no list to look for.
+    if found.len() < 2 {
+        return neighbours;
+    }
+    for list in name_lists(text) {
+        let is_found = |item: &Range<usize>| {
+            found
+                .iter()
+                .any(|(start, m)| *start <= item.start && item.end <= start + m.evidence.len())
+        };
+        let known = list.iter().filter(|item| is_found(item)).count();
+        if list.len() >= 3 && known >= 2 && known * 2 >= list.len() {
+            // "Recently, Norwich Union and Axa Sun Life": a sentence's first word is no name.
+            let opens_sentence = |item: &Range<usize>| {
+                let before = text[..item.start].trim_end();
+                before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '\u{201C}'])
+            };
+            let is_calendar = |item: &Range<usize>| CALENDAR_WORDS.contains(&&text[item.clone()]);
+            neighbours.extend(
+                list.iter()
+                    .filter(|item| !is_found(item) && !opens_sentence(item) && !is_calendar(item))
+                    .map(|item| (item.start, text[item.clone()].to_string())),
+            );
+        }
+    }
+    neighbours
+}
+
+/// Runs of capitalised names (one to three words) joined by ", ", " and " or ", and ",
+/// as byte ranges of the names.
+fn name_lists(text: &str) -> Vec<Vec<Range<usize>>> {
+    const MAX_WORDS: usize = 3;
+    let mut lists = Vec::new();
+    let mut list: Vec<Range<usize>> = Vec::new();
+    let mut item: Option<(Range<usize>, usize)> = None;
+    let mut words = text.split(' ').scan(0, |offset, word| {
+        let start = *offset;
+        *offset += word.len() + 1;
+        Some((start, word))
+    });
+    let close = |list: &mut Vec<Range<usize>>, lists: &mut Vec<Vec<Range<usize>>>| {
+        if list.len() >= 3 {
+            lists.push(std::mem::take(list));
+        }
+        list.clear();
+    };
+    for (start, word) in words.by_ref() {
+        let bare = word.trim_end_matches([',', '.', ';', ':', ')', '"']);
+        let capitalised = bare.chars().next().is_some_and(char::is_uppercase)
+            && bare
+                .chars()
+                .all(|c| c.is_alphanumeric() || "&-.".contains(c));
+        if capitalised && item.as_ref().is_none_or(|(_, n)| *n < MAX_WORDS) {
+            let end = start + bare.len();
+            item = Some(match item {
+                Some((range, n)) => (range.start..end, n + 1),
+                None => (start..end, 1),
+            });
+            if word.ends_with(',') {
+                // A comma ends the name and keeps the list going.
+                list.extend(item.take().map(|(range, _)| range));
+            } else if bare.len() < word.len() {
+                // Other punctuation ends the name and the list.
+                list.extend(item.take().map(|(range, _)| range));
+                close(&mut list, &mut lists);
+            }
+            continue;
+        }
+        if let Some((range, _)) = item.take() {
+            list.push(range);
+            if word != "and" {
+                close(&mut list, &mut lists);
+            }
+        } else if word != "and" {
+            close(&mut list, &mut lists);
+        }
+    }
+    list.extend(item.map(|(range, _)| range));
+    close(&mut list, &mut lists);
+    lists
 }
 
 /// Where the names a document introduced occur in a text, case-sensitively, leftmost
@@ -1179,5 +1296,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn names_listed_with_companies_are_companies() {
+        let listed = companies(
+            "Rivals include Microsoft, Copernic, Google and Blinkx, which offer desktop search.",
+        );
+        assert!(listed.contains(&"Copernic".to_string()), "{listed:?}");
+        assert!(listed.contains(&"Blinkx".to_string()), "{listed:?}");
+        // Not when the list is mostly other things, nor for a sentence's first word or a
+        // month.
+        let places = companies("Exports to Germany, France, Italy and Britain rose, BP said.");
+        assert_eq!(places, ["BP"]);
+        let opening = companies("Recently, Norwich Union and Aviva both cut their rates.");
+        assert!(!opening.contains(&"Recently".to_string()), "{opening:?}");
+        let month = companies("Sales at Tesco, Asda and Sainsbury fell in December, it said.");
+        assert!(!month.contains(&"December".to_string()), "{month:?}");
     }
 }
