@@ -49,6 +49,26 @@ const NOT_BEFORE_PERSON: &[&str] = &[
     "her",
 ];
 
+/// Words after a possessive that only a business has: "Umbro's shares". (A club or a
+/// party has a chairman and a country has profits, so those are not cues.)
+const POSSESSIVE_CUES: &[&str] = &[
+    "shares",
+    "stock",
+    "share price",
+    "shareholders",
+    "pre-tax",
+    "subsidiary",
+];
+
+/// The cues as the pre-check looks for them, after either apostrophe.
+fn possessive_cue_patterns() -> impl Iterator<Item = String> {
+    ["'s ", "\u{2019}s "].into_iter().flat_map(|ending| {
+        POSSESSIVE_CUES
+            .iter()
+            .map(move |cue| format!("{ending}{cue}"))
+    })
+}
+
 /// Capitalised words that start sentences or phrases, never company names.
 const NOT_NAME_STARTS: &[&str] = &[
     "a",
@@ -192,7 +212,13 @@ impl Discoverer {
             .chain(&company_nouns)
             .cloned()
             .collect();
-        let marker_matcher = AhoCorasick::new(&markers)
+        // The possessive cues go after the markers, so a match's pattern tells which.
+        let patterns: Vec<String> = markers
+            .iter()
+            .cloned()
+            .chain(possessive_cue_patterns())
+            .collect();
+        let marker_matcher = AhoCorasick::new(&patterns)
             .context("cannot build the matcher of legal forms and company nouns")?;
         Ok(Discoverer {
             legal_suffixes,
@@ -218,9 +244,42 @@ impl Discoverer {
             || self.marker_matcher.find_overlapping_iter(text).any(|m| {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric)
+                let is_cue = m.pattern().as_usize() >= self.markers.len();
+                (is_cue || !before.is_some_and(char::is_alphanumeric))
                     && !after.is_some_and(char::is_alphanumeric)
             })
+    }
+
+    /// "Coopervision's stock fell", "Umbro's shareholders": a capitalised name in the
+    /// possessive before words only a business has.
+    fn find_before_possessive_cue(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        found: &mut Vec<Discovered>,
+    ) {
+        for (i, token) in tokens.iter().enumerate() {
+            if !is_possessive(token) || !is_name_word(token.text) {
+                continue;
+            }
+            let after = text[token.end..].trim_start();
+            let cued = POSSESSIVE_CUES.iter().any(|cue| {
+                let Some(rest) = after.strip_prefix(cue) else {
+                    return false;
+                };
+                // "Sri Lanka's stock market" is a country's.
+                let next = rest.split_whitespace().next().unwrap_or("");
+                !rest.starts_with(|c: char| c.is_alphanumeric())
+                    && !["market", "markets", "exchange", "exchanges"].contains(&next)
+            });
+            if !cued || self.markers.contains(token.text) {
+                continue;
+            }
+            if let Some(start) = self.name_start_from(text, tokens, i + 1, false) {
+                let span = tokens[start].start..token.end;
+                push(found, text, &tokens[start..=i], span, true);
+            }
+        }
     }
 
     /// Every marked company name in `text`, in order, each name once.
@@ -260,6 +319,7 @@ impl Discoverer {
             }
         }
         self.find_in_angle_brackets(text, &tokens, &mut found);
+        self.find_before_possessive_cue(text, &tokens, &mut found);
         found.sort_by_key(|d| d.span.start);
         found
     }
@@ -670,6 +730,17 @@ mod tests {
             .into_iter()
             .map(|d| d.name)
             .collect()
+    }
+
+    #[test]
+    fn a_possessive_before_shares_or_stock_marks_a_name() {
+        assert_eq!(names("Tate's shares have leapt 55% this year."), ["Tate"]);
+        assert_eq!(
+            names("Circuit City\u{2019}s shareholders voted against it."),
+            ["Circuit City"]
+        );
+        assert!(names("Sri Lanka's stock market has fallen about 5%.").is_empty());
+        assert!(names("United's chairman said the club was not for sale.").is_empty());
     }
 
     #[test]
