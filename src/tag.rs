@@ -763,7 +763,16 @@ fn is_cited_as_source(text: &str, span: Range<usize>) -> bool {
         "newspaper",
         "quoted",
     ];
-    BEFORE.iter().any(|cue| before.ends_with(cue)) || AFTER.iter().any(|cue| after.starts_with(cue))
+    // "... until May, Reuters says.": the reporting clause closing a sentence.
+    let reporting_clause = before.ends_with(',')
+        && ["says", "said", "reports"].iter().any(|verb| {
+            after
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(['.', ',']))
+        });
+    reporting_clause
+        || BEFORE.iter().any(|cue| before.ends_with(cue))
+        || AFTER.iter().any(|cue| after.starts_with(cue))
 }
 
 fn is_all_caps(text: &str) -> bool {
@@ -1296,6 +1305,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_news_agency_closing_a_sentence_as_its_source_is_not_tagged() {
+        let cited = companies("Investors will have no chance to act until May, Reuters says.");
+        assert!(!cited.contains(&"Reuters".to_string()), "{cited:?}");
+        let subject = companies("Reuters said it would cut 500 jobs, and its shares rose.");
+        assert!(subject.contains(&"Reuters".to_string()), "{subject:?}");
     }
 
     #[test]
