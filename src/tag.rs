@@ -9,7 +9,7 @@
 mod discover;
 mod names;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -200,6 +200,8 @@ pub struct Tagger {
     discoverer: Discoverer,
     /// For each company, the topics of its business.
     industry_topics: Vec<Vec<usize>>,
+    /// The taxonomy's places, lower-cased.
+    places: HashSet<String>,
 }
 
 impl Tagger {
@@ -271,7 +273,9 @@ impl Tagger {
                     .collect()
             })
             .collect();
+        let places = taxonomy.places.iter().map(|p| p.to_lowercase()).collect();
         Ok(Tagger {
+            places,
             industry_topics,
             discoverer,
             taxonomy,
@@ -301,7 +305,10 @@ impl Tagger {
             .iter()
             .map(|text| {
                 let mut found = self.discoverer.find(text);
-                found.retain(|d| self.taxonomy.find_company(&text[d.span.clone()]).is_none());
+                found.retain(|d| {
+                    self.taxonomy.find_company(&text[d.span.clone()]).is_none()
+                        && !self.is_place(&d.name)
+                });
                 found
             })
             .collect();
@@ -317,6 +324,12 @@ impl Tagger {
                 Tags { companies, topics }
             })
             .collect()
+    }
+
+    /// Whether a name found by its marks or its neighbours is a place ("Australia" of
+    /// "Australia Ltd", "Germany" in a list of companies).
+    fn is_place(&self, name: &str) -> bool {
+        !self.places.is_empty() && self.places.contains(&name.to_lowercase())
     }
 
     /// The known company a discovered name stands for: "Nomura Securities" is Nomura
@@ -423,6 +436,9 @@ impl Tagger {
             }
         }
         for (start, name) in list_neighbours(text, &found) {
+            if self.is_place(&name) {
+                continue;
+            }
             let company = match self.known_company(&name) {
                 Some(id) => Company::Known(id),
                 None => Company::Discovered(name.clone()),

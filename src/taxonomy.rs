@@ -72,6 +72,8 @@ struct TaxonomyFile {
     #[serde(default)]
     topic_exceptions: Vec<String>,
     #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
     company: Vec<Company>,
     #[serde(default)]
     topic: Vec<Topic>,
@@ -93,6 +95,9 @@ pub struct Taxonomy {
     /// Phrases that contain a topic term but are not about its topic ("fiscal year",
     /// "World Bank", "trade union"): they count for no topic.
     pub topic_exceptions: Vec<String>,
+    /// Countries, states and cities: a name found only by its marks or its company (a
+    /// list, a possessive) that is one of these is a place, not a company.
+    pub places: Vec<String>,
     /// For each company, the index of its parent company.
     parents: Vec<Option<usize>>,
     /// Lower-cased names and aliases of companies -> company index.
@@ -119,6 +124,7 @@ impl Taxonomy {
             designators: self.designators.clone(),
             company_nouns: self.company_nouns.clone(),
             topic_exceptions: self.topic_exceptions.clone(),
+            places: self.places.clone(),
             company: self.companies.clone(),
             topic: self.topics.clone(),
         };
@@ -200,6 +206,7 @@ impl Taxonomy {
             designators: file.designators,
             company_nouns: file.company_nouns,
             topic_exceptions: file.topic_exceptions,
+            places: file.places,
             parents,
             company_lookup,
         })

@@ -615,7 +615,8 @@ def main():
     # "India Fund" into "India": only words that are not ordinary English are stripped.
     legal_words = LEGAL_WORDS | {w.lower().replace(".", "") for w in curated["legal_suffixes"]}
     suffixes = {t for t in suffixes if len(t) <= 3 or usage.lower[t] < 20 or t in legal_words}
-    excluded = read_not_companies() | read_places(a.shared)
+    places = read_places(a.shared)
+    excluded = read_not_companies() | places
     records = [r for r in gazetteer_records(a.shared)
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)
@@ -649,6 +650,9 @@ def main():
         "designators = " + toml_list(curated["designators"]),
         "company_nouns = " + toml_list(curated["company_nouns"]),
         "topic_exceptions = " + toml_list(curated["topic_exceptions"]),
+        "# Countries, states and cities of the company lists' addresses (lower case): a name",
+        "# found only by its marks or its neighbours that is one of these is a place.",
+        "places = " + toml_list(sorted(p for p in places if len(p) > 2)),
         "",
         "# --- Curated companies (%d) ---" % len(curated["company"]),
         "",
