@@ -1332,6 +1332,22 @@ mod tests {
     }
 
     #[test]
+    fn a_place_is_not_a_company_however_it_is_marked() {
+        assert!(companies("Output at Japan Co rose, it said.").is_empty());
+        assert_eq!(
+            companies("Sales in Germany, France, Italy and Britain rose, BP and Shell said."),
+            ["BP", "Shell"]
+        );
+        // A user taxonomy without places keeps every marked name.
+        let bare = Tagger::new(
+            Taxonomy::from_toml("legal_suffixes = [\"Co\"]\n[[company]]\nname = \"BP\"\n").unwrap(),
+        )
+        .unwrap();
+        let tags = bare.tag("Output at Japan Co rose, it said.");
+        assert_eq!(tags.companies.len(), 1);
+    }
+
+    #[test]
     fn names_listed_with_companies_are_companies() {
         let listed = companies(
             "Rivals include Microsoft, Copernic, Google and Blinkx, which offer desktop search.",
