@@ -30,8 +30,8 @@ const MANIFEST_EXTENSION: &str = ".json";
 pub type FileMap = HashMap<String, FileState>;
 
 /// The files an index holds and what it was built with. Saved as JSON with each file one
-/// array `[path, size, modified, hash, companies]`, written and read straight from and
-/// into the map: a million files parse several times faster so than as objects, and no
+/// array `[path, size, modified, hash, companies]` (a million files parse several times
+/// faster as arrays than as objects), written from and read into the map directly, so no
 /// second copy of the list is made.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
