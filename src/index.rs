@@ -712,6 +712,7 @@ where
                 Ok(bytes) => bytes,
                 Err(notice) => {
                     self.notice(notice);
+                    self.forget(&file, previous.is_some());
                     continue;
                 }
             };
@@ -739,6 +740,7 @@ where
                 }
                 walk::Entry::Skipped(notice) => {
                     self.notice(notice);
+                    self.forget(&file, previous.is_some());
                     continue;
                 }
             };
@@ -758,6 +760,16 @@ where
             }
         }
         None
+    }
+
+    /// A file the index held that can no longer be used (unreadable, now binary): its
+    /// paragraphs go, as a deleted file's do.
+    fn forget(&mut self, file: &FoundFile, was_indexed: bool) {
+        if was_indexed {
+            self.writer
+                .delete_term(Term::from_field_text(self.path_field, &file.relative));
+            self.report.removed += 1;
+        }
     }
 
     fn advance(&self, bytes: u64) {

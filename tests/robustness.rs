@@ -148,6 +148,21 @@ fn reindexing_reads_only_what_changed_and_counts_it() {
     assert_eq!(paths(&search(root, &["lead"]).1), ["f.txt"]);
     let (_, everything, _) = search(root, &["path:*"]);
     assert_eq!(paths(&everything), ["a.txt", "b.txt", "e.txt", "f.txt"]);
+
+    // A file that can no longer be used loses its paragraphs like a deleted one.
+    fs::write(root.join("docs/f.txt"), b"Foxtrot\x00binary now").unwrap();
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("f.txt: looks binary"), "{stderr}");
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 1 removed, 3 unchanged"
+    );
+    assert_eq!(
+        search(root, &["lead"]).0,
+        Some(1),
+        "stale paragraphs of f.txt"
+    );
 }
 
 #[test]
