@@ -381,8 +381,14 @@ pub fn build(
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
     let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let settings = settings_fingerprint(options);
-    let (previous, sequence) = previous_manifest(&index, index_path)?;
-    report.rebuilt = rebuild_reason(previous.as_ref(), &source, &settings, options.rebuild);
+    let (previous, sequence) = previous_manifest(&index, index_path, options.rebuild)?;
+    report.rebuilt = match previous.as_ref() {
+        _ if options.rebuild && sequence.is_some() => {
+            Some("rebuilding the index as asked (--rebuild)".to_string())
+        }
+        Some(previous) => rebuild_reason(previous, &source, &settings),
+        None => None,
+    };
     let mut previous = match previous {
         Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
@@ -418,7 +424,18 @@ pub fn build(
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
     if dirty {
-        commit(writer, index_path, dir, options, &current, sequence)?;
+        // The taxonomy files change only with the settings (their fingerprint covers the
+        // taxonomy's text): a run that re-reads a few files leaves them be.
+        let settings_changed = report.rebuilt.is_some() || sequence.is_none();
+        commit(
+            writer,
+            index_path,
+            dir,
+            options,
+            &current,
+            sequence,
+            settings_changed,
+        )?;
     }
     report.elapsed = started.elapsed();
     Ok(report)
@@ -443,29 +460,32 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
     ])
 }
 
-/// The manifest of the index's last commit, and its sequence number.
-fn previous_manifest(index: &Index, index_path: &Path) -> Result<(Option<Manifest>, Option<u64>)> {
+/// The manifest of the index's last commit (not read when it is to be rebuilt), and its
+/// sequence number.
+fn previous_manifest(
+    index: &Index,
+    index_path: &Path,
+    rebuild: bool,
+) -> Result<(Option<Manifest>, Option<u64>)> {
     // Opening a reader opens every segment: a missing or damaged one is found here, before
     // anything is written.
     index.reader().map_err(|err| damaged(index_path, &err))?;
-    match manifest::load(index, index_path) {
-        Ok(Some((manifest, sequence))) => Ok((Some(manifest), Some(sequence))),
+    let loaded = if rebuild {
+        manifest::last_sequence(index).map(|sequence| sequence.map(|s| (None, s)))
+    } else {
+        manifest::load(index, index_path).map(|loaded| loaded.map(|(m, s)| (Some(m), s)))
+    };
+    match loaded {
+        Ok(Some((manifest, sequence))) => Ok((manifest, Some(sequence))),
         Ok(None) => Ok((None, None)),
         Err(err) => Err(damaged(index_path, &format!("{err:#}"))),
     }
 }
 
-/// Why every file must be indexed anew, if it must.
-fn rebuild_reason(
-    previous: Option<&Manifest>,
-    source: &Path,
-    settings: &str,
-    rebuild: bool,
-) -> Option<String> {
-    let previous = previous?;
-    if rebuild {
-        Some("rebuilding the index as asked (--rebuild)".to_string())
-    } else if previous.source != source {
+/// Why every file must be indexed anew though nobody asked, if it must: the folder or
+/// the settings differ from those of the last run.
+fn rebuild_reason(previous: &Manifest, source: &Path, settings: &str) -> Option<String> {
+    if previous.source != source {
         Some(format!(
             "the index was built from {}; rebuilding it from {}",
             previous.source.display(),
@@ -521,6 +541,7 @@ fn commit(
     options: &BuildOptions<'_>,
     current: &Manifest,
     sequence: Option<u64>,
+    settings_changed: bool,
 ) -> Result<()> {
     let sequence = sequence.map_or(1, |s| s + 1);
     let payload = manifest::save(index_path, current, sequence)?;
@@ -533,12 +554,14 @@ fn commit(
         &index_path.join(COMPANY_NAMES_FILE),
         &company_names_json(options.taxonomy, &companies)?,
     )?;
-    write_atomically(
-        &index_path.join(COMPILED_TAXONOMY_FILE),
-        &options.taxonomy.to_json()?,
-    )?;
-    write_atomically(&index_path.join(TAXONOMY_FILE), options.taxonomy_text)?;
-    write_marker(index_path, dir)?;
+    if settings_changed {
+        write_atomically(
+            &index_path.join(COMPILED_TAXONOMY_FILE),
+            &options.taxonomy.to_json()?,
+        )?;
+        write_atomically(&index_path.join(TAXONOMY_FILE), options.taxonomy_text)?;
+        write_marker(index_path, dir)?;
+    }
     let cannot_commit = || format!("cannot commit the index at {}", index_path.display());
     let mut prepared = writer.prepare_commit().with_context(cannot_commit)?;
     prepared.set_payload(&payload);
@@ -631,10 +654,11 @@ fn create_or_open(index_path: &Path, source: &Path, rebuild: bool) -> Result<(In
     Ok((index, fields))
 }
 
-/// Whether the index at `path` opens with all its segments and its file list.
+/// Whether the index at `path` opens with all its segments and a readable last commit (a
+/// damaged file list does not matter to a rebuild, which writes a new one).
 fn is_sound(path: &Path) -> bool {
     open_tantivy(path)
-        .is_ok_and(|(index, _)| index.reader().is_ok() && manifest::load(&index, path).is_ok())
+        .is_ok_and(|(index, _)| index.reader().is_ok() && manifest::last_sequence(&index).is_ok())
 }
 
 /// Empties a dossier index folder of another format, so it can be built anew; files a
@@ -745,8 +769,7 @@ where
                 }
             };
             if previous.is_some() {
-                self.writer
-                    .delete_term(Term::from_field_text(self.path_field, &file.relative));
+                self.delete_paragraphs(&file.relative);
                 self.report.updated += 1;
             } else {
                 self.report.added += 1;
@@ -766,10 +789,15 @@ where
     /// paragraphs go, as a deleted file's do.
     fn forget(&mut self, file: &FoundFile, was_indexed: bool) {
         if was_indexed {
-            self.writer
-                .delete_term(Term::from_field_text(self.path_field, &file.relative));
+            self.delete_paragraphs(&file.relative);
             self.report.removed += 1;
         }
+    }
+
+    /// Deletes the paragraphs of the file at `path` (before any new one of it is added).
+    fn delete_paragraphs(&self, path: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.path_field, path));
     }
 
     fn advance(&self, bytes: u64) {

@@ -150,6 +150,20 @@ struct Payload {
 /// The manifest of the last commit and its sequence number; None for an index that has
 /// never been committed with one.
 pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, u64)>> {
+    let Some(sequence) = last_sequence(index)? else {
+        return Ok(None);
+    };
+    let path = index_path.join(file_name(sequence));
+    let not_valid = || format!("its file list {} is not valid", path.display());
+    let bytes =
+        fs::read(&path).with_context(|| format!("cannot read its file list {}", path.display()))?;
+    let manifest = serde_json::from_slice(&bytes).with_context(not_valid)?;
+    Ok(Some((manifest, sequence)))
+}
+
+/// The sequence number of the manifest the last commit names, without reading it; None
+/// for an index that has never been committed with one.
+pub fn last_sequence(index: &Index) -> Result<Option<u64>> {
     let metas = index.load_metas()?;
     let Some(payload) = metas.payload else {
         return Ok(None);
@@ -158,18 +172,17 @@ pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, u64)>>
         .with_context(|| format!("its last commit names no file list ({payload:?})"))?;
     let sequence = sequence_of(&payload.manifest)
         .with_context(|| format!("its file list has a strange name {:?}", payload.manifest))?;
-    let path = index_path.join(&payload.manifest);
-    let not_valid = || format!("its file list {} is not valid", path.display());
-    let bytes =
-        fs::read(&path).with_context(|| format!("cannot read its file list {}", path.display()))?;
-    let manifest = serde_json::from_slice(&bytes).with_context(not_valid)?;
-    Ok(Some((manifest, sequence)))
+    Ok(Some(sequence))
+}
+
+fn file_name(sequence: u64) -> String {
+    format!("{MANIFEST_PREFIX}{sequence}{MANIFEST_EXTENSION}")
 }
 
 /// Writes the manifest with sequence number `sequence`; returns the commit payload that
 /// names it.
 pub fn save(index_path: &Path, manifest: &Manifest, sequence: u64) -> Result<String> {
-    let name = format!("{MANIFEST_PREFIX}{sequence}{MANIFEST_EXTENSION}");
+    let name = file_name(sequence);
     let path = index_path.join(&name);
     let cannot = || format!("cannot write {}", path.display());
     let mut out = BufWriter::new(fs::File::create(&path).with_context(cannot)?);
