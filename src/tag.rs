@@ -388,7 +388,10 @@ impl Tagger {
             {
                 continue;
             }
-            if pattern.needs_evidence && !has_local_evidence(text, span.clone()) {
+            if pattern.needs_evidence
+                && !has_local_evidence(text, span.clone())
+                && !self.discoverer.describes_a_company(&text[span.end..])
+            {
                 pending.push((pattern.company, span));
                 continue;
             }
@@ -470,6 +473,10 @@ impl Tagger {
                 .is_some_and(starts_uppercase);
             return text[span.end..].starts_with('>') && !after_name;
         }
+        // "<TOYO.T>": a ticker on another exchange, not the name.
+        if text[..span.start].ends_with('<') && text[span.end..].starts_with('.') {
+            return false;
+        }
         let case_ok = matched == written
             || (!pattern.needs_evidence
                 && (is_all_caps(matched) || capitalised_like(matched, written)));
@@ -485,7 +492,7 @@ impl Tagger {
             return false;
         }
         if pattern.needs_evidence {
-            return !is_inside_longer_name(text, span);
+            return !is_inside_longer_name(text, span.clone()) && !is_place_use(text, span);
         }
         // "the ICC" is a commission; companies known by initials go without "the".
         if is_acronym(matched) && matched.len() <= 4 && text[..span.start].ends_with("the ") {
@@ -868,6 +875,46 @@ fn is_inside_longer_name(text: &str, span: Range<usize>) -> bool {
     })
 }
 
+/// Words before a place: "in Albany", "near Duluth".
+const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "across", "throughout"];
+
+/// Words before "in" that make what follows a business: "shares in Diageo".
+const HOLDING_WORDS: &[&str] = &[
+    "shares",
+    "stake",
+    "stakes",
+    "interest",
+    "investment",
+    "invested",
+    "invest",
+    "holding",
+    "holdings",
+];
+
+/// A name that is also an ordinary word used as a place: "Gibraltar-based", "in Albany"
+/// (but "a stake in Diageo", "in Diageo's plants"; "at" and "from" go with companies as
+/// often: "rights from Paramount").
+fn is_place_use(text: &str, span: Range<usize>) -> bool {
+    let after = &text[span.end..];
+    if after.starts_with("-based") {
+        return true;
+    }
+    if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+        return false;
+    }
+    let mut before = text[..span.start]
+        .split(|c: char| !is_word_char(c))
+        .rev()
+        .skip(1)
+        .filter(|w| !w.is_empty());
+    let preposition = before.next().unwrap_or("");
+    PLACE_PREPOSITIONS.contains(&preposition)
+        && text[..span.start].ends_with(&format!("{preposition} "))
+        && !before
+            .next()
+            .is_some_and(|w| HOLDING_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 /// The word before `span` is a capitalised word inside a sentence, so the two make one
 /// longer proper name.
 fn follows_name_word(text: &str, span: Range<usize>) -> bool {
@@ -1049,6 +1096,38 @@ mod tests {
         assert_eq!(
             companies("Apple aligning with Alibaba shows a shift."),
             ["Apple", "Alibaba"]
+        );
+    }
+
+    #[test]
+    fn a_common_word_name_used_as_a_place_is_not_a_company() {
+        assert_eq!(
+            companies("Menatep, the Gibraltar-based holding company, sued."),
+            ["Menatep"]
+        );
+        assert!(companies("He studied at the State University of New York in Albany.").is_empty());
+        assert_eq!(
+            companies("The bank bought a stake in Diageo last year."),
+            ["Diageo"]
+        );
+        assert_eq!(
+            companies("Investors hold shares in Albany, the felt maker."),
+            ["Albany"]
+        );
+        assert_eq!(companies("Jobs will go in Diageo's plants."), ["Diageo"]);
+    }
+
+    #[test]
+    fn a_one_word_gazetteer_name_tags_the_company() {
+        assert_eq!(
+            companies("Diageo, the world's biggest spirits company, has agreed to buy a winery."),
+            ["Diageo"]
+        );
+        assert_eq!(
+            companies(
+                "Heineken and Carlsberg, two of the largest brewers, reported falling profits."
+            ),
+            ["Heineken", "Carlsberg"]
         );
     }
 

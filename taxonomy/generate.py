@@ -227,6 +227,10 @@ def merge(records, suffixes):
     return list(groups.values())
 
 
+# Lower-case words inside people's and places' names: "Banca Nazionale del Lavoro".
+NAME_PARTICLES = {"de", "del", "der", "van", "von", "di", "da", "du", "la", "le", "dos", "das"}
+
+
 class Usage:
     """How words are used in the corpora: lower case, capitalised alone, or heading a name."""
 
@@ -236,6 +240,12 @@ class Usage:
         self.capital = Counter()
         self.heads = Counter()
         self.tails = Counter()
+        # The same two with nothing but a space between the words ("Safeway Stores Inc,
+        # Kroger Co" is a list, not a name ending in "Kroger"), and the words that follow
+        # a word heading a name: a first name is followed by many surnames, a company's
+        # name by a few words of its own ("Honeywell Bull").
+        self.joined_tails = Counter()
+        self.followers = defaultdict(set)
         self.places = Counter()
         self.lower_pairs = Counter()
         self.texts = []
@@ -250,7 +260,10 @@ class Usage:
 
     def count(self, text):
         for sentence in re.split(r"(?<=[.!?\"])\s+|\n\s*\n", text):
-            words = re.findall(r"[A-Za-z][A-Za-z&'\-]*", sentence)
+            found = list(re.finditer(r"[A-Za-z][A-Za-z&'\-]*", sentence))
+            words = [m.group() for m in found]
+            joined = [False] + [sentence[a.end():b.start()].isspace()
+                                for a, b in zip(found, found[1:])]
             for i, w in enumerate(words):
                 if w.islower():
                     self.lower[w] += 1
@@ -260,11 +273,18 @@ class Usage:
                     self.capital[w.lower()] += 1
                     if i > 1 and words[i - 1][0].isupper():
                         self.tails[w.lower()] += 1
-                    if words[i - 1] in ("in", "from", "to", "across"):
+                    if joined[i] and (words[i - 1][0].isupper() and i > 1
+                                      or words[i - 1] in NAME_PARTICLES):
+                        self.joined_tails[w.lower()] += 1
+                    # "in Japan", but not "a stake in Gallaher".
+                    if (words[i - 1] in ("in", "from", "to", "across")
+                            and (i < 2 or words[i - 2].lower() not in NOT_PLACE_BEFORE)):
                         self.places[w.lower()] += 1
                     following = words[i + 1] if i + 1 < len(words) else ""
                     if following[:1].isupper() and following.lower() not in self.suffixes:
                         self.heads[w.lower()] += 1
+                        if joined[i + 1]:
+                            self.followers[w.lower()].add(following)
 
     def is_surname(self, name):
         """A single word found after another capitalised word as often as not: "Roper" in
@@ -273,8 +293,25 @@ class Usage:
         return " " not in w and self.tails[w] * 2 > self.capital[w]
 
     def is_plain_word(self, name):
-        """A single short or very frequent ordinary word: too vague to name a company alone."""
-        return len(key(name).split()) == 1 and self.is_common(name)
+        """A single word too vague to name a company alone: an ordinary word ("Target"),
+        a surname ("Gates"), a first name ("Dave Jones"), a place ("in Albany") or two
+        letters. A word that starts a company's longer names ("Caterpillar Tractor") is not:
+        it names the company, with evidence."""
+        w = key(name)
+        if " " in w:
+            return False
+        if len(w) < 3:
+            return not any(c.isdigit() for c in w)
+        if not self.is_common(name):
+            return False
+        if self.lower[w] >= 3:
+            return True
+        followers = len(self.followers[w])
+        # One use in ten after another name ("B.J. Cooper", "port of Santos") is enough:
+        # a company's own name is rarely written so.
+        return (0 < self.joined_tails[w] * 10 >= self.capital[w]
+                or self.places[w] * 3 >= self.capital[w]
+                or followers >= 5 and followers * 4 > self.heads[w])
 
     def is_common(self, name):
         """True when the name is also an ordinary word or phrase, or usually starts a
@@ -449,8 +486,8 @@ def mine_corpus_names(usage, suffix_words, designators, suffixes, excluded):
     for name in docs:
         words = name.split()
         if (not words or name.isupper() and len(name) > 6
-                or NOT_BUSINESS.search(name) or usage.is_plain_word(name)
-                or usage.is_common(name) or words[0][0].islower() or key(name) in excluded
+                or NOT_BUSINESS.search(name) or usage.is_common(name)
+                or words[0][0].islower() or key(name) in excluded
                 or not stats.is_business_name(name)
                 or re.fullmatch(r"[A-Z]{1,2}|[A-Z]+\d+[A-Z]?|\d.*", name)  # "DB", "G4", "P2P"
                 or len(words) == 1 and re.search(r"(ian|ese|ish|ean)$", name)

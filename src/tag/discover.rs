@@ -148,6 +148,38 @@ const INSTITUTION_WORDS: &[&str] = &[
 /// Longest name kept, in words: longer runs are sentences in title case.
 const MAX_NAME_WORDS: usize = 6;
 
+/// Words that open an appositive describing what a name is: ", the ...", ", Japan's ...".
+const APPOSITIVE_DETERMINERS: &[&str] = &["the", "a", "an", "its"];
+
+/// Words after the head noun of an appositive: ", the biggest maker of chips", ", the
+/// state gas firm which".
+const APPOSITIVE_ENDS: &[&str] = &[
+    "which", "that", "who", "whose", "of", "in", "with", "based", "from", "for", "to", "at", "on",
+];
+
+/// Days and months: "On Tuesday Mitsubishi, the only car firm in the red" names Mitsubishi.
+const CALENDAR_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A company name found by its marks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discovered {
@@ -245,8 +277,13 @@ impl Discoverer {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
                 let is_cue = m.pattern().as_usize() >= self.markers.len();
-                (is_cue || !before.is_some_and(char::is_alphanumeric))
-                    && !after.is_some_and(char::is_alphanumeric)
+                // "brewers": a plural company noun may head an appositive.
+                let plural_end = text[m.end()..]
+                    .strip_prefix('s')
+                    .map(|rest| rest.chars().next());
+                let ends_word = !after.is_some_and(char::is_alphanumeric)
+                    || plural_end.is_some_and(|c| !c.is_some_and(char::is_alphanumeric));
+                (is_cue || !before.is_some_and(char::is_alphanumeric)) && ends_word
             })
     }
 
@@ -280,6 +317,82 @@ impl Discoverer {
                 push(found, text, &tokens[start..=i], span, true);
             }
         }
+    }
+
+    /// "Baikal has links with Surgutneftegas, the Russian oil firm": a capitalised name
+    /// inside a sentence, described after a comma as a company.
+    fn find_before_appositive(&self, text: &str, tokens: &[Token], found: &mut Vec<Discovered>) {
+        for (k, token) in tokens.iter().enumerate().skip(1) {
+            let name_end = &tokens[k - 1];
+            if token.gap_before != Gap::Comma
+                || !is_name_word(name_end.text)
+                || is_possessive(name_end)
+                || self.markers.contains(name_end.text)
+                || !self.describes_a_company(&text[name_end.end..])
+            {
+                continue;
+            }
+            let Some(mut start) = self.name_start_from(text, tokens, k, false) else {
+                continue;
+            };
+            // "Heineken and Carlsberg, two of the largest brewers": a list, each its own;
+            // "France's Ubisoft": the possessive is not part of the name.
+            if let Some(cut) = tokens[start..k - 1]
+                .iter()
+                .rposition(|t| t.text == "and" || is_possessive(t))
+            {
+                start += cut + 1;
+            }
+            let opens_sentence = |i: usize| i == 0 || tokens[i].gap_before == Gap::Break;
+            // "On Tuesday Mitsubishi", "Combining SMFG, Japan's third-biggest lender".
+            while start + 1 < k
+                && (CALENDAR_WORDS.contains(&tokens[start].text)
+                    || opens_sentence(start) && tokens[start].text.ends_with("ing"))
+            {
+                start += 1;
+            }
+            // "However, the company said": a lone word opening a sentence is no name.
+            if start + 1 == k && opens_sentence(start) {
+                continue;
+            }
+            let span = tokens[start].start..name_end.end;
+            push(found, text, &tokens[start..k], span, false);
+        }
+    }
+
+    /// True when `after` (the text after a name) opens with an appositive whose head is a
+    /// company noun: ", the world's biggest spirits company", ", one of the largest
+    /// brewers", ", a games developer based in". Not ", a company spokesman" nor ", the
+    /// firm's chairman" (a person), nor ", the militant group".
+    pub fn describes_a_company(&self, after: &str) -> bool {
+        let Some(rest) = after.strip_prefix(", ") else {
+            return false;
+        };
+        let clause_end = rest
+            .find([',', '.', ';', ':', '(', ')', '"', '\u{201C}', '\u{201D}'])
+            .unwrap_or(rest.len());
+        let mut words: Vec<&str> = rest[..clause_end].split_whitespace().take(12).collect();
+        if let ["one" | "two" | "three" | "both" | "all", "of", ..] = words.as_slice() {
+            words.drain(..2);
+        }
+        let Some(first) = words.first() else {
+            return false;
+        };
+        let determined = APPOSITIVE_DETERMINERS.contains(first)
+            || first.ends_with("'s")
+            || first.ends_with("\u{2019}s");
+        let head_end = words
+            .iter()
+            .position(|w| APPOSITIVE_ENDS.contains(w))
+            .unwrap_or(words.len());
+        if !determined || !(2..=8).contains(&head_end) {
+            return false;
+        }
+        let head = words[head_end - 1];
+        let singular = head.strip_suffix('s').unwrap_or(head);
+        head != "group"
+            && singular != "group"
+            && (self.company_nouns.contains(head) || self.company_nouns.contains(singular))
     }
 
     /// Every marked company name in `text`, in order, each name once.
@@ -320,6 +433,7 @@ impl Discoverer {
         }
         self.find_in_angle_brackets(text, &tokens, &mut found);
         self.find_before_possessive_cue(text, &tokens, &mut found);
+        self.find_before_appositive(text, &tokens, &mut found);
         found.sort_by_key(|d| d.span.start);
         found
     }
@@ -723,7 +837,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let nouns = vec!["firm".to_string(), "analyst".to_string()];
+        let nouns: Vec<String> = ["firm", "analyst", "company", "brewer", "group"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         Discoverer::new(&suffixes, &designators, &nouns)
             .unwrap()
             .find(text)
@@ -900,6 +1017,37 @@ mod tests {
         );
         assert!(names("the firm said").is_empty());
         assert!(names("the firm The").is_empty());
+    }
+
+    #[test]
+    fn an_appositive_naming_a_business_marks_the_name_before_it() {
+        assert_eq!(
+            names("Baikal has strong links with Surgutneftegas, the Russian oil firm which bid."),
+            ["Surgutneftegas"]
+        );
+        assert_eq!(
+            names("Shares in Carlsberg and Heineken, two of the largest brewers, fell."),
+            ["Heineken"]
+        );
+        assert_eq!(
+            names("It bought the stake from Nova, the Canadian company that owns Husky."),
+            ["Nova"]
+        );
+        // People, groups that are no businesses, and sentence adverbs.
+        assert!(names("said Tim Jones, a company spokesman.").is_empty());
+        assert!(names("said Meredith Hellicar, the firm's chairwoman.").is_empty());
+        assert!(names("blamed on Hamas, the militant group.").is_empty());
+        assert!(names("However, the company said sales fell.").is_empty());
+        assert!(names("In September, the company had said sales were weak.").is_empty());
+        assert_eq!(
+            names("The deal gives France's Ubisoft, the games firm, a boost."),
+            ["Ubisoft"]
+        );
+        assert_eq!(
+            names("Combining Nomura, Japan's biggest brokerage firm, and a bank."),
+            ["Nomura"]
+        );
+        assert!(names("the port of Santos, Brazil's main port.").is_empty());
     }
 
     #[test]
