@@ -1132,6 +1132,22 @@ mod tests {
     }
 
     #[test]
+    fn a_name_inside_another_exchange_ticker_is_not_matched() {
+        assert_eq!(
+            companies("Daihatsu is owned 15.1 pct by Toyota Motor Corp <TOYO.T>."),
+            ["Daihatsu Motor", "Toyota"]
+        );
+    }
+
+    #[test]
+    fn wire_notes_are_about_results_and_offloading_is_a_disposal() {
+        let note = "Note: Results include operations of BMD of New England Inc.";
+        assert!(topics(note).contains(&"earnings and revenue".to_string()));
+        let disposal = "The group said off-loading its advisers unit would boost its value.";
+        assert_eq!(topics(disposal), ["mergers and acquisitions"]);
+    }
+
+    #[test]
     fn names_match_whole_words_only() {
         assert!(companies("The Alibabas of this world and Intelligent design.").is_empty());
         assert!(companies("GMT is a time zone.").is_empty());

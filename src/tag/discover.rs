@@ -69,6 +69,33 @@ fn possessive_cue_patterns() -> impl Iterator<Item = String> {
     })
 }
 
+/// Text around a name that marks it as a business, for the pre-check: "Florence-based
+/// Fondiaria", "its Agroflora subsidiary", "a survey by Hostway".
+const CONTEXT_CUES: &[&str] = &[
+    "-based ",
+    " subsidiary",
+    " unit",
+    " division",
+    " arm ",
+    " affiliate",
+    "survey by ",
+    "research by ",
+    "study by ",
+    "report by ",
+    "poll by ",
+    "analysis by ",
+];
+
+/// Words for a part of a business, after its name: "its Agroflora subsidiary", "the
+/// Yuganskneftegas production unit".
+const UNIT_WORDS: &[&str] = &["subsidiary", "unit", "division", "arm", "affiliate"];
+
+/// Words before a part of a business that make the name before it the business's own.
+const UNIT_OWNERS: &[&str] = &["its", "whose", "their", "the"];
+
+/// Works that organisations publish: "a survey by Hostway", "research by the TowerGroup".
+const STUDY_WORDS: &[&str] = &["survey", "research", "study", "report", "poll", "analysis"];
+
 /// Capitalised words that start sentences or phrases, never company names.
 const NOT_NAME_STARTS: &[&str] = &[
     "a",
@@ -249,6 +276,7 @@ impl Discoverer {
             .iter()
             .cloned()
             .chain(possessive_cue_patterns())
+            .chain(CONTEXT_CUES.iter().map(|cue| cue.to_string()))
             .collect();
         let marker_matcher = AhoCorasick::new(&patterns)
             .context("cannot build the matcher of legal forms and company nouns")?;
@@ -269,8 +297,9 @@ impl Discoverer {
     }
 
     /// False when no word of `text` can mark a company name: no marker word stands
-    /// between non-alphanumeric characters and no wire bracket opens. (A token equal to a
-    /// marker always does; the converse need not hold.)
+    /// between non-alphanumeric characters, no possessive or context cue appears and no
+    /// wire bracket opens. (A token equal to a marker always does; the converse need not
+    /// hold.)
     fn may_mark_names(&self, text: &str) -> bool {
         text.contains('<')
             || self.marker_matcher.find_overlapping_iter(text).any(|m| {
@@ -283,7 +312,7 @@ impl Discoverer {
                     .map(|rest| rest.chars().next());
                 let ends_word = !after.is_some_and(char::is_alphanumeric)
                     || plural_end.is_some_and(|c| !c.is_some_and(char::is_alphanumeric));
-                (is_cue || !before.is_some_and(char::is_alphanumeric)) && ends_word
+                is_cue || (!before.is_some_and(char::is_alphanumeric) && ends_word)
             })
     }
 
@@ -357,6 +386,50 @@ impl Discoverer {
             }
             let span = tokens[start].start..name_end.end;
             push(found, text, &tokens[start..k], span, false);
+        }
+    }
+
+    /// Names their context marks as businesses: after a "-based" description ("Santa
+    /// Monica-based Activison"), as the owner of a unit ("its Agroflora subsidiary"), or
+    /// as the one-word author of a study ("research by the TowerGroup").
+    fn find_in_context(&self, text: &str, tokens: &[Token], found: &mut Vec<Discovered>) {
+        for (i, token) in tokens.iter().enumerate() {
+            // "Paris-based" names a place; "net-based IP services" does not.
+            if token.text.ends_with("-based") && token.text.starts_with(char::is_uppercase) {
+                let before = found.len();
+                self.find_after_noun(text, tokens, i, found);
+                // "Geneva-based WTO", "Moscow-based US lawyer": unknown initials after a
+                // place are institutions or adjectives more often than companies.
+                if found.len() > before
+                    && found[before].name.len() <= 4
+                    && found[before].name.chars().all(|c| c.is_ascii_uppercase())
+                {
+                    found.truncate(before);
+                }
+            } else if UNIT_WORDS.contains(&token.text) {
+                find_before_unit_word(text, tokens, i, found);
+            } else if token.text == "by"
+                && i > 0
+                && STUDY_WORDS.contains(&tokens[i - 1].text)
+                && tokens[i].gap_before == Gap::Space
+            {
+                let author = match tokens.get(i + 1) {
+                    Some(t) if t.text == "the" => i + 2,
+                    _ => i + 1,
+                };
+                let one_word = tokens.get(author).is_some_and(|t| {
+                    is_name_word(t.text)
+                        && t.gap_before == Gap::Space
+                        && !NOT_NAME_STARTS.contains(&t.text.to_lowercase().as_str())
+                        && tokens.get(author + 1).is_none_or(|next| {
+                            next.gap_before != Gap::Space || !is_name_word(next.text)
+                        })
+                });
+                if one_word {
+                    let t = &tokens[author];
+                    push_name(found, t.text.to_string(), t.start..t.end);
+                }
+            }
         }
     }
 
@@ -434,6 +507,7 @@ impl Discoverer {
         self.find_in_angle_brackets(text, &tokens, &mut found);
         self.find_before_possessive_cue(text, &tokens, &mut found);
         self.find_before_appositive(text, &tokens, &mut found);
+        self.find_in_context(text, &tokens, &mut found);
         found.sort_by_key(|d| d.span.start);
         found
     }
@@ -687,6 +761,46 @@ fn push(
     };
     let name = text[first.start..end].trim_end_matches([',', ' ']);
     push_name(found, collapse_spaces(name), span);
+}
+
+/// "its Agroflora subsidiary", "the Yuganskneftegas production unit": the capitalised
+/// name between an owner word and the unit word (at most two lower-case words between).
+fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut Vec<Discovered>) {
+    let joined = |j: usize| tokens[j].gap_before == Gap::Space;
+    let mut end = unit;
+    while end > 0
+        && unit - end < 2
+        && joined(end)
+        && tokens[end - 1].text.starts_with(char::is_lowercase)
+        && !UNIT_OWNERS.contains(&tokens[end - 1].text)
+    {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && end - start < 4 && joined(start) && is_name_word(tokens[start - 1].text) {
+        start -= 1;
+    }
+    // "the Sandoz unit" but not "the Tory research unit": after "the", nothing between.
+    let owned = start > 0
+        && joined(start)
+        && UNIT_OWNERS.contains(&tokens[start - 1].text)
+        && (end == unit || tokens[start - 1].text != "the");
+    if !owned || start == end {
+        return;
+    }
+    let words = &tokens[start..end];
+    // "its US unit", "its German subsidiary": a place or a nationality, not a name.
+    let adjective = words.len() == 1
+        && (words[0].text.len() <= 3
+            || ["an", "ese", "ish", "ean", "ic"]
+                .iter()
+                .any(|ending| words[0].text.ends_with(ending)));
+    if adjective || words.iter().any(|t| is_possessive(t)) {
+        return;
+    }
+    let last = &words[words.len() - 1];
+    let name = collapse_spaces(&text[words[0].start..last.end]);
+    push_name(found, name, words[0].start..last.end);
 }
 
 fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
@@ -1048,6 +1162,38 @@ mod tests {
             ["Nomura"]
         );
         assert!(names("the port of Santos, Brazil's main port.").is_empty());
+    }
+
+    #[test]
+    fn a_place_based_description_a_unit_or_a_study_marks_the_name() {
+        assert_eq!(
+            names("Santa Monica-based Activison is said to be one firm on its list."),
+            ["Activison"]
+        );
+        assert_eq!(
+            names("The firm, whose Agroflora subsidiary operates 13 farms, said."),
+            ["Agroflora"]
+        );
+        assert_eq!(
+            names("Baikal bought the Yuganskneftegas production unit."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names("It plans purchases to make its Sandoz unit the biggest."),
+            ["Sandoz"]
+        );
+        assert_eq!(
+            names("Mr Thiemann said research by the TowerGroup showed that."),
+            ["TowerGroup"]
+        );
+        assert_eq!(names("A survey by Hostway suggests that men"), ["Hostway"]);
+        // Lower-case descriptions, initials after a place, nationalities, people.
+        assert!(names("gives an edge over net-based IP services").is_empty());
+        assert!(names("said Moscow-based US lawyer Jamie Firestone").is_empty());
+        assert!(names("Membership of the Geneva-based WTO helps.").is_empty());
+        assert!(names("its German subsidiary and its US unit").is_empty());
+        assert!(names("who works in the Tory research unit").is_empty());
+        assert!(names("a report by John Smith found").is_empty());
     }
 
     #[test]
