@@ -417,14 +417,18 @@ impl Tagger {
             }
             let company = match self.known_company(&d.name) {
                 Some(id) => Company::Known(id),
-                None => Company::Discovered(d.name.clone()),
+                None => match short_form_of(&d.name, &found) {
+                    Some(company) => company,
+                    None => Company::Discovered(d.name.clone()),
+                },
             };
             push_mention(&mut found, company, d.span.start, &text[d.span.clone()]);
         }
         for (span, name) in find_introduced(text, introduced_names) {
             if starts_on_boundary(text, span.start, name) && ends_on_boundary(text, span.end, name)
             {
-                let company = Company::Discovered(name.clone());
+                let company = short_form_of(name, &found)
+                    .unwrap_or_else(|| Company::Discovered(name.clone()));
                 push_mention(&mut found, company, span.start, &text[span]);
             }
         }
@@ -496,6 +500,12 @@ impl Tagger {
         }
         // "the ICC" is a commission; companies known by initials go without "the".
         if is_acronym(matched) && matched.len() <= 4 && text[..span.start].ends_with("the ") {
+            return false;
+        }
+        if !written.contains(' ')
+            && pattern.kind == NameKind::Name
+            && is_followed_by_person_role(&text[span.end..])
+        {
             return false;
         }
         // "Fernando Santos", "Alex Ferguson": a one-word name after a first name is a
@@ -645,6 +655,63 @@ const CALENDAR_WORDS: &[&str] = &[
     "Saturday",
     "Sunday",
 ];
+
+/// The company already found whose name, as written, starts or ends with this one word:
+/// "Hardie's shareholders" after "James Hardie", "Champlin's operations" after "Champlin
+/// Petroleum Co".
+fn short_form_of(name: &str, found: &[(usize, CompanyMention)]) -> Option<Company> {
+    if name.contains(' ') {
+        return None;
+    }
+    found.iter().find_map(|(_, m)| {
+        let mut words = m.evidence.split_whitespace();
+        let first = words.next()?;
+        let last = words.next_back()?;
+        (first == name || last == name).then(|| m.company.clone())
+    })
+}
+
+/// Roles after a comma that make the name before them a person's: "James Roper, director
+/// of the IMRG".
+const PERSON_ROLES: &[&str] = &[
+    "director",
+    "chairman",
+    "chairwoman",
+    "spokesman",
+    "spokeswoman",
+    "analyst",
+    "economist",
+    "president",
+    "chief",
+    "head",
+    "founder",
+    "editor",
+    "professor",
+    "minister",
+    "secretary",
+    "manager",
+    "partner",
+    "boss",
+    "lawyer",
+    "author",
+    "managing",
+    "senior",
+    "vice",
+    "deputy",
+];
+
+/// ", director of the IMRG", ", the firm's chairman": the name before is a person.
+fn is_followed_by_person_role(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(", ") else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    let mut word = words.next().unwrap_or("");
+    if ["the", "a", "its"].contains(&word) || word.ends_with("'s") || word.ends_with("\u{2019}s") {
+        word = words.next().unwrap_or("");
+    }
+    PERSON_ROLES.contains(&word)
+}
 
 /// "Small firms such as Blinkx, Copernic, Enfish X1 Technologies and X-Friend": in a list of three or more capitalised names of which at least two and at
 /// least half are companies already found, the other names are companies too. Returns

@@ -93,6 +93,32 @@ const UNIT_WORDS: &[&str] = &["subsidiary", "unit", "division", "arm", "affiliat
 /// Words before a part of a business that make the name before it the business's own.
 const UNIT_OWNERS: &[&str] = &["its", "whose", "their", "the"];
 
+/// Verbs that follow the author of a study: "a survey by Hostway suggests".
+const REPORTING_VERBS: &[&str] = &[
+    "says",
+    "said",
+    "suggests",
+    "suggested",
+    "found",
+    "finds",
+    "shows",
+    "showed",
+    "predicts",
+    "predicted",
+    "forecasts",
+    "estimates",
+    "estimated",
+    "reveals",
+    "revealed",
+    "claims",
+    "claimed",
+    "indicates",
+    "indicated",
+    "concluded",
+    "concludes",
+    "reported",
+];
+
 /// Works that organisations publish: "a survey by Hostway", "research by the TowerGroup".
 const STUDY_WORDS: &[&str] = &["survey", "research", "study", "report", "poll", "analysis"];
 
@@ -156,6 +182,7 @@ const NOT_NAME_STARTS: &[&str] = &[
 /// Airlines" ends in a designator but is a trade body.
 const INSTITUTION_WORDS: &[&str] = &[
     "Association",
+    "Court",
     "Institute",
     "Council",
     "Federation",
@@ -399,11 +426,15 @@ impl Discoverer {
                 let before = found.len();
                 self.find_after_noun(text, tokens, i, found);
                 // "Geneva-based WTO", "Moscow-based US lawyer": unknown initials after a
-                // place are institutions or adjectives more often than companies.
-                if found.len() > before
-                    && found[before].name.len() <= 4
-                    && found[before].name.chars().all(|c| c.is_ascii_uppercase())
-                {
+                // place are institutions or adjectives more often than companies;
+                // "London-based Levy's novel" is a person's.
+                let doubtful = found.get(before).is_some_and(|d| {
+                    (d.name.len() <= 4 && d.name.chars().all(|c| c.is_ascii_uppercase()))
+                        || text[d.span.end..].starts_with("'s")
+                        || text[d.span.end..].starts_with("\u{2019}s")
+                        || text[d.span.clone()].ends_with("'s")
+                });
+                if doubtful {
                     found.truncate(before);
                 }
             } else if UNIT_WORDS.contains(&token.text) {
@@ -417,12 +448,16 @@ impl Discoverer {
                     Some(t) if t.text == "the" => i + 2,
                     _ => i + 1,
                 };
+                // "research by the TowerGroup showed", not "a report by the Fraser of
+                // Allander Institute", "a study by US researchers", "a report by Which?".
                 let one_word = tokens.get(author).is_some_and(|t| {
                     is_name_word(t.text)
                         && t.gap_before == Gap::Space
+                        && !is_initials(t.text)
                         && !NOT_NAME_STARTS.contains(&t.text.to_lowercase().as_str())
+                        && !text[t.end..].starts_with('?')
                         && tokens.get(author + 1).is_none_or(|next| {
-                            next.gap_before != Gap::Space || !is_name_word(next.text)
+                            next.gap_before != Gap::Space || REPORTING_VERBS.contains(&next.text)
                         })
                 });
                 if one_word {
@@ -749,6 +784,26 @@ fn push(
     {
         words = rest;
     }
+    // "Maritime Seafood Processors and First Choice Foods": two names of two words or
+    // more joined by "and" are two companies ("Procter and Gamble" is one).
+    let and = words
+        .iter()
+        .position(|t| t.text == "and")
+        .filter(|&i| i >= 2 && words.len() - i > 2);
+    if let Some(and) = and {
+        let left = &words[..and];
+        let name = collapse_spaces(&text[left[0].start..left[and - 1].end]);
+        push_name(found, name, span.start..left[and - 1].end);
+        let right_start = words[and + 1].start;
+        push(
+            found,
+            text,
+            &words[and + 1..],
+            right_start..span.end,
+            name_ends_in_designator,
+        );
+        return;
+    }
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
@@ -801,6 +856,11 @@ fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut 
     let last = &words[words.len() - 1];
     let name = collapse_spaces(&text[words[0].start..last.end]);
     push_name(found, name, words[0].start..last.end);
+}
+
+/// Two or three capitals: "US", "UK", "FCC".
+fn is_initials(word: &str) -> bool {
+    (2..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
 fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
@@ -1194,6 +1254,19 @@ mod tests {
         assert!(names("its German subsidiary and its US unit").is_empty());
         assert!(names("who works in the Tory research unit").is_empty());
         assert!(names("a report by John Smith found").is_empty());
+    }
+
+    #[test]
+    fn two_long_names_joined_by_and_are_two_companies() {
+        assert_eq!(
+            names("It named Maritime Seafood Processors and First Choice Foods."),
+            ["Maritime Seafood Processors", "First Choice Foods"]
+        );
+        assert_eq!(names("Procter and Gamble Co said."), ["Procter and Gamble"]);
+        assert_eq!(
+            names("It named Barnes and Noble Inc."),
+            ["Barnes and Noble"]
+        );
     }
 
     #[test]
