@@ -304,7 +304,12 @@ impl Tagger {
         let discovered: Vec<Vec<Discovered>> = paragraphs
             .iter()
             .map(|text| {
-                let mut found = self.discoverer.find(text);
+                let mut found: Vec<Discovered> = self
+                    .discoverer
+                    .find(text)
+                    .into_iter()
+                    .flat_map(|d| self.split_known_pair(text, d))
+                    .collect();
                 found.retain(|d| {
                     self.taxonomy.find_company(&text[d.span.clone()]).is_none()
                         && !self.is_place(&d.name)
@@ -324,6 +329,35 @@ impl Tagger {
                 Tags { companies, topics }
             })
             .collect()
+    }
+
+    /// "Exxon Mobil and British Petroleum": a marked name of two names of two words or
+    /// more joined by "and", one of them known, is two companies ("LTV Missiles and
+    /// Electronics Group" and "Procter and Gamble" stay one).
+    fn split_known_pair(&self, text: &str, found: Discovered) -> Vec<Discovered> {
+        let Some((left, right)) = found.name.split_once(" and ") else {
+            return vec![found];
+        };
+        let long = |part: &str| part.split(' ').count() >= 2;
+        let known = |part: &str| self.taxonomy.find_company(part).is_some();
+        let written_and = text[found.span.clone()].find(" and ");
+        let Some(and) = written_and.filter(|_| long(left) && long(right)) else {
+            return vec![found];
+        };
+        if !known(left) && !known(right) {
+            return vec![found];
+        }
+        let and = found.span.start + and;
+        vec![
+            Discovered {
+                name: left.to_string(),
+                span: found.span.start..and,
+            },
+            Discovered {
+                name: right.to_string(),
+                span: and + " and ".len()..found.span.end,
+            },
+        ]
     }
 
     /// Whether a name found by its marks or its neighbours is a place ("Australia" of
@@ -1212,6 +1246,18 @@ mod tests {
         assert!(topics(note).contains(&"earnings and revenue".to_string()));
         let disposal = "The group said off-loading its advisers unit would boost its value.";
         assert_eq!(topics(disposal), ["mergers and acquisitions"]);
+    }
+
+    #[test]
+    fn two_marked_names_joined_by_and_are_two_when_one_is_known() {
+        assert_eq!(
+            companies("A venture of Exxon Mobil and Dominion Textile Inc was formed."),
+            ["ExxonMobil", "Dominion Textile"]
+        );
+        assert_eq!(
+            companies("LTV Missiles and Electronics Group said it won an order."),
+            ["LTV Missiles and Electronics Group"]
+        );
     }
 
     #[test]

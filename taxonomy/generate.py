@@ -245,6 +245,7 @@ class Usage:
         # a word heading a name: a first name is followed by many surnames, a company's
         # name by a few words of its own ("Honeywell Bull").
         self.joined_tails = Counter()
+        self.joined_heads = Counter()
         self.followers = defaultdict(set)
         self.places = Counter()
         self.lower_pairs = Counter()
@@ -273,8 +274,11 @@ class Usage:
                     self.capital[w.lower()] += 1
                     if i > 1 and words[i - 1][0].isupper():
                         self.tails[w.lower()] += 1
-                    if joined[i] and (words[i - 1][0].isupper() and i > 1
-                                      or words[i - 1] in NAME_PARTICLES):
+                    # "Cincinnati-based Kroger", "Japan's Mitsubishi": the word before
+                    # describes the name rather than starting it.
+                    described = "-" in words[i - 1] or words[i - 1].endswith("'s")
+                    if joined[i] and not described and (words[i - 1][0].isupper() and i > 1
+                                                        or words[i - 1] in NAME_PARTICLES):
                         self.joined_tails[w.lower()] += 1
                     # "in Japan", but not "a stake in Gallaher".
                     if (words[i - 1] in ("in", "from", "to", "across")
@@ -284,6 +288,7 @@ class Usage:
                     if following[:1].isupper() and following.lower() not in self.suffixes:
                         self.heads[w.lower()] += 1
                         if joined[i + 1]:
+                            self.joined_heads[w.lower()] += 1
                             self.followers[w.lower()].add(following)
 
     def is_surname(self, name):
@@ -311,7 +316,18 @@ class Usage:
         # a company's own name is rarely written so.
         return (0 < self.joined_tails[w] * 10 >= self.capital[w]
                 or self.places[w] * 3 >= self.capital[w]
-                or followers >= 5 and followers * 4 > self.heads[w])
+                or followers >= 6 and followers * 4 > self.heads[w])
+
+    def needs_evidence(self, name):
+        """is_common, with names counted only across spaces: "Alcoa" heads no name in
+        "Alcoa, Reynolds and Alcan" and needs no evidence."""
+        words = key(name).split()
+        if len(words) != 1:
+            return self.is_common(name)
+        w = words[0]
+        lower, capital = self.lower[w], self.capital[w]
+        joined = self.joined_heads[w] + self.joined_tails[w] + self.places[w]
+        return lower >= 3 or (capital >= 5 and joined * 5 > capital * 2)
 
     def is_common(self, name):
         """True when the name is also an ordinary word or phrase, or usually starts a
@@ -603,7 +619,7 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
         free = sorted(t for t in tickers if t not in taken_tickers and re.fullmatch(r"[A-Z0-9.\-]{1,8}", t))
         taken_tickers.update(free)
         entry["tickers"] = free
-        entry["common_word"] = usage.is_common(name)
+        entry["common_word"] = usage.needs_evidence(name)
         entry["topics"] = sorted(topics)
         companies.append(entry)
     companies.sort(key=lambda c: key(c["name"]))
