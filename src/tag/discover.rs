@@ -6,7 +6,7 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use anyhow::{Context, Result};
 
 use super::char_at;
@@ -70,14 +70,10 @@ fn possessive_cue_patterns() -> impl Iterator<Item = String> {
 }
 
 /// Text around a name that marks it as a business, for the pre-check: "Florence-based
-/// Fondiaria", "its Agroflora subsidiary", "a survey by Hostway".
+/// Fondiaria", "a survey by Hostway" (unit words, "its Agroflora subsidiary", are
+/// checked as whole words).
 const CONTEXT_CUES: &[&str] = &[
     "-based ",
-    " subsidiary",
-    " unit",
-    " division",
-    " arm ",
-    " affiliate",
     "survey by ",
     "research by ",
     "study by ",
@@ -257,6 +253,8 @@ pub struct Discoverer {
     /// The same words, to tell cheaply whether a text has any: most paragraphs do not
     /// and need no tokenising.
     marker_matcher: AhoCorasick,
+    /// The matcher's first pattern that is a cue rather than a whole word.
+    first_cue: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,14 +299,23 @@ impl Discoverer {
             .chain(&company_nouns)
             .cloned()
             .collect();
-        // The possessive cues go after the markers, so a match's pattern tells which.
-        let patterns: Vec<String> = markers
+        // Whole words first, then the cues, so a match's pattern tells which. No
+        // pattern starts with a space: the matcher skips ahead to a pattern's rare
+        // first bytes, and spaces are everywhere.
+        let words: Vec<String> = markers
             .iter()
             .cloned()
+            .chain(UNIT_WORDS.iter().map(|w| w.to_string()))
+            .collect();
+        let first_cue = words.len();
+        let patterns: Vec<String> = words
+            .into_iter()
             .chain(possessive_cue_patterns())
             .chain(CONTEXT_CUES.iter().map(|cue| cue.to_string()))
             .collect();
-        let marker_matcher = AhoCorasick::new(&patterns)
+        let marker_matcher = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
             .context("cannot build the matcher of legal forms and company nouns")?;
         Ok(Discoverer {
             legal_suffixes,
@@ -316,6 +323,7 @@ impl Discoverer {
             company_nouns,
             markers,
             marker_matcher,
+            first_cue,
         })
     }
 
@@ -335,13 +343,13 @@ impl Discoverer {
             || self.marker_matcher.find_overlapping_iter(text).any(|m| {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
-                let is_cue = m.pattern().as_usize() >= self.markers.len();
-                // "brewers": a plural company noun may head an appositive.
-                let plural_end = text[m.end()..]
+                let is_cue = m.pattern().as_usize() >= self.first_cue;
+                // ", two of the largest brewers,": a plural company noun may end an
+                // appositive.
+                let ends_appositive = text[m.end()..]
                     .strip_prefix('s')
-                    .map(|rest| rest.chars().next());
-                let ends_word = !after.is_some_and(char::is_alphanumeric)
-                    || plural_end.is_some_and(|c| !c.is_some_and(char::is_alphanumeric));
+                    .is_some_and(|rest| rest.starts_with([',', '.', ';']));
+                let ends_word = !after.is_some_and(char::is_alphanumeric) || ends_appositive;
                 is_cue || (!before.is_some_and(char::is_alphanumeric) && ends_word)
             })
     }
