@@ -1261,6 +1261,14 @@ mod tests {
     }
 
     #[test]
+    fn a_curated_alias_with_the_names_a_company_known_by_initials() {
+        assert_eq!(
+            companies("Euronext may bid for the LSE, rivals said."),
+            ["Euronext", "London Stock Exchange"]
+        );
+    }
+
+    #[test]
     fn names_match_whole_words_only() {
         assert!(companies("The Alibabas of this world and Intelligent design.").is_empty());
         assert!(companies("GMT is a time zone.").is_empty());
