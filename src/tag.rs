@@ -1003,17 +1003,14 @@ fn is_place_use(text: &str, span: Range<usize>) -> bool {
     if after.starts_with("'s") || after.starts_with("\u{2019}s") {
         return false;
     }
-    let mut before = text[..span.start]
-        .split(|c: char| !is_word_char(c))
-        .rev()
-        .skip(1)
-        .filter(|w| !w.is_empty());
-    let preposition = before.next().unwrap_or("");
+    let Some(before) = text[..span.start].strip_suffix(' ') else {
+        return false;
+    };
+    let mut words = before.rsplit(|c: char| !is_word_char(c));
+    let preposition = words.next().unwrap_or("");
+    let holder = words.find(|w| !w.is_empty());
     PLACE_PREPOSITIONS.contains(&preposition)
-        && text[..span.start].ends_with(&format!("{preposition} "))
-        && !before
-            .next()
-            .is_some_and(|w| HOLDING_WORDS.contains(&w.to_lowercase().as_str()))
+        && !holder.is_some_and(|w| HOLDING_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// The word before `span` is a capitalised word inside a sentence, so the two make one

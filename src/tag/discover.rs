@@ -9,7 +9,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use anyhow::{Context, Result};
 
-use super::char_at;
+use super::{CALENDAR_WORDS, char_at};
 
 /// Lower-case words that may sit inside a company name ("Bank of New York").
 const CONNECTORS: &[&str] = &[
@@ -208,29 +208,6 @@ const APPOSITIVE_DETERMINERS: &[&str] = &["the", "a", "an", "its"];
 /// state gas firm which".
 const APPOSITIVE_ENDS: &[&str] = &[
     "which", "that", "who", "whose", "of", "in", "with", "based", "from", "for", "to", "at", "on",
-];
-
-/// Days and months: "On Tuesday Mitsubishi, the only car firm in the red" names Mitsubishi.
-const CALENDAR_WORDS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// A company name found by its marks.
@@ -434,58 +411,57 @@ impl Discoverer {
         for (i, token) in tokens.iter().enumerate() {
             // "Paris-based" names a place; "net-based IP services" does not.
             if token.text.ends_with("-based") && token.text.starts_with(char::is_uppercase) {
-                let before = found.len();
-                self.find_after_noun(text, tokens, i, found);
-                // "Geneva-based WTO", "Moscow-based US lawyer": unknown initials after a
-                // place are institutions or adjectives more often than companies;
-                // "London-based Levy's novel" is a person's.
-                let doubtful = found.get(before).is_some_and(|d| {
-                    (d.name.len() <= 4 && d.name.chars().all(|c| c.is_ascii_uppercase()))
-                        || text[d.span.end..].starts_with("'s")
-                        || text[d.span.end..].starts_with("\u{2019}s")
-                        || text[d.span.clone()].ends_with("'s")
-                });
-                if doubtful {
-                    found.truncate(before);
-                }
+                self.find_after_place_description(text, tokens, i, found);
             } else if UNIT_WORDS.contains(&token.text) {
-                let before = found.len();
-                find_before_unit_word(text, tokens, i, found);
-                // "its Exxon Capital Corp unit": the legal form marks it already.
-                let marked = found.get(before).is_some_and(|d| {
-                    d.name
-                        .split(' ')
-                        .any(|w| self.legal_suffixes.contains(w.trim_end_matches('.')))
-                });
-                if marked {
-                    found.truncate(before);
-                }
-            } else if token.text == "by"
-                && i > 0
-                && STUDY_WORDS.contains(&tokens[i - 1].text)
-                && tokens[i].gap_before == Gap::Space
-            {
-                let author = match tokens.get(i + 1) {
-                    Some(t) if t.text == "the" => i + 2,
-                    _ => i + 1,
-                };
-                // "research by the TowerGroup showed", not "a report by the Fraser of
-                // Allander Institute", "a study by US researchers", "a report by Which?".
-                let one_word = tokens.get(author).is_some_and(|t| {
-                    is_name_word(t.text)
-                        && t.gap_before == Gap::Space
-                        && !is_initials(t.text)
-                        && !NOT_NAME_STARTS.contains(&t.text.to_lowercase().as_str())
-                        && !text[t.end..].starts_with('?')
-                        && tokens.get(author + 1).is_none_or(|next| {
-                            next.gap_before != Gap::Space || REPORTING_VERBS.contains(&next.text)
-                        })
-                });
-                if one_word {
-                    let t = &tokens[author];
-                    push_name(found, t.text.to_string(), t.start..t.end);
-                }
+                self.find_unit_owner(text, tokens, i, found);
+            } else if token.text == "by" && i > 0 && STUDY_WORDS.contains(&tokens[i - 1].text) {
+                find_study_author(text, tokens, i, found);
             }
+        }
+    }
+
+    /// "Santa Monica-based Activison": the name after the description at `based`.
+    fn find_after_place_description(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        based: usize,
+        found: &mut Vec<Discovered>,
+    ) {
+        let before = found.len();
+        self.find_after_noun(text, tokens, based, found);
+        // "Geneva-based WTO", "Moscow-based US lawyer": unknown initials after a place
+        // are institutions or adjectives more often than companies; "London-based Levy's
+        // novel" is a person's.
+        let doubtful = found.get(before).is_some_and(|d| {
+            (d.name.len() <= 4 && d.name.chars().all(|c| c.is_ascii_uppercase()))
+                || text[d.span.end..].starts_with("'s")
+                || text[d.span.end..].starts_with("\u{2019}s")
+                || text[d.span.clone()].ends_with("'s")
+        });
+        if doubtful {
+            found.truncate(before);
+        }
+    }
+
+    /// "its Agroflora subsidiary": the owner of the unit word at `unit`.
+    fn find_unit_owner(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        unit: usize,
+        found: &mut Vec<Discovered>,
+    ) {
+        let before = found.len();
+        find_before_unit_word(text, tokens, unit, found);
+        // "its Exxon Capital Corp unit": the legal form marks it already.
+        let marked = found.get(before).is_some_and(|d| {
+            d.name
+                .split(' ')
+                .any(|w| self.legal_suffixes.contains(w.trim_end_matches('.')))
+        });
+        if marked {
+            found.truncate(before);
         }
     }
 
@@ -858,6 +834,33 @@ fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut 
     let last = &words[words.len() - 1];
     let name = collapse_spaces(&text[words[0].start..last.end]);
     push_name(found, name, words[0].start..last.end);
+}
+
+/// "research by the TowerGroup showed": a one-word author after the "by" at `by`, before
+/// a reporting verb or the end of the clause; not "a report by the Fraser of Allander
+/// Institute", "a study by US researchers", "a report by Which?".
+fn find_study_author(text: &str, tokens: &[Token], by: usize, found: &mut Vec<Discovered>) {
+    if tokens[by].gap_before != Gap::Space {
+        return;
+    }
+    let author = match tokens.get(by + 1) {
+        Some(t) if t.text == "the" => by + 2,
+        _ => by + 1,
+    };
+    let Some(t) = tokens.get(author) else {
+        return;
+    };
+    let one_word = is_name_word(t.text)
+        && t.gap_before == Gap::Space
+        && !is_initials(t.text)
+        && !NOT_NAME_STARTS.contains(&t.text.to_lowercase().as_str())
+        && !text[t.end..].starts_with('?')
+        && tokens.get(author + 1).is_none_or(|next| {
+            next.gap_before != Gap::Space || REPORTING_VERBS.contains(&next.text)
+        });
+    if one_word {
+        push_name(found, t.text.to_string(), t.start..t.end);
+    }
 }
 
 /// Two or three capitals: "US", "UK", "FCC".
