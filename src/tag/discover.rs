@@ -321,11 +321,11 @@ impl Discoverer {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
                 let is_cue = m.pattern().as_usize() >= self.first_cue;
-                // ", two of the largest brewers,": a plural company noun may end an
-                // appositive.
-                let ends_appositive = text[m.end()..]
-                    .strip_prefix('s')
-                    .is_some_and(|rest| rest.starts_with([',', '.', ';']));
+                // ", two of the largest brewers,", ", the makers of Manhunt": a plural
+                // company noun may end an appositive.
+                let ends_appositive = text[m.end()..].strip_prefix('s').is_some_and(|rest| {
+                    rest.starts_with([',', '.', ';']) || rest.starts_with(" of ")
+                });
                 let ends_word = !after.is_some_and(char::is_alphanumeric) || ends_appositive;
                 is_cue || (!before.is_some_and(char::is_alphanumeric) && ends_word)
             })
@@ -1208,6 +1208,9 @@ mod tests {
             names("Shares in Carlsberg and Heineken, two of the largest brewers, fell."),
             ["Heineken"]
         );
+        let nouns_only = Discoverer::new(&[], &[], &["maker".to_string()]).unwrap();
+        let found = nouns_only.find("Rockstar Games, the makers of Manhunt, has said so.");
+        assert_eq!(found[0].name, "Rockstar Games");
         assert_eq!(
             names("It bought the stake from Nova, the Canadian company that owns Husky."),
             ["Nova"]
