@@ -1510,7 +1510,9 @@ mod tests {
         #[test]
         fn tags_come_from_the_taxonomy_or_the_text(
             text in "((Apple|Alibaba|Qwen|Shell|Inc|Corp|plc|Holdings|<[A-Z]{2,4}>|shares|profit|\
-                      oil|the|of|[A-Z][a-z]{1,8}|[A-Z]{2,5}|\\PC{1,6})[ ,.'’\\n-]{1,2}){0,40}"
+                      oil|the|of|and|its|unit|subsidiary|Paris-based|survey by|the oil firm|\
+                      brewers|makers of|director|[A-Z][a-z]{1,8}|[A-Z]{2,5}|\\PC{1,6})\
+                      [ ,.'’\\n-]{1,2}){0,40}"
         ) {
             let tagger = shared_tagger();
             let taxonomy = tagger.taxonomy();
