@@ -304,12 +304,10 @@ impl Tagger {
         let discovered: Vec<Vec<Discovered>> = paragraphs
             .iter()
             .map(|text| {
-                let mut found: Vec<Discovered> = self
-                    .discoverer
-                    .find(text)
-                    .into_iter()
-                    .flat_map(|d| self.split_known_pair(text, d))
-                    .collect();
+                let mut found = Vec::new();
+                for d in self.discoverer.find(text) {
+                    self.push_split_known_pair(text, d, &mut found);
+                }
                 found.retain(|d| {
                     self.taxonomy.find_company(&text[d.span.clone()]).is_none()
                         && !self.is_place(&d.name)
@@ -334,30 +332,27 @@ impl Tagger {
     /// "Exxon Mobil and British Petroleum": a marked name of two names of two words or
     /// more joined by "and", one of them known, is two companies ("LTV Missiles and
     /// Electronics Group" and "Procter and Gamble" stay one).
-    fn split_known_pair(&self, text: &str, found: Discovered) -> Vec<Discovered> {
-        let Some((left, right)) = found.name.split_once(" and ") else {
-            return vec![found];
-        };
+    fn push_split_known_pair(&self, text: &str, found: Discovered, out: &mut Vec<Discovered>) {
         let long = |part: &str| part.split(' ').count() >= 2;
         let known = |part: &str| self.taxonomy.find_company(part).is_some();
+        let pair = found
+            .name
+            .split_once(" and ")
+            .filter(|(left, right)| long(left) && long(right) && (known(left) || known(right)));
         let written_and = text[found.span.clone()].find(" and ");
-        let Some(and) = written_and.filter(|_| long(left) && long(right)) else {
-            return vec![found];
+        let (Some((left, right)), Some(and)) = (pair, written_and) else {
+            out.push(found);
+            return;
         };
-        if !known(left) && !known(right) {
-            return vec![found];
-        }
         let and = found.span.start + and;
-        vec![
-            Discovered {
-                name: left.to_string(),
-                span: found.span.start..and,
-            },
-            Discovered {
-                name: right.to_string(),
-                span: and + " and ".len()..found.span.end,
-            },
-        ]
+        out.push(Discovered {
+            name: left.to_string(),
+            span: found.span.start..and,
+        });
+        out.push(Discovered {
+            name: right.to_string(),
+            span: and + " and ".len()..found.span.end,
+        });
     }
 
     /// Whether a name found by its marks or its neighbours is a place ("Australia" of
@@ -741,7 +736,7 @@ fn is_followed_by_person_role(after: &str) -> bool {
     };
     let mut words = rest.split_whitespace();
     let mut word = words.next().unwrap_or("");
-    if ["the", "a", "its"].contains(&word) || word.ends_with("'s") || word.ends_with("\u{2019}s") {
+    if ["the", "a", "its"].contains(&word) || ends_possessive(word) {
         word = words.next().unwrap_or("");
     }
     PERSON_ROLES.contains(&word)
@@ -1000,7 +995,7 @@ fn is_place_use(text: &str, span: Range<usize>) -> bool {
     if after.starts_with("-based") {
         return true;
     }
-    if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+    if starts_possessive(after) {
         return false;
     }
     let Some(before) = text[..span.start].strip_suffix(' ') else {
@@ -1036,7 +1031,7 @@ fn follows_name_word(text: &str, span: Range<usize>) -> bool {
 /// position inside a sentence (capitalised mid-sentence, so a proper noun).
 fn has_local_evidence(text: &str, span: Range<usize>) -> bool {
     let after = &text[span.end..];
-    if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+    if starts_possessive(after) {
         return true;
     }
     let next_word = after
@@ -1048,6 +1043,16 @@ fn has_local_evidence(text: &str, span: Range<usize>) -> bool {
         return true;
     }
     !is_sentence_start(text, span.start)
+}
+
+/// "'s" or "’s" opens `text`: the possessive of the name before.
+fn starts_possessive(text: &str) -> bool {
+    text.starts_with("'s") || text.starts_with("\u{2019}s")
+}
+
+/// A word in the possessive: "world's", "Japan’s".
+fn ends_possessive(word: &str) -> bool {
+    word.ends_with("'s") || word.ends_with("\u{2019}s")
 }
 
 fn is_cue(word: &str) -> bool {

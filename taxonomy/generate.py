@@ -318,20 +318,12 @@ class Usage:
                 or self.places[w] * 3 >= self.capital[w]
                 or followers >= 6 and followers * 4 > self.heads[w])
 
-    def needs_evidence(self, name):
-        """is_common, with names counted only across spaces: "Alcoa" heads no name in
-        "Alcoa, Reynolds and Alcan" and needs no evidence."""
-        words = key(name).split()
-        if len(words) != 1:
-            return self.is_common(name)
-        w = words[0]
-        lower, capital = self.lower[w], self.capital[w]
-        joined = self.joined_heads[w] + self.joined_tails[w] + self.places[w]
-        return lower >= 3 or (capital >= 5 and joined * 5 > capital * 2)
-
-    def is_common(self, name):
+    def is_common(self, name, joined=False):
         """True when the name is also an ordinary word or phrase, or usually starts a
-        longer proper name: the tagger then needs evidence that it means the company."""
+        longer proper name: the tagger then needs evidence that it means the company.
+        With `joined`, names are counted only across spaces: "Alcoa" heads no name in
+        "Alcoa, Reynolds and Alcan" (the gazetteer's flags); without, across any
+        punctuation (the stricter filter of corpus-mined names)."""
         words = key(name).split()
         if not words:
             return True
@@ -341,7 +333,9 @@ class Usage:
             # Mostly the first word of longer names ("Southern California") or the last
             # ("Alex Ferguson"): a place or a person more often than a company.
             # "in Australia": a place.
-            heads, tails, places = self.heads[w], self.tails[w], self.places[w]
+            heads, tails = ((self.joined_heads[w], self.joined_tails[w]) if joined
+                            else (self.heads[w], self.tails[w]))
+            places = self.places[w]
             return lower >= 3 or (capital >= 5 and (heads + tails + places) * 5 > capital * 2)
         pairs = zip(words, words[1:])
         return all(self.lower_pairs[a + " " + b] >= 3 for a, b in pairs)
@@ -619,7 +613,7 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
         free = sorted(t for t in tickers if t not in taken_tickers and re.fullmatch(r"[A-Z0-9.\-]{1,8}", t))
         taken_tickers.update(free)
         entry["tickers"] = free
-        entry["common_word"] = usage.needs_evidence(name)
+        entry["common_word"] = usage.is_common(name, joined=True)
         entry["topics"] = sorted(topics)
         companies.append(entry)
     companies.sort(key=lambda c: key(c["name"]))

@@ -9,7 +9,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use anyhow::{Context, Result};
 
-use super::{CALENDAR_WORDS, char_at};
+use super::{CALENDAR_WORDS, char_at, ends_possessive, starts_possessive};
 
 /// Lower-case words that may sit inside a company name ("Bank of New York").
 const CONNECTORS: &[&str] = &[
@@ -435,9 +435,8 @@ impl Discoverer {
         // novel" is a person's.
         let doubtful = found.get(before).is_some_and(|d| {
             (d.name.len() <= 4 && d.name.chars().all(|c| c.is_ascii_uppercase()))
-                || text[d.span.end..].starts_with("'s")
-                || text[d.span.end..].starts_with("\u{2019}s")
-                || text[d.span.clone()].ends_with("'s")
+                || starts_possessive(&text[d.span.end..])
+                || ends_possessive(&text[d.span.clone()])
         });
         if doubtful {
             found.truncate(before);
@@ -483,9 +482,7 @@ impl Discoverer {
         let Some(first) = words.first() else {
             return false;
         };
-        let determined = APPOSITIVE_DETERMINERS.contains(first)
-            || first.ends_with("'s")
-            || first.ends_with("\u{2019}s");
+        let determined = APPOSITIVE_DETERMINERS.contains(first) || ends_possessive(first);
         let head_end = words
             .iter()
             .position(|w| APPOSITIVE_ENDS.contains(w))
