@@ -487,7 +487,11 @@ impl Discoverer {
             .iter()
             .position(|w| APPOSITIVE_ENDS.contains(w))
             .unwrap_or(words.len());
-        if !determined || !(2..=8).contains(&head_end) {
+        // ", the MPAA said it had given operators": a new clause, not an appositive.
+        let clause = words[..head_end]
+            .iter()
+            .any(|w| REPORTING_VERBS.contains(w));
+        if !determined || clause || !(2..=8).contains(&head_end) {
             return false;
         }
         let head = words[head_end - 1];
@@ -1217,6 +1221,10 @@ mod tests {
         assert!(names("said Meredith Hellicar, the firm's chairwoman.").is_empty());
         assert!(names("blamed on Hamas, the militant group.").is_empty());
         assert!(names("However, the company said sales fell.").is_empty());
+        assert!(
+            names("suits across the US, the MPAA said it sued the firm that hosts them.")
+                .is_empty()
+        );
         assert!(names("In September, the company had said sales were weak.").is_empty());
         assert_eq!(
             names("The deal gives France's Ubisoft, the games firm, a boost."),
