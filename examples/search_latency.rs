@@ -50,6 +50,7 @@ fn main() -> Result<()> {
             offset: 0,
             per_doc: 3,
             any: false,
+            expand: false,
             sort: SortOrder::Score,
             facets: query.facets,
             context: 0,

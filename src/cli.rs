@@ -81,9 +81,9 @@ pub struct IndexArgs {
     /// Skip files larger than this many megabytes.
     #[arg(long, value_name = "MB", default_value_t = crate::walk::DEFAULT_MAX_FILE_MB)]
     pub max_file_size: u64,
-    /// Field of the documents of .jsonl files that holds their id.
-    #[arg(long, value_name = "NAME", default_value = "id")]
-    pub id_field: String,
+    /// Field of the documents of .jsonl files that holds their id [default: id, else _id].
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
     /// Field of the documents of .jsonl files that holds their title.
     #[arg(long, value_name = "NAME", default_value = "title")]
     pub title_field: String,
@@ -130,6 +130,10 @@ pub struct SearchArgs {
     /// Rank paragraphs with any of the words (BM25) instead of requiring every word.
     #[arg(long)]
     pub any: bool,
+    /// Widen the query with the words that weigh most in its best paragraphs
+    /// (pseudo-relevance feedback), so related paragraphs follow the literal matches.
+    #[arg(long)]
+    pub expand: bool,
     /// Order of the hits: best score first, or by path and line as grep prints them.
     #[arg(long, value_enum, default_value_t = Sort::Score)]
     pub sort: Sort,

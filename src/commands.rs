@@ -330,6 +330,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         offset: args.offset,
         per_doc: args.per_doc,
         any: args.any,
+        expand: args.expand,
         sort: match args.sort {
             Sort::Score => SortOrder::Score,
             Sort::Path => SortOrder::Path,

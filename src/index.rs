@@ -450,11 +450,12 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
         "untagged"
     };
     let fields = options.record_fields;
+    let id = fields.id_names().join(" ");
     manifest::settings_fingerprint(&[
         &format,
         tagging,
         options.taxonomy_text,
-        &fields.id,
+        &id,
         &fields.title,
         &fields.text,
     ])

@@ -80,18 +80,32 @@ pub struct Record {
 /// The names of the fields of a JSON Lines document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFields {
-    /// Field holding the document's id.
-    pub id: String,
+    /// Field holding the document's id; `None` looks for `id`, then for `_id` (the name
+    /// BEIR collections and Elasticsearch exports use).
+    pub id: Option<String>,
     /// Field holding the title (optional in each document).
     pub title: String,
     /// Field holding the text.
     pub text: String,
 }
 
+impl RecordFields {
+    /// The names looked for as a document's id, in order.
+    pub fn id_names(&self) -> Vec<&str> {
+        match &self.id {
+            Some(name) => vec![name.as_str()],
+            None => DEFAULT_ID_FIELDS.to_vec(),
+        }
+    }
+}
+
+/// The fields a JSON Lines document's id is looked for in when no `--id-field` is given.
+const DEFAULT_ID_FIELDS: [&str; 2] = ["id", "_id"];
+
 impl Default for RecordFields {
     fn default() -> RecordFields {
         RecordFields {
-            id: "id".to_string(),
+            id: None,
             title: "title".to_string(),
             text: "text".to_string(),
         }
@@ -354,16 +368,23 @@ pub fn documents(file: &FoundFile, bytes: Vec<u8>, fields: &RecordFields) -> Ent
         skipped: false,
     });
     if is_records {
-        let (documents, bad_lines) = records(&file.relative, &decoded.text, fields);
+        let records = records(&file.relative, &decoded.text, fields);
+        let without_id = records.without_id_warning(fields).map(|reason| Notice {
+            path: file.path.clone(),
+            reason,
+            skipped: false,
+        });
         let notices = notice
             .into_iter()
+            .chain(without_id)
             .chain(
-                bad_lines
+                records
+                    .bad_lines
                     .into_iter()
                     .map(|reason| Notice::skipped(&file.path, reason)),
             )
             .collect();
-        return Entry::Records(documents, notices);
+        return Entry::Records(records.documents, notices);
     }
     Entry::Document(
         Document {
@@ -376,35 +397,82 @@ pub fn documents(file: &FoundFile, bytes: Vec<u8>, fields: &RecordFields) -> Ent
     )
 }
 
-/// The documents of a JSON Lines file, and why each line that is not one was skipped.
-/// Blank lines are neither.
-pub fn records(path: &str, text: &str, fields: &RecordFields) -> (Vec<Document>, Vec<String>) {
-    let mut documents = Vec::new();
-    let mut bad_lines = Vec::new();
+/// What a JSON Lines file holds.
+#[derive(Debug, Default)]
+pub struct Records {
+    /// One document per line that is one.
+    pub documents: Vec<Document>,
+    /// Why each line that is not a document was skipped (blank lines are neither).
+    pub bad_lines: Vec<String>,
+    /// How many documents have no id field, and so go by their line number.
+    pub without_id: usize,
+}
+
+impl Records {
+    /// One warning for the whole file when documents go by their line numbers for want of
+    /// an id, naming the field looked for: silently numbered ids would not match the ids
+    /// the user knows.
+    pub fn without_id_warning(&self, fields: &RecordFields) -> Option<String> {
+        if self.without_id == 0 {
+            return None;
+        }
+        let looked_for = fields
+            .id_names()
+            .iter()
+            .map(|name| format!("\"{name}\""))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let which = match self.without_id == self.documents.len() {
+            true => "no document has an id field".to_string(),
+            false => format!(
+                "{} of {} documents have no id field",
+                self.without_id,
+                self.documents.len()
+            ),
+        };
+        Some(format!(
+            "{which} {looked_for}; used their line numbers as ids \
+             (name the id field with --id-field)"
+        ))
+    }
+}
+
+/// The documents of a JSON Lines file, why each line that is not one was skipped, and how
+/// many have no id.
+pub fn records(path: &str, text: &str, fields: &RecordFields) -> Records {
+    let mut records = Records::default();
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match record(line, index + 1, fields) {
-            Ok((record, title, text)) => documents.push(Document {
-                path: path.to_string(),
-                text,
-                record: Some(record),
-                title,
-            }),
-            Err(reason) => {
-                bad_lines.push(format!("line {} {reason}; skipped that line", index + 1))
+            Ok((record, title, text)) => {
+                records.without_id += usize::from(record.is_none());
+                let record = record.unwrap_or_else(|| Record {
+                    id: (index + 1).to_string(),
+                    line: index + 1,
+                });
+                records.documents.push(Document {
+                    path: path.to_string(),
+                    text,
+                    record: Some(record),
+                    title,
+                });
             }
+            Err(reason) => records
+                .bad_lines
+                .push(format!("line {} {reason}; skipped that line", index + 1)),
         }
     }
-    (documents, bad_lines)
+    records
 }
 
+/// A line's record (`None` when it has no id), title and text.
 fn record(
     line: &str,
     number: usize,
     fields: &RecordFields,
-) -> std::result::Result<(Record, Option<String>, String), String> {
+) -> std::result::Result<(Option<Record>, Option<String>, String), String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|err| format!("is not valid JSON ({err})"))?;
     let object = value
@@ -421,9 +489,13 @@ fn record(
             fields.text
         )
     })?;
-    let id = as_text(&fields.id).unwrap_or_else(|| number.to_string());
+    let record = fields
+        .id_names()
+        .into_iter()
+        .find_map(as_text)
+        .map(|id| Record { id, line: number });
     let title = as_text(&fields.title).filter(|t| !t.trim().is_empty());
-    Ok((Record { id, line: number }, title, text))
+    Ok((record, title, text))
 }
 
 /// A file's text, and how it was read when it was not UTF-8.
@@ -503,7 +575,11 @@ mod tests {
                     {\"id\": 7, \"text\": \"Tin fell.\"}\n\
                     {\"text\": \"No id.\", \"title\": \" \"}\n\
                     {\"id\": \"x9\"}\n";
-        let (documents, bad_lines) = records("news.jsonl", text, &RecordFields::default());
+        let Records {
+            documents,
+            bad_lines,
+            without_id,
+        } = records("news.jsonl", text, &RecordFields::default());
         let found: Vec<(&str, usize, Option<&str>, &str)> = documents
             .iter()
             .map(|d| {
@@ -527,6 +603,52 @@ mod tests {
         assert_eq!(bad_lines.len(), 2, "{bad_lines:?}");
         assert!(bad_lines[0].starts_with("line 3 is not a JSON object"));
         assert!(bad_lines[1].starts_with("line 6 has no text field \"text\""));
+        assert_eq!(without_id, 1);
+    }
+
+    #[test]
+    fn an_id_is_read_from_id_then_from_underscore_id_unless_a_field_is_named() {
+        let text = "{\"_id\": \"b1\", \"text\": \"Copper rose.\"}\n\
+                    {\"id\": \"a2\", \"_id\": \"b2\", \"text\": \"Tin fell.\"}\n\
+                    {\"doc\": \"c3\", \"text\": \"Zinc held.\"}\n";
+        let ids = |fields: &RecordFields| {
+            let records = records("beir.jsonl", text, fields);
+            let ids: Vec<String> = records
+                .documents
+                .iter()
+                .map(|d| d.record.as_ref().unwrap().id.clone())
+                .collect();
+            (ids, records.without_id_warning(fields))
+        };
+        let (found, warning) = ids(&RecordFields::default());
+        assert_eq!(found, ["b1", "a2", "3"]);
+        assert_eq!(
+            warning.as_deref(),
+            Some(
+                "1 of 3 documents have no id field \"id\" or \"_id\"; used their line \
+                 numbers as ids (name the id field with --id-field)"
+            )
+        );
+        let named = RecordFields {
+            id: Some("doc".to_string()),
+            ..RecordFields::default()
+        };
+        let (found, warning) = ids(&named);
+        assert_eq!(found, ["1", "2", "c3"]);
+        assert!(
+            warning
+                .unwrap()
+                .starts_with("2 of 3 documents have no id field \"doc\";")
+        );
+        let (_, warning) = ids(&RecordFields {
+            id: Some("key".to_string()),
+            ..RecordFields::default()
+        });
+        assert!(
+            warning
+                .unwrap()
+                .starts_with("no document has an id field \"key\";")
+        );
     }
 
     fn text(bytes: &[u8]) -> Decoded {

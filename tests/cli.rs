@@ -776,9 +776,9 @@ fn a_query_of_only_stop_words_is_a_clear_error() {
 }
 
 #[test]
-fn any_ranks_with_feedback_from_the_best_paragraphs() {
-    // The best "copper" paragraphs talk of smelters in Zambia; feedback brings in the
-    // smelter paragraph that never says "copper", below those that do.
+fn expand_ranks_with_feedback_from_the_best_paragraphs() {
+    // The best "copper" paragraphs talk of smelters in Zambia; with --expand, feedback
+    // brings in the smelter paragraph that never says "copper", below those that do.
     let dir = corpus(&[
         (
             "a.txt",
@@ -786,16 +786,28 @@ fn any_ranks_with_feedback_from_the_best_paragraphs() {
         ),
         ("b.txt", "Zambia smelters cut output.\n"),
         ("c.txt", "Wheat harvests rose in Kansas.\n"),
+        ("d.txt", "Copper wire.\n"),
     ]);
-    let hits = search_json(dir.path(), &["copper", "--any", "--per-doc", "0"]);
-    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, ["a.txt", "a.txt", "b.txt"]);
-    let strict = search_json(dir.path(), &["copper", "--per-doc", "0"]);
-    assert_eq!(
-        strict.len(),
-        2,
-        "without --any only paragraphs with the word match"
-    );
+    let paths = |args: &[&str]| -> Vec<String> {
+        search_json(dir.path(), args)
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expanded = paths(&["copper", "--any", "--expand", "--per-doc", "0"]);
+    assert_eq!(expanded.len(), 4, "{expanded:?}");
+    assert_eq!(expanded[3], "b.txt", "{expanded:?}");
+    // Without --expand, --any finds only the paragraphs with the word.
+    let literal = paths(&["copper", "--any", "--per-doc", "0"]);
+    assert_eq!(literal.len(), 3, "{literal:?}");
+    assert!(!literal.contains(&"b.txt".to_string()), "{literal:?}");
+    // Without --any, --expand ranks the paragraphs with every word and adds none.
+    let mut plain = paths(&["copper", "--per-doc", "0"]);
+    let mut reordered = paths(&["copper", "--expand", "--per-doc", "0"]);
+    plain.sort();
+    reordered.sort();
+    assert_eq!(reordered, plain);
+    assert_eq!(plain, ["a.txt", "a.txt", "d.txt"]);
 }
 
 #[test]
