@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ranking quality of `dossier search` on BEIR-format collections, beside a plain BM25.
 
-Usage: bench/beir.py [--bin PATH] [--keep DIR] [--runs DIR] [COLLECTION ...]
+Usage: bench/beir.py [--bin PATH] [--anchor PATH] [--keep DIR] [--runs DIR] [COLLECTION ...]
 
 COLLECTION is a folder holding corpus.jsonl (`_id` or `id`, `title`, `text`),
 queries.jsonl (`_id` or `id`, `text`) and qrels.tsv (`query-id corpus-id score`, a header
@@ -67,10 +67,10 @@ def dossier_run(binary, index, queries):
         return dict(pool.map(one, queries))
 
 
-def plain_bm25_run(collection):
-    out = subprocess.run(
-        ["cargo", "run", "--quiet", "--release", "--example", "plain_bm25", "--", collection],
-        cwd=ROOT, capture_output=True, text=True)
+def plain_bm25_run(anchor, collection):
+    command = [anchor] if anchor else ["cargo", "run", "--quiet", "--release", "--example",
+                                       "plain_bm25", "--"]
+    out = subprocess.run(command + [collection], cwd=ROOT, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"the plain-BM25 anchor failed: {out.stderr.strip()}")
     run = {}
@@ -122,7 +122,7 @@ def write_run(path, run, tag):
                 f.write(f"{qid} Q0 {doc} {rank} {scores[doc]:.6f} {tag}\n")
 
 
-def measure(binary, collection, work, runs_dir):
+def measure(binary, anchor, collection, work, runs_dir):
     name = os.path.basename(os.path.normpath(collection))
     corpus = os.path.join(work, name, "corpus")
     os.makedirs(corpus, exist_ok=True)
@@ -138,7 +138,7 @@ def measure(binary, collection, work, runs_dir):
     started = time.perf_counter()
     ours = dossier_run(binary, index, queries)
     searched = time.perf_counter() - started
-    anchor = plain_bm25_run(collection)
+    anchor = plain_bm25_run(anchor, collection)
     if runs_dir:
         os.makedirs(runs_dir, exist_ok=True)
         write_run(os.path.join(runs_dir, f"{name}.dossier.run"), ours, "dossier")
@@ -152,6 +152,8 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/dossier"))
     parser.add_argument("--keep", help="build the indexes in this folder and keep them")
     parser.add_argument("--runs", help="write the runs of both rankers into this folder")
+    parser.add_argument("--anchor", help="the plain_bm25 example's binary (default: cargo run "
+                        "--release --example plain_bm25)")
     args = parser.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} does not exist; run `cargo build --release` first")
@@ -160,7 +162,7 @@ def main():
             sys.exit(f"{collection} holds no corpus.jsonl; give a BEIR-format folder")
     work = args.keep or tempfile.mkdtemp(prefix="dossier-beir-")
     try:
-        rows = [measure(args.bin, c, work, args.runs) for c in args.collections]
+        rows = [measure(args.bin, args.anchor, c, work, args.runs) for c in args.collections]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -58,3 +58,103 @@ fn the_scale_benchmark_runs_on_a_tiny_corpus_and_prints_its_table() {
         assert!(stdout.contains(row), "no {row:?} in:\n{stdout}");
     }
 }
+
+/// A BEIR-format collection of six abstracts and three judged queries, each about one of
+/// them in other words than its title.
+fn tiny_beir_collection(folder: &Path) {
+    let corpus = [
+        (
+            "d1",
+            "Wing flutter",
+            "Flutter of a swept wing was measured in a wind tunnel.",
+        ),
+        (
+            "d2",
+            "Heat transfer",
+            "Heat transfer in a laminar boundary layer at high speed.",
+        ),
+        (
+            "d3",
+            "Copper smelting",
+            "Smelters in Zambia refine copper ore.",
+        ),
+        (
+            "d4",
+            "Protein folding",
+            "Chaperones help proteins fold in the cell.",
+        ),
+        (
+            "d5",
+            "Rocket nozzles",
+            "Nozzle shape changes the thrust of a rocket engine.",
+        ),
+        (
+            "d6",
+            "Crop yields",
+            "Wheat yields rose with nitrogen fertiliser.",
+        ),
+    ];
+    let lines: Vec<String> = corpus
+        .iter()
+        .map(|(id, title, text)| {
+            serde_json::json!({"_id": id, "title": title, "text": text}).to_string()
+        })
+        .collect();
+    std::fs::write(folder.join("corpus.jsonl"), lines.join("\n") + "\n").unwrap();
+    let queries = [
+        ("q1", "What is the thrust of a nozzle?"),
+        ("q2", "How do chaperones fold proteins"),
+        ("q3", "does fertiliser raise wheat yields"),
+    ];
+    let lines: Vec<String> = queries
+        .iter()
+        .map(|(id, text)| serde_json::json!({"_id": id, "text": text}).to_string())
+        .collect();
+    std::fs::write(folder.join("queries.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        folder.join("qrels.tsv"),
+        "query-id\tcorpus-id\tscore\nq1\td5\t1\nq2\td4\t1\nq3\td6\t2\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_ranking_benchmark_scores_dossier_beside_a_plain_bm25() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = Path::new(env!("CARGO_BIN_EXE_dossier"));
+    // The plain-BM25 anchor is an example, built next to the binary.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let built = Command::new(cargo)
+        .args(["build", "--quiet", "--example", "plain_bm25"])
+        .current_dir(root)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let anchor = binary.parent().unwrap().join("examples").join("plain_bm25");
+    let collection = tempfile::tempdir().unwrap();
+    let folder = collection.path().join("tiny");
+    std::fs::create_dir(&folder).unwrap();
+    tiny_beir_collection(&folder);
+    let output = Command::new("python3")
+        .arg(root.join("bench/beir.py"))
+        .arg("--bin")
+        .arg(binary)
+        .arg("--anchor")
+        .arg(&anchor)
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("nDCG@10"), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with("tiny "))
+        .unwrap_or_else(|| panic!("no row for the collection in:\n{stdout}"));
+    let figures: Vec<&str> = row.split_whitespace().collect();
+    // collection, queries, then dossier and bm25 for nDCG@10, MAP@100 and R@100: each
+    // query's one relevant abstract is found first by both rankers.
+    assert_eq!(figures[1], "3", "{row}");
+    assert_eq!(&figures[2..8], ["1.0000"; 6], "{row}");
+}

@@ -1,51 +1,16 @@
 //! End-to-end tests: run the built `dossier` binary on real files in temporary folders.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// The repository's own seed corpus.
-fn seeds() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
-}
-
-/// `dossier` with a clean environment, run in `dir`.
-fn dossier(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("dossier").unwrap();
-    cmd.env_clear().current_dir(dir);
-    cmd
-}
-
-/// `dossier index <repository seeds> --index INDEX`, run in `dir`.
-fn index_seeds(dir: &Path, index: &str) -> Command {
-    let mut cmd = dossier(dir);
-    cmd.arg("index").arg(seeds()).args(["--index", index]);
-    cmd
-}
-
-/// A temporary folder with the seed corpus indexed into `idx/`.
-fn indexed_seeds() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    index_seeds(dir.path(), "idx").assert().success();
-    dir
-}
-
-fn search_json(dir: &Path, args: &[&str]) -> Vec<Value> {
-    let output = dossier(dir)
-        .args(["search", "--index", "idx", "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
-}
+use common::{
+    corpus, dossier, index_seeds, indexed_seeds, locations, search_json, seeds, stderr_of,
+};
 
 fn names(hit: &Value, key: &str) -> Vec<String> {
     hit[key]
@@ -54,14 +19,6 @@ fn names(hit: &Value, key: &str) -> Vec<String> {
         .iter()
         .map(|v| v.as_str().unwrap().to_string())
         .collect()
-}
-
-fn stderr_of(cmd: &mut Command) -> (Option<i32>, String) {
-    let output = cmd.output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
 }
 
 #[test]
@@ -632,33 +589,6 @@ fn tagging_the_seed_matches_the_gold_annotations() {
     }
 }
 
-/// A folder `docs/` with these files, in a fresh temporary folder.
-fn corpus(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join("docs").join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dossier(dir.path())
-        .args(["index", "docs", "--index", "idx"])
-        .assert()
-        .success();
-    dir
-}
-
-/// (path, line) of each hit of a JSON search.
-fn locations(hits: &[Value]) -> Vec<(String, u64)> {
-    hits.iter()
-        .map(|h| {
-            (
-                h["path"].as_str().unwrap().to_string(),
-                h["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn copper_corpus() -> TempDir {
     corpus(&[
         (
@@ -710,6 +640,58 @@ fn jsonl_documents_are_indexed_with_their_ids_and_bad_lines_skipped() {
     assert_eq!(
         locations(&tin),
         [("news.jsonl".into(), 2), ("news.jsonl".into(), 4)]
+    );
+}
+
+#[test]
+fn jsonl_ids_are_read_from_underscore_id_and_a_file_without_ids_is_warned_about_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    // BEIR's corpus.jsonl and Elasticsearch exports name the id `_id`.
+    fs::write(
+        docs.join("corpus.jsonl"),
+        "{\"_id\": \"4983\", \"title\": \"Copper\", \"text\": \"Copper prices rose.\"}\n\
+         {\"_id\": \"5836\", \"title\": \"Tin\", \"text\": \"Tin prices fell.\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        docs.join("notes.jsonl"),
+        "{\"key\": \"a\", \"text\": \"Zinc prices held.\"}\n\
+         {\"key\": \"b\", \"text\": \"Zinc mines closed.\"}\n",
+    )
+    .unwrap();
+    let (code, stderr) = stderr_of(dossier(dir.path()).args(["index", "docs", "--index", "idx"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("id field")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("notes.jsonl")
+            && warnings[0].contains("no document has an id field \"id\" or \"_id\"")
+            && warnings[0].contains("--id-field"),
+        "{stderr}"
+    );
+    let copper = search_json(dir.path(), &["copper"]);
+    assert_eq!(copper[0]["id"], "4983");
+    let zinc = search_json(dir.path(), &["zinc", "--sort", "path"]);
+    let ids: Vec<&str> = zinc.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["1", "2"]);
+    // Naming the field reads it, and the warning is gone.
+    let (code, stderr) = stderr_of(dossier(dir.path()).args([
+        "index",
+        "docs",
+        "--index",
+        "idx",
+        "--id-field",
+        "key",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let zinc = search_json(dir.path(), &["zinc", "--sort", "path"]);
+    let ids: Vec<&str> = zinc.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert!(
+        stderr.contains("corpus.jsonl") && stderr.contains("no document has an id field \"key\""),
+        "{stderr}"
     );
 }
 
@@ -772,6 +754,28 @@ fn a_query_of_only_stop_words_is_a_clear_error() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     // Stop words beside other words are left out, not required.
     let hits = search_json(dir.path(), &["the copper of Zambia"]);
+    assert_eq!(locations(&hits), [("b.txt".into(), 1)]);
+}
+
+#[test]
+fn function_words_of_a_question_are_not_required_unless_asked_for() {
+    let dir = corpus(&[
+        (
+            "a.txt",
+            "Copper prices rose in Chile.\n\nWhat next for tin?\n",
+        ),
+        ("b.txt", "The US raised copper tariffs.\n"),
+    ]);
+    // "what" and "did" are left out: every copper price paragraph is found.
+    let hits = search_json(dir.path(), &["what did copper prices do"]);
+    assert_eq!(locations(&hits), [("a.txt".into(), 1)]);
+    // Alone, or required, a function word is looked for.
+    let hits = search_json(dir.path(), &["what"]);
+    assert_eq!(locations(&hits), [("a.txt".into(), 3)]);
+    let hits = search_json(dir.path(), &["+what tin"]);
+    assert_eq!(locations(&hits), [("a.txt".into(), 3)]);
+    // In capitals it is an acronym, not "us".
+    let hits = search_json(dir.path(), &["US copper"]);
     assert_eq!(locations(&hits), [("b.txt".into(), 1)]);
 }
 

@@ -1,24 +1,20 @@
 //! Re-indexing folders that change, crash safety and hostile input: run the built binary
 //! on real files and check the index against the files.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 use tantivy::schema::Value as _;
 
-/// `dossier` with a clean environment, run in `dir`.
-fn dossier(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("dossier").unwrap();
-    cmd.env_clear().current_dir(dir);
-    cmd
-}
+use common::dossier;
 
 /// Runs `dossier index docs --index idx ARGS` in `dir`; returns its exit code and stderr.
 fn index(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
