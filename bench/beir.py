@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Ranking quality of `dossier search` on BEIR-format collections, beside a plain BM25.
 
-Usage: bench/beir.py [--bin PATH] [--anchor PATH] [--keep DIR] [--runs DIR] [COLLECTION ...]
+Usage: bench/beir.py [--bin PATH] [--anchor PATH] [--search-flag=FLAG]... [--keep DIR]
+                     [--runs DIR] [COLLECTION ...]
 
 COLLECTION is a folder holding corpus.jsonl (`_id` or `id`, `title`, `text`),
 queries.jsonl (`_id` or `id`, `text`) and qrels.tsv (`query-id corpus-id score`, a header
@@ -51,12 +52,12 @@ def query_words(text):
     return " ".join(re.findall(r"\w+", text))
 
 
-def dossier_run(binary, index, queries):
+def dossier_run(binary, index, queries, extra):
     def one(query):
         qid, text = query
         out = subprocess.run(
             [binary, "search", query_words(text), "--index", index, "--any", "--per-doc", "1",
-             "--json", "--limit", "100"],
+             "--json", "--limit", "100", *extra],
             capture_output=True, text=True)
         if out.returncode not in (0, 1):
             sys.exit(f"query {qid} failed ({out.returncode}): {out.stderr.strip()}")
@@ -122,7 +123,7 @@ def write_run(path, run, tag):
                 f.write(f"{qid} Q0 {doc} {rank} {scores[doc]:.6f} {tag}\n")
 
 
-def measure(binary, anchor, collection, work, runs_dir):
+def measure(binary, anchor, collection, work, runs_dir, extra):
     name = os.path.basename(os.path.normpath(collection))
     corpus = os.path.join(work, name, "corpus")
     os.makedirs(corpus, exist_ok=True)
@@ -136,7 +137,7 @@ def measure(binary, anchor, collection, work, runs_dir):
     queries = read_queries(os.path.join(collection, "queries.jsonl"), qrels)
     qrels = {qid: qrels[qid] for qid, _ in queries}
     started = time.perf_counter()
-    ours = dossier_run(binary, index, queries)
+    ours = dossier_run(binary, index, queries, extra)
     searched = time.perf_counter() - started
     anchor = plain_bm25_run(anchor, collection)
     if runs_dir:
@@ -152,6 +153,8 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/dossier"))
     parser.add_argument("--keep", help="build the indexes in this folder and keep them")
     parser.add_argument("--runs", help="write the runs of both rankers into this folder")
+    parser.add_argument("--search-flag", action="append", default=[], metavar="FLAG",
+                        help="pass FLAG to every search too (e.g. --search-flag=--expand)")
     parser.add_argument("--anchor", help="the plain_bm25 example's binary (default: cargo run "
                         "--release --example plain_bm25)")
     args = parser.parse_args()
@@ -162,7 +165,8 @@ def main():
             sys.exit(f"{collection} holds no corpus.jsonl; give a BEIR-format folder")
     work = args.keep or tempfile.mkdtemp(prefix="dossier-beir-")
     try:
-        rows = [measure(args.bin, args.anchor, c, work, args.runs) for c in args.collections]
+        rows = [measure(args.bin, args.anchor, c, work, args.runs, args.search_flag)
+                for c in args.collections]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
