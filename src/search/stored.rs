@@ -1,0 +1,177 @@
+//! Paragraphs read back from the index: hits with their snippets, and whole documents
+//! for `show` and `--context`.
+
+use anyhow::{Result, bail};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::Field;
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::{Hit, Paragraph, SNIPPET_CHARS, Snippet, StoredDocument};
+use crate::index::{Fields, OpenIndex};
+
+/// The document at `path` (a path relative to the indexed folder, as hits print it), or for
+/// a JSON Lines file the document on `line`; the whole file's paragraphs otherwise.
+pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
+    let reader = open.reader()?;
+    let searcher = reader.searcher();
+    let fields = open.fields;
+    let mut documents = stored_documents(&searcher, fields, path, None)?;
+    if documents.is_empty() {
+        bail!(
+            "the index holds no document {path}; give its path as search hits print it \
+             (relative to the indexed folder)"
+        );
+    }
+    let records = documents.iter().any(|d| d.id.is_some());
+    if let (true, Some(line)) = (records, line) {
+        return documents
+            .into_iter()
+            .find(|d| d.paragraphs.first().is_some_and(|p| p.line == line))
+            .ok_or_else(|| anyhow::anyhow!("{path} has no document on line {line}"));
+    }
+    if documents.len() > 1 {
+        bail!(
+            "{path} holds {} documents; name one as {path}:LINE",
+            documents.len()
+        );
+    }
+    Ok(documents.remove(0))
+}
+
+/// Every document stored under `path` (one for a file, one per line of a JSON Lines
+/// file), or only the one with `id`, each with its paragraphs in order.
+fn stored_documents(
+    searcher: &Searcher,
+    fields: Fields,
+    path: &str,
+    id: Option<&str>,
+) -> Result<Vec<StoredDocument>> {
+    let exact = |field, text| -> (Occur, Box<dyn Query>) {
+        let term = Term::from_field_text(field, text);
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        )
+    };
+    let mut clauses = vec![exact(fields.path, path)];
+    clauses.extend(id.map(|id| exact(fields.id, id)));
+    let addresses = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+    let mut documents: Vec<StoredDocument> = Vec::new();
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let (id, title, paragraph) = stored_paragraph(&doc, fields);
+        match documents.iter_mut().find(|d| d.id == id) {
+            Some(document) => document.paragraphs.push(paragraph),
+            None => documents.push(StoredDocument {
+                path: path.to_string(),
+                id,
+                title,
+                paragraphs: vec![paragraph],
+            }),
+        }
+    }
+    for document in &mut documents {
+        document.paragraphs.sort_by_key(|p| p.number);
+    }
+    documents.sort_by_key(|d| d.paragraphs.first().map_or(0, |p| p.line));
+    Ok(documents)
+}
+
+/// The paragraphs of one document, in order.
+pub(super) fn stored_paragraphs(
+    searcher: &Searcher,
+    fields: Fields,
+    path: &str,
+    id: Option<&str>,
+) -> Result<Vec<Paragraph>> {
+    Ok(stored_documents(searcher, fields, path, id)?
+        .into_iter()
+        .next()
+        .map(|d| d.paragraphs)
+        .unwrap_or_default())
+}
+
+/// A stored paragraph's document id, document title and the paragraph itself.
+fn stored_paragraph(
+    doc: &TantivyDocument,
+    fields: Fields,
+) -> (Option<String>, String, Paragraph) {
+    let text_of = |field| {
+        doc.get_first(field)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let paragraph = Paragraph {
+        number: number_of(fields.paragraph),
+        line: number_of(fields.line),
+        section: Some(text_of(fields.section)).filter(|s| !s.is_empty()),
+        companies: last_segments(doc, fields.companies),
+        topics: last_segments(doc, fields.topics),
+        text: text_of(fields.text),
+    };
+    let id = Some(text_of(fields.id)).filter(|id| !id.is_empty());
+    (id, text_of(fields.title), paragraph)
+}
+
+/// The last names of the facets of `field`: "Alibaba Cloud" for /Alibaba/Alibaba Cloud.
+fn last_segments(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|value| value.as_facet())
+        .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
+        .filter_map(|facet| facet.to_path().last().map(|s| s.to_string()))
+        .collect()
+}
+
+pub(super) fn hit(
+    doc: &TantivyDocument,
+    fields: Fields,
+    score: f32,
+    snippets: &SnippetGenerator,
+) -> Hit {
+    let (id, title, paragraph) = stored_paragraph(doc, fields);
+    let path = doc
+        .get_first(fields.path)
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .to_string();
+    Hit {
+        score,
+        path,
+        id,
+        line: paragraph.line,
+        paragraph: paragraph.number,
+        section: paragraph.section,
+        title,
+        companies: paragraph.companies,
+        topics: paragraph.topics,
+        snippet: snippet(snippets, &paragraph.text),
+        text: paragraph.text,
+        context: Vec::new(),
+        explanation: None,
+    }
+}
+
+/// The best fragment; when the match was only in the title or a heading, the paragraph's
+/// opening words stand in.
+pub(super) fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
+    let found = generator.snippet(text);
+    if !found.is_empty() && !found.highlighted().is_empty() {
+        return Snippet {
+            text: found.fragment().to_string(),
+            highlights: found.highlighted().to_vec(),
+        };
+    }
+    let end = text
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    Snippet {
+        text: text[..end].to_string(),
+        highlights: Vec::new(),
+    }
+}
