@@ -4,7 +4,7 @@
 //! Scoring each field on its own and adding the scores (what a boolean query of term
 //! queries does) counts a word of the title twice: once with the text's statistics and once
 //! with the title's, whose rarer words get a large idf of their own. On collections nobody
-//! tuned on that overweights titles (SciFact train: 0.633 against a plain BM25's 0.693).
+//! tuned on, that overweights titles (SciFact train: 0.633 against a plain BM25's 0.693).
 //! BM25F (Robertson, Zaragoza and Taylor, 2004) instead adds each field's occurrences,
 //! weighted, into one term frequency, normalises it by the paragraph's weighted length over
 //! all the fields, saturates it once and multiplies by one idf. This is the simple form that
@@ -20,9 +20,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// Term-frequency saturation: Lucene's and tantivy's default.
-pub(crate) const K1: Score = 1.2;
+const K1: Score = 1.2;
 /// How much a paragraph's length normalises its term frequency: Lucene's default.
-pub(crate) const B: Score = 0.75;
+const B: Score = 0.75;
 
 /// A field that takes part in BM25F, with the weight of one occurrence in it.
 #[derive(Debug, Clone, Copy)]
