@@ -23,11 +23,7 @@ use crate::taxonomy::{Taxonomy, quote_list};
 
 /// The tag of a topic the index holds, named in any case, read from the index's list of
 /// topic tags so that a topic filter needs no taxonomy load.
-fn indexed_topic(
-    searcher: &Searcher,
-    field: Field,
-    name: &str,
-) -> Result<Option<Facet>> {
+fn indexed_topic(searcher: &Searcher, field: Field, name: &str) -> Result<Option<Facet>> {
     let wanted = name.trim().to_lowercase();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -462,10 +458,7 @@ fn ranked_fields(fields: Fields) -> [WeightedField; 3] {
 
 /// The words in the fields: one word alone scored by BM25F over them, several as a phrase
 /// in any of them. `None` when no word is indexed.
-fn text_in(
-    tokens: &[(usize, String)],
-    fields: &[WeightedField],
-) -> Option<Box<dyn Query>> {
+fn text_in(tokens: &[(usize, String)], fields: &[WeightedField]) -> Option<Box<dyn Query>> {
     match tokens {
         [] => None,
         [(_, word)] => Some(Box::new(CombinedTermQuery::new(word, fields))),

@@ -95,10 +95,7 @@ pub(super) fn stored_paragraphs(
 }
 
 /// A stored paragraph's document id, document title and the paragraph itself.
-fn stored_paragraph(
-    doc: &TantivyDocument,
-    fields: Fields,
-) -> (Option<String>, String, Paragraph) {
+fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> (Option<String>, String, Paragraph) {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
