@@ -4,94 +4,24 @@
 //! every company name and one finds every topic term, so tagging costs one pass per kind.
 //! Companies no list knows are discovered from the marks the text puts on them (a legal
 //! form, a wire ticker), and a document that has introduced "Contel Corp" may later say
-//! "Contel".
+//! "Contel". The word lists it reads text with (function words, company cues, people's
+//! roles...) are data: taxonomy/lexicon.toml, loaded by `tag/lexicon.rs`.
 
 mod discover;
+mod lexicon;
 mod names;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::taxonomy::Taxonomy;
 use discover::{Discovered, Discoverer};
+use lexicon::Lexicon;
 use names::NameIndex;
-
-/// Words that announce the next capitalised word is not part of a longer proper name
-/// ("For Apple, ..."), so a common-word company name right after them still counts.
-const FUNCTION_WORDS: &[&str] = &[
-    "a",
-    "an",
-    "and",
-    "as",
-    "at",
-    "both",
-    "but",
-    "by",
-    "for",
-    "from",
-    "in",
-    "including",
-    "like",
-    "of",
-    "on",
-    "or",
-    "than",
-    "that",
-    "the",
-    "to",
-    "unlike",
-    "versus",
-    "via",
-    "when",
-    "while",
-    "whereas",
-    "with",
-];
-
-/// Titles before a surname: "Mr Roper" is a person even at the start of a sentence.
-const PERSONAL_TITLES: &[&str] = &[
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Sir",
-    "Lord",
-    "Lady",
-    "Dame",
-    "Prof",
-    "Professor",
-];
-
-/// Words that, right after a name, show it is used as a company ("Apple said", "Shell shares").
-const COMPANY_CUES: &[&str] = &[
-    "said",
-    "says",
-    "announced",
-    "reported",
-    "shares",
-    "stock",
-    "has",
-    "had",
-    "is",
-    "was",
-    "will",
-    "would",
-    "plans",
-    "agreed",
-    "inc",
-    "corp",
-    "co",
-    "plc",
-    "ltd",
-    "group",
-    "chairman",
-    "executive",
-    "spokesman",
-    "spokeswoman",
-];
 
 /// How a taxonomy name reached the automaton.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +132,8 @@ pub struct Tagger {
     industry_topics: Vec<Vec<usize>>,
     /// The taxonomy's places, lower-cased.
     places: HashSet<String>,
+    /// The word lists text is read with.
+    lexicon: Arc<Lexicon>,
 }
 
 impl Tagger {
@@ -250,7 +182,9 @@ impl Tagger {
             }
         }
         let topic_matcher = build_matcher(&topic_texts)?;
+        let lexicon = Lexicon::builtin()?;
         let discoverer = Discoverer::new(
+            Arc::clone(&lexicon),
             &taxonomy.legal_suffixes,
             &taxonomy.designators,
             &taxonomy.company_nouns,
@@ -275,6 +209,7 @@ impl Tagger {
             .collect();
         let places = taxonomy.places.iter().map(|p| p.to_lowercase()).collect();
         Ok(Tagger {
+            lexicon,
             places,
             industry_topics,
             discoverer,
@@ -413,12 +348,12 @@ impl Tagger {
             let pattern = &self.company_patterns[id];
             if inside_discovered(&span)
                 || (self.taxonomy.companies[pattern.company].news_source
-                    && is_cited_as_source(text, span.clone()))
+                    && is_cited_as_source(&self.lexicon, text, span.clone()))
             {
                 continue;
             }
             if pattern.needs_evidence
-                && !has_local_evidence(text, span.clone())
+                && !has_local_evidence(&self.lexicon, text, span.clone())
                 && !self.discoverer.describes_a_company(&text[span.end..])
             {
                 pending.push((pattern.company, span));
@@ -471,7 +406,7 @@ impl Tagger {
                 push_mention(&mut found, Company::Known(company), span.start, &text[span]);
             }
         }
-        for (start, name) in list_neighbours(text, &found) {
+        for (start, name) in list_neighbours(&self.lexicon, text, &found) {
             if self.is_place(&name) {
                 continue;
             }
@@ -525,7 +460,9 @@ impl Tagger {
             return false;
         }
         if pattern.needs_evidence {
-            return !is_inside_longer_name(text, span.clone()) && !is_place_use(text, span);
+            let lexicon = &self.lexicon;
+            return !is_inside_longer_name(lexicon, text, span.clone())
+                && !is_place_use(lexicon, text, span);
         }
         // "the ICC" is a commission; companies known by initials go without "the".
         if is_acronym(matched) && matched.len() <= 4 && text[..span.start].ends_with("the ") {
@@ -533,13 +470,15 @@ impl Tagger {
         }
         if !written.contains(' ')
             && pattern.kind == NameKind::Name
-            && is_followed_by_person_role(&text[span.end..])
+            && is_followed_by_person_role(&self.lexicon, &text[span.end..])
         {
             return false;
         }
         // "Fernando Santos", "Alex Ferguson": a one-word name after a first name is a
         // surname.
-        written.contains(' ') || pattern.kind != NameKind::Name || !follows_name_word(text, span)
+        written.contains(' ')
+            || pattern.kind != NameKind::Name
+            || !follows_name_word(&self.lexicon, text, span)
     }
 
     fn topics(&self, text: &str, lowered: &str, companies: &[CompanyMention]) -> Vec<TopicMatch> {
@@ -662,29 +601,6 @@ fn build_matcher(patterns: &[String]) -> Result<AhoCorasick> {
         .context("cannot build the topic matcher from the taxonomy")
 }
 
-/// Months and days: capitalised, in lists, never companies.
-const CALENDAR_WORDS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 /// The company already found whose name, as written, starts or ends with this one word:
 /// "Hardie's shareholders" after "James Hardie", "Champlin's operations" after "Champlin
 /// Petroleum Co".
@@ -700,52 +616,27 @@ fn short_form_of(name: &str, found: &[(usize, CompanyMention)]) -> Option<Compan
     })
 }
 
-/// Roles after a comma that make the name before them a person's: "James Roper, director
-/// of the IMRG".
-const PERSON_ROLES: &[&str] = &[
-    "director",
-    "chairman",
-    "chairwoman",
-    "spokesman",
-    "spokeswoman",
-    "analyst",
-    "economist",
-    "president",
-    "chief",
-    "head",
-    "founder",
-    "editor",
-    "professor",
-    "minister",
-    "secretary",
-    "manager",
-    "partner",
-    "boss",
-    "lawyer",
-    "author",
-    "managing",
-    "senior",
-    "vice",
-    "deputy",
-];
-
 /// ", director of the IMRG", ", the firm's chairman": the name before is a person.
-fn is_followed_by_person_role(after: &str) -> bool {
+fn is_followed_by_person_role(lexicon: &Lexicon, after: &str) -> bool {
     let Some(rest) = after.strip_prefix(", ") else {
         return false;
     };
     let mut words = rest.split_whitespace();
     let mut word = words.next().unwrap_or("");
-    if ["the", "a", "its"].contains(&word) || ends_possessive(word) {
+    if lexicon.role_determiners.contains(word) || ends_possessive(word) {
         word = words.next().unwrap_or("");
     }
-    PERSON_ROLES.contains(&word)
+    lexicon.person_roles.contains(word)
 }
 
 /// "Small firms such as Blinkx, Copernic, Enfish X1 Technologies and X-Friend": in a list of three or more capitalised names of which at least two and at
 /// least half are companies already found, the other names are companies too. Returns
 /// their offsets and names.
-fn list_neighbours(text: &str, found: &[(usize, CompanyMention)]) -> Vec<(usize, String)> {
+fn list_neighbours(
+    lexicon: &Lexicon,
+    text: &str,
+    found: &[(usize, CompanyMention)],
+) -> Vec<(usize, String)> {
     let mut neighbours = Vec::new();
     // Most paragraphs name fewer than two companies: no list to look for.
     if found.len() < 2 {
@@ -764,7 +655,8 @@ fn list_neighbours(text: &str, found: &[(usize, CompanyMention)]) -> Vec<(usize,
                 let before = text[..item.start].trim_end();
                 before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '\u{201C}'])
             };
-            let is_calendar = |item: &Range<usize>| CALENDAR_WORDS.contains(&&text[item.clone()]);
+            let is_calendar =
+                |item: &Range<usize>| lexicon.calendar_words.contains(&text[item.clone()]);
             neighbours.extend(
                 list.iter()
                     .filter(|item| !is_found(item) && !opens_sentence(item) && !is_calendar(item))
@@ -858,40 +750,28 @@ fn find_introduced<'n>(text: &str, names: &'n [String]) -> Vec<(Range<usize>, &'
 
 /// "told Reuters", "according to the Financial Times", "Bloomberg reported": a news
 /// organisation cited as the source of a story rather than written about as a business.
-fn is_cited_as_source(text: &str, span: Range<usize>) -> bool {
+fn is_cited_as_source(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool {
     let before = text[..span.start].trim_end().to_lowercase();
     let before = before
         .strip_suffix("the")
         .map_or(before.as_str(), str::trim_end);
     let after = text[span.end..].trim_start().to_lowercase();
-    const BEFORE: &[&str] = &[
-        "told",
-        "according to",
-        "reported by",
-        "quoted by",
-        "cited by",
-        "quoted in",
-        "wrote in",
-        "(",
-    ];
-    const AFTER: &[&str] = &[
-        "reported",
-        "reports",
-        "has reported",
-        "news agency",
-        "newspaper",
-        "quoted",
-    ];
     // "... until May, Reuters says.": the reporting clause closing a sentence.
     let reporting_clause = before.ends_with(',')
-        && ["says", "said", "reports"].iter().any(|verb| {
+        && lexicon.source_closing_verbs.iter().any(|verb| {
             after
                 .strip_prefix(verb)
                 .is_some_and(|rest| rest.starts_with(['.', ',']))
         });
     reporting_clause
-        || BEFORE.iter().any(|cue| before.ends_with(cue))
-        || AFTER.iter().any(|cue| after.starts_with(cue))
+        || lexicon
+            .source_cues_before
+            .iter()
+            .any(|cue| before.ends_with(cue))
+        || lexicon
+            .source_cues_after
+            .iter()
+            .any(|cue| after.starts_with(cue))
 }
 
 fn is_all_caps(text: &str) -> bool {
@@ -955,42 +835,25 @@ fn word_end(text: &str, from: usize) -> usize {
 
 /// "Orange County", "Harrison Ford", "Peruvian Amazon": a common word glued by a single
 /// space to another capitalised word is part of a different proper name.
-fn is_inside_longer_name(text: &str, span: Range<usize>) -> bool {
+fn is_inside_longer_name(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool {
     let next_word = text[span.end..]
         .strip_prefix(' ')
         .and_then(|rest| rest.split(|c: char| !is_word_char(c)).next());
-    let continues_name = |w: &str| starts_uppercase(w) && !is_acronym(w) && !is_cue(w);
+    let continues_name = |w: &str| starts_uppercase(w) && !is_acronym(w) && !is_cue(lexicon, w);
     if next_word.is_some_and(continues_name) {
         return true;
     }
     let previous_word = text[..span.start]
         .strip_suffix(' ')
         .and_then(|rest| rest.rsplit(|c: char| !is_word_char(c)).next());
-    previous_word.is_some_and(|w| {
-        starts_uppercase(w) && !FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
-    })
+    previous_word
+        .is_some_and(|w| starts_uppercase(w) && !lexicon.function_words.contains(&w.to_lowercase()))
 }
-
-/// Words before a place: "in Albany", "near Duluth".
-const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "across", "throughout"];
-
-/// Words before "in" that make what follows a business: "shares in Diageo".
-const HOLDING_WORDS: &[&str] = &[
-    "shares",
-    "stake",
-    "stakes",
-    "interest",
-    "investment",
-    "invested",
-    "invest",
-    "holding",
-    "holdings",
-];
 
 /// A name that is also an ordinary word used as a place: "Gibraltar-based", "in Albany"
 /// (but "a stake in Diageo", "in Diageo's plants"; "at" and "from" go with companies as
 /// often: "rights from Paramount").
-fn is_place_use(text: &str, span: Range<usize>) -> bool {
+fn is_place_use(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool {
     let after = &text[span.end..];
     if after.starts_with("-based") {
         return true;
@@ -1004,13 +867,13 @@ fn is_place_use(text: &str, span: Range<usize>) -> bool {
     let mut words = before.rsplit(|c: char| !is_word_char(c));
     let preposition = words.next().unwrap_or("");
     let holder = words.find(|w| !w.is_empty());
-    PLACE_PREPOSITIONS.contains(&preposition)
-        && !holder.is_some_and(|w| HOLDING_WORDS.contains(&w.to_lowercase().as_str()))
+    lexicon.place_prepositions.contains(preposition)
+        && !holder.is_some_and(|w| lexicon.holding_words.contains(&w.to_lowercase()))
 }
 
 /// The word before `span` is a capitalised word inside a sentence, so the two make one
 /// longer proper name.
-fn follows_name_word(text: &str, span: Range<usize>) -> bool {
+fn follows_name_word(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool {
     let Some(before) = text[..span.start].strip_suffix(' ') else {
         return false;
     };
@@ -1020,16 +883,16 @@ fn follows_name_word(text: &str, span: Range<usize>) -> bool {
         .find(|&(_, c)| !is_word_char(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
-    PERSONAL_TITLES.contains(&word)
+    lexicon.personal_titles.contains(word)
         || starts_uppercase(word)
             && !is_acronym(word)
-            && !FUNCTION_WORDS.contains(&word.to_lowercase().as_str())
+            && !lexicon.function_words.contains(&word.to_lowercase())
             && !is_sentence_start(text, word_start)
 }
 
 /// Evidence next to a common-word name: a possessive, a company cue word after it, or a
 /// position inside a sentence (capitalised mid-sentence, so a proper noun).
-fn has_local_evidence(text: &str, span: Range<usize>) -> bool {
+fn has_local_evidence(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool {
     let after = &text[span.end..];
     if starts_possessive(after) {
         return true;
@@ -1039,7 +902,7 @@ fn has_local_evidence(text: &str, span: Range<usize>) -> bool {
         .split(|c: char| !is_word_char(c))
         .next()
         .unwrap_or("");
-    if is_cue(next_word) {
+    if is_cue(lexicon, next_word) {
         return true;
     }
     !is_sentence_start(text, span.start)
@@ -1055,8 +918,8 @@ fn ends_possessive(word: &str) -> bool {
     word.ends_with("'s") || word.ends_with("\u{2019}s")
 }
 
-fn is_cue(word: &str) -> bool {
-    COMPANY_CUES.contains(&word.to_lowercase().as_str())
+fn is_cue(lexicon: &Lexicon, word: &str) -> bool {
+    lexicon.company_cues.contains(&word.to_lowercase())
 }
 
 /// "AI", "TV": an acronym after a name describes it rather than extending it.

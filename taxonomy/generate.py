@@ -5,6 +5,7 @@ Usage: python3 taxonomy/generate.py [--shared ../shared] [--out taxonomy/default
 
 Inputs (nothing else, so the output is reproducible):
   taxonomy/curated.toml          hand-written companies (aliases, products, parents) and topics
+  taxonomy/lexicon.toml          word lists (industry words, particles...), shared with the tagger
   SHARED/gazetteer/              public company lists: S&P 500, SEC tickers, index constituents,
                                  large caps, legal-form suffixes (see its SOURCE.md)
   SHARED/corpora/                news text, only to measure how names are used: a name that is
@@ -26,6 +27,16 @@ import tomllib
 from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_lexicon():
+    """The word lists of taxonomy/lexicon.toml, which the tagger reads too: name -> words."""
+    with open(os.path.join(HERE, "lexicon.toml"), "rb") as f:
+        return {name: table["words"] for name, table in tomllib.load(f).items()}
+
+
+# What each list is for is said in lexicon.toml.
+LEXICON = read_lexicon()
 
 # Names in the lists that are not businesses in the sense of the tagging guidelines, or
 # are fund wrappers no article names as a company.
@@ -49,8 +60,7 @@ def words_of(text):
 
 
 # Legal words kept as suffixes although news text also uses them as ordinary words.
-LEGAL_WORDS = {"company", "companies", "corporation", "incorporated", "limited", "holding",
-               "holdings", "group", "international", "industries", "enterprises"}
+LEGAL_WORDS = set(LEXICON["legal_words"])
 
 
 def read_suffixes(shared):
@@ -228,7 +238,7 @@ def merge(records, suffixes):
 
 
 # Lower-case words inside people's and places' names: "Banca Nazionale del Lavoro".
-NAME_PARTICLES = {"de", "del", "der", "van", "von", "di", "da", "du", "la", "le", "dos", "das"}
+NAME_PARTICLES = set(LEXICON["name_particles"])
 
 
 class Usage:
@@ -342,12 +352,8 @@ class Usage:
 
 
 # "group" before a name is a company unless the kind of group says otherwise.
-NOT_BUSINESS_GROUPS = ("pressure", "rock", "pop", "campaign", "lobby", "lobbying", "spam", "music",
-                       "consumer", "rights", "rap", "punk", "indie", "metal", "boy", "girl", "band",
-                       "watchdog", "environmental", "activist", "terror", "rebel", "militant",
-                       "political", "advocacy", "industry", "trade", "study", "working", "user",
-                       "charity", "action", "protest", "religious", "ethnic", "parliamentary")
-BUSINESS_GROUP = "".join(r"(?<!\b%s )" % w for w in NOT_BUSINESS_GROUPS) + "group"
+NOT_BUSINESS_GROUPS = LEXICON["not_business_groups"]
+BUSINESS_GROUP = "".join(r"(?<!\b%s )" % re.escape(w) for w in NOT_BUSINESS_GROUPS) + "group"
 # Phrases news text puts before a company name: "medical services firm HealthSouth",
 # "market analyst Datamonitor", "shares in Tiscali", "chief executive of Panlogic".
 CUE_BEFORE = (r"(?:firms?|company|companies|" + BUSINESS_GROUP + r"|giant|maker|retailer|bank|insurer|airline|"
@@ -363,25 +369,18 @@ CUE_AFTER = (r"(?:['\u2019]s (?:chief executive|chairman|boss|shares|share price
              r"chief economic|subsidiary|stock|takeover|customers|founder)|"
              r" shares (?:rose|fell|jumped|slipped|dropped|closed|gained|were up|were down))")
 NAME = r"((?:[A-Z][\w&'\-]*|of|and|&)(?: (?:[A-Z][\w&'\-]*|of|and|&)){0,3})"
-# Words that make a name an institution, a place or an event rather than a business.
+# Words that make a name an institution, a place or an event rather than a business;
+# months and days too.
 NOT_BUSINESS = re.compile(
-    r"\b(Ministry|Department|Commission|Council|University|Association|Committee|Agency|"
-    r"Authority|Board|Office|Court|Party|Federal|Government|Parliament|Congress|Senate|"
-    r"Institute|Foundation|Trust|Fund|Union|Club|Federation|Organisation|Organization|"
-    r"Cup|Open|League|Championship|Award|Awards|Prize|Olympics|Games|Festival|"
-    r"Reserve|Treasury|Exchange|Index|Street|Road|City|County|State|States|Kingdom|Republic|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-    r"May|June|July|August|September|October|November|December|Christmas|Mr|Mrs|Ms|Dr|Sir|"
-    r"Lord|President|Minister|Chancellor|Secretary|Prime|Chief|Executive|Chairman)\b")
+    r"\b(" + "|".join(re.escape(w) for w in LEXICON["not_business_words"]
+                      + LEXICON["calendar_words"]) + r")\b")
 
 
 # Capitalised words in a row, the way names are written.
 CAPITALISED_RUN = re.compile(r"[A-Z][\w&'\-]*(?: (?:[A-Z][\w&'\-]*|of|and|&))*")
 # "in Japan", "across Sri Lanka": a place; "stake in ITV", "shares in Umbro": a company.
 PLACE_BEFORE = re.compile(r"(\w+) (?:in|across|throughout|near) $")
-NOT_PLACE_BEFORE = {"shares", "stake", "stakes", "interest", "interests", "invest", "invested",
-                    "investment", "investments", "holding", "holdings", "position", "pct",
-                    "percent", "investors", "jobs", "job", "work", "worked", "career", "role"}
+NOT_PLACE_BEFORE = set(LEXICON["holding_words"] + LEXICON["not_place_before"])
 
 
 def is_place_context(before):
@@ -435,8 +434,7 @@ def split_list(name):
 
 # Words for a part of a company or the people in it, before "of" and the company:
 # "Division of USX", "Employees of Morton Thiokol".
-PART_WORDS = {"division", "divisions", "unit", "units", "affiliate", "affiliates", "subsidiary",
-              "subsidiaries", "employees", "shareholders", "holders"}
+PART_WORDS = set(LEXICON["part_words"])
 
 
 def without_person_or_part(name, usage, excluded, company_words):
@@ -534,13 +532,7 @@ def write_company(out, c):
 
 # Words that say what a company does, which news text drops: "Seagate Technology" is
 # "Seagate", "ABN AMRO Bank" is "ABN Amro".
-INDUSTRY_WORDS = {"bank", "technology", "technologies", "electronics", "pharmaceuticals",
-                  "pharmaceutical", "systems", "communications", "software", "entertainment",
-                  "energy", "petroleum", "oil", "airlines", "airways", "financial", "resources",
-                  "mining", "mines", "semiconductor", "semiconductors", "networks", "motors",
-                  "motor", "telecom", "telecommunications", "computer", "computers", "foods",
-                  "media", "security", "insurance", "chemicals", "chemical", "steel", "labs",
-                  "laboratories", "stores", "brands", "products", "services", "solutions"}
+INDUSTRY_WORDS = set(LEXICON["industry_words"])
 
 
 def short_name(name, usage, excluded):

@@ -5,65 +5,18 @@
 
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use anyhow::{Context, Result};
 
-use super::{CALENDAR_WORDS, char_at, ends_possessive, starts_possessive};
+use super::{char_at, ends_possessive, lexicon::Lexicon, starts_possessive};
 
-/// Lower-case words that may sit inside a company name ("Bank of New York").
-const CONNECTORS: &[&str] = &[
-    "of", "and", "&", "de", "du", "des", "la", "le", "van", "von", "der", "del", "y", "e",
-];
-
-/// Words after which two capitalised words are more often a company's name than a
-/// person's: prepositions, articles, conjunctions.
-const NOT_BEFORE_PERSON: &[&str] = &[
-    "of",
-    "in",
-    "at",
-    "for",
-    "by",
-    "from",
-    "on",
-    "to",
-    "with",
-    "into",
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "than",
-    "as",
-    "about",
-    "against",
-    "over",
-    "under",
-    "between",
-    "like",
-    "including",
-    "its",
-    "their",
-    "his",
-    "her",
-];
-
-/// Words after a possessive that only a business has: "Umbro's shares". (A club or a
-/// party has a chairman and a country has profits, so those are not cues.)
-const POSSESSIVE_CUES: &[&str] = &[
-    "shares",
-    "stock",
-    "share price",
-    "shareholders",
-    "pre-tax",
-    "subsidiary",
-];
-
-/// The cues as the pre-check looks for them, after either apostrophe.
-fn possessive_cue_patterns() -> impl Iterator<Item = String> {
+/// The possessive cues as the pre-check looks for them, after either apostrophe.
+fn possessive_cue_patterns(lexicon: &Lexicon) -> impl Iterator<Item = String> {
     ["'s ", "\u{2019}s "].into_iter().flat_map(|ending| {
-        POSSESSIVE_CUES
+        lexicon
+            .possessive_cues
             .iter()
             .map(move |cue| format!("{ending}{cue}"))
     })
@@ -72,143 +25,16 @@ fn possessive_cue_patterns() -> impl Iterator<Item = String> {
 /// Text around a name that marks it as a business, for the pre-check: "Florence-based
 /// Fondiaria", "a survey by Hostway" (unit words, "its Agroflora subsidiary", are
 /// checked as whole words).
-const CONTEXT_CUES: &[&str] = &[
-    "-based ",
-    "survey by ",
-    "research by ",
-    "study by ",
-    "report by ",
-    "poll by ",
-    "analysis by ",
-];
-
-/// Words for a part of a business, after its name: "its Agroflora subsidiary", "the
-/// Yuganskneftegas production unit".
-const UNIT_WORDS: &[&str] = &["subsidiary", "unit", "division", "arm", "affiliate"];
-
-/// How nationality adjectives end: "German", "Japanese", "British", "French", "Swiss".
-const NATIONALITY_ENDINGS: &[&str] = &["an", "ese", "ish", "ean", "ic", "ch", "ss"];
-
-/// Words before a part of a business that make the name before it the business's own.
-const UNIT_OWNERS: &[&str] = &["its", "whose", "their", "the"];
-
-/// Verbs that follow the author of a study: "a survey by Hostway suggests".
-const REPORTING_VERBS: &[&str] = &[
-    "says",
-    "said",
-    "suggests",
-    "suggested",
-    "found",
-    "finds",
-    "shows",
-    "showed",
-    "predicts",
-    "predicted",
-    "forecasts",
-    "estimates",
-    "estimated",
-    "reveals",
-    "revealed",
-    "claims",
-    "claimed",
-    "indicates",
-    "indicated",
-    "concluded",
-    "concludes",
-    "reported",
-];
-
-/// Works that organisations publish: "a survey by Hostway", "research by the TowerGroup".
-const STUDY_WORDS: &[&str] = &["survey", "research", "study", "report", "poll", "analysis"];
-
-/// Capitalised words that start sentences or phrases, never company names.
-const NOT_NAME_STARTS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "in",
-    "on",
-    "at",
-    "for",
-    "from",
-    "by",
-    "with",
-    "as",
-    "and",
-    "but",
-    "or",
-    "of",
-    "to",
-    "its",
-    "his",
-    "her",
-    "their",
-    "this",
-    "that",
-    "these",
-    "those",
-    "shares",
-    "unit",
-    "units",
-    "subsidiary",
-    "chairman",
-    "president",
-    "both",
-    "said",
-    "says",
-    "when",
-    "while",
-    "after",
-    "before",
-    "under",
-    "over",
-    "since",
-    "last",
-    "mr",
-    "mrs",
-    "ms",
-    "if",
-    "also",
-    "rival",
-    "rivals",
-    "analysts",
-    "officials",
-    "directors",
-    "shareholders",
-];
-
-/// Words that head the names of institutions, not companies: "Association of European
-/// Airlines" ends in a designator but is a trade body.
-const INSTITUTION_WORDS: &[&str] = &[
-    "Association",
-    "Court",
-    "Institute",
-    "Council",
-    "Federation",
-    "Commission",
-    "Ministry",
-    "Department",
-    "University",
-    "College",
-    "Agency",
-    "Authority",
-    "Committee",
-    "Foundation",
-    "Society",
-    "Party",
-];
+fn context_cue_patterns(lexicon: &Lexicon) -> impl Iterator<Item = String> {
+    let studies = lexicon
+        .study_words
+        .iter()
+        .map(|study| format!("{study} by "));
+    std::iter::once("-based ".to_string()).chain(studies)
+}
 
 /// Longest name kept, in words: longer runs are sentences in title case.
 const MAX_NAME_WORDS: usize = 6;
-
-/// Words that open an appositive describing what a name is: ", the ...", ", Japan's ...".
-const APPOSITIVE_DETERMINERS: &[&str] = &["the", "a", "an", "its"];
-
-/// Words after the head noun of an appositive: ", the biggest maker of chips", ", the
-/// state gas firm which".
-const APPOSITIVE_ENDS: &[&str] = &[
-    "which", "that", "who", "whose", "of", "in", "with", "based", "from", "for", "to", "at", "on",
-];
 
 /// A company name found by its marks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +48,8 @@ pub struct Discovered {
 /// Finds marked company names, with the legal forms and designators of a taxonomy.
 #[derive(Debug)]
 pub struct Discoverer {
+    /// The word lists text is read with.
+    lexicon: Arc<Lexicon>,
     legal_suffixes: HashSet<String>,
     designators: HashSet<String>,
     company_nouns: HashSet<String>,
@@ -254,8 +82,10 @@ struct Token<'a> {
 
 impl Discoverer {
     /// A discoverer for these legal forms (dropped from names), designators (kept) and
-    /// nouns that introduce a company name ("retailer Mothercare").
+    /// nouns that introduce a company name ("retailer Mothercare"), reading text with the
+    /// lexicon's word lists.
     pub fn new(
+        lexicon: Arc<Lexicon>,
         legal_suffixes: &[String],
         designators: &[String],
         company_nouns: &[String],
@@ -282,19 +112,20 @@ impl Discoverer {
         let words: Vec<String> = markers
             .iter()
             .cloned()
-            .chain(UNIT_WORDS.iter().map(|w| w.to_string()))
+            .chain(lexicon.unit_words.iter().map(str::to_string))
             .collect();
         let first_cue = words.len();
         let patterns: Vec<String> = words
             .into_iter()
-            .chain(possessive_cue_patterns())
-            .chain(CONTEXT_CUES.iter().map(|cue| cue.to_string()))
+            .chain(possessive_cue_patterns(&lexicon))
+            .chain(context_cue_patterns(&lexicon))
             .collect();
         let marker_matcher = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .context("cannot build the matcher of legal forms and company nouns")?;
         Ok(Discoverer {
+            lexicon,
             legal_suffixes,
             designators,
             company_nouns,
@@ -344,21 +175,21 @@ impl Discoverer {
                 continue;
             }
             let after = text[token.end..].trim_start();
-            let cued = POSSESSIVE_CUES.iter().any(|cue| {
+            let cued = self.lexicon.possessive_cues.iter().any(|cue| {
                 let Some(rest) = after.strip_prefix(cue) else {
                     return false;
                 };
                 // "Sri Lanka's stock market" is a country's.
                 let next = rest.split_whitespace().next().unwrap_or("");
                 !rest.starts_with(|c: char| c.is_alphanumeric())
-                    && !["market", "markets", "exchange", "exchanges"].contains(&next)
+                    && !self.lexicon.market_words.contains(next)
             });
             if !cued || self.markers.contains(token.text) {
                 continue;
             }
             if let Some(start) = self.name_start_from(text, tokens, i + 1, false) {
                 let span = tokens[start].start..token.end;
-                push(found, text, &tokens[start..=i], span, true);
+                push(&self.lexicon, found, text, &tokens[start..=i], span, true);
             }
         }
     }
@@ -390,7 +221,7 @@ impl Discoverer {
             let opens_sentence = |i: usize| i == 0 || tokens[i].gap_before == Gap::Break;
             // "On Tuesday Mitsubishi", "Combining SMFG, Japan's third-biggest lender".
             while start + 1 < k
-                && (CALENDAR_WORDS.contains(&tokens[start].text)
+                && (self.lexicon.calendar_words.contains(tokens[start].text)
                     || opens_sentence(start) && tokens[start].text.ends_with("ing"))
             {
                 start += 1;
@@ -400,7 +231,7 @@ impl Discoverer {
                 continue;
             }
             let span = tokens[start].start..name_end.end;
-            push(found, text, &tokens[start..k], span, false);
+            push(&self.lexicon, found, text, &tokens[start..k], span, false);
         }
     }
 
@@ -412,10 +243,13 @@ impl Discoverer {
             // "Paris-based" names a place; "net-based IP services" does not.
             if token.text.ends_with("-based") && token.text.starts_with(char::is_uppercase) {
                 self.find_after_place_description(text, tokens, i, found);
-            } else if UNIT_WORDS.contains(&token.text) {
+            } else if self.lexicon.unit_words.contains(token.text) {
                 self.find_unit_owner(text, tokens, i, found);
-            } else if token.text == "by" && i > 0 && STUDY_WORDS.contains(&tokens[i - 1].text) {
-                find_study_author(text, tokens, i, found);
+            } else if token.text == "by"
+                && i > 0
+                && self.lexicon.study_words.contains(tokens[i - 1].text)
+            {
+                find_study_author(&self.lexicon, text, tokens, i, found);
             }
         }
     }
@@ -452,7 +286,7 @@ impl Discoverer {
         found: &mut Vec<Discovered>,
     ) {
         let before = found.len();
-        find_before_unit_word(text, tokens, unit, found);
+        find_before_unit_word(&self.lexicon, text, tokens, unit, found);
         // "its Exxon Capital Corp unit": the legal form marks it already.
         let marked = found.get(before).is_some_and(|d| {
             d.name
@@ -476,21 +310,24 @@ impl Discoverer {
             .find([',', '.', ';', ':', '(', ')', '"', '\u{201C}', '\u{201D}'])
             .unwrap_or(rest.len());
         let mut words: Vec<&str> = rest[..clause_end].split_whitespace().take(12).collect();
-        if let ["one" | "two" | "three" | "both" | "all", "of", ..] = words.as_slice() {
+        if let [quantifier, "of", ..] = words.as_slice()
+            && self.lexicon.appositive_quantifiers.contains(quantifier)
+        {
             words.drain(..2);
         }
         let Some(first) = words.first() else {
             return false;
         };
-        let determined = APPOSITIVE_DETERMINERS.contains(first) || ends_possessive(first);
+        let determined =
+            self.lexicon.appositive_determiners.contains(first) || ends_possessive(first);
         let head_end = words
             .iter()
-            .position(|w| APPOSITIVE_ENDS.contains(w))
+            .position(|w| self.lexicon.appositive_ends.contains(w))
             .unwrap_or(words.len());
         // ", the MPAA said it had given operators": a new clause, not an appositive.
         let clause = words[..head_end]
             .iter()
-            .any(|w| REPORTING_VERBS.contains(w));
+            .any(|w| self.lexicon.reporting_verbs.contains(w));
         if !determined || clause || !(2..=8).contains(&head_end) {
             return false;
         }
@@ -529,6 +366,7 @@ impl Discoverer {
             if let Some(start) = self.name_start(text, &tokens, first_marker) {
                 let span = tokens[start].start..token.end;
                 push(
+                    &self.lexicon,
                     &mut found,
                     text,
                     &tokens[start..name_end],
@@ -558,14 +396,15 @@ impl Discoverer {
         while end < tokens.len()
             && end - noun <= MAX_NAME_WORDS
             && tokens[end].gap_before == Gap::Space
-            && (is_name_word(tokens[end].text) || CONNECTORS.contains(&tokens[end].text))
+            && (is_name_word(tokens[end].text)
+                || self.lexicon.name_connectors.contains(tokens[end].text))
         {
             end += 1;
             if is_possessive(&tokens[end - 1]) {
                 break; // a possessive ends the name: "HealthSouth's"
             }
         }
-        while end > noun + 1 && CONNECTORS.contains(&tokens[end - 1].text) {
+        while end > noun + 1 && self.lexicon.name_connectors.contains(tokens[end - 1].text) {
             end -= 1;
         }
         let words = &tokens[noun + 1..end];
@@ -573,13 +412,16 @@ impl Discoverer {
             return;
         };
         let plausible = words.len() <= 4
-            && !NOT_NAME_STARTS.contains(&first.text.to_lowercase().as_str())
+            && !self
+                .lexicon
+                .not_name_starts
+                .contains(&first.text.to_lowercase())
             && !words.iter().any(|t| self.legal_suffixes.contains(t.text))
             && !is_shouted(words);
         if plausible {
             let last = &words[words.len() - 1];
             let name = collapse_spaces(&text[first.start..last.start + last.text.len()]);
-            push_name(found, name, first.start..last.end);
+            push_name(&self.lexicon, found, name, first.start..last.end);
         }
     }
 
@@ -600,7 +442,7 @@ impl Discoverer {
             let run = &tokens[i + 2..end];
             return run.len() >= 2 && !run.iter().any(|t| self.markers.contains(t.text));
         }
-        if CONNECTORS.contains(&next.text) {
+        if self.lexicon.name_connectors.contains(next.text) {
             return joined(i + 2).is_some_and(|t| is_name_word(t.text));
         }
         is_name_word(next.text) && !self.markers.contains(next.text)
@@ -636,7 +478,7 @@ impl Discoverer {
             let gap = tokens.get(start).map_or(Gap::Break, |t| t.gap_before);
             let allowed = gap == Gap::Space || (start == end && (gap == Gap::Comma || !marker_gap));
             let word = tokens[start - 1].text;
-            if !allowed || !(is_name_word(word) || CONNECTORS.contains(&word)) {
+            if !allowed || !(is_name_word(word) || self.lexicon.name_connectors.contains(word)) {
                 break;
             }
             // "Nikko Securities and Daiwa Securities": a marked name ends before the "and".
@@ -664,7 +506,9 @@ impl Discoverer {
         while start < end {
             let word = tokens[start].text;
             let lower = word.to_lowercase();
-            if CONNECTORS.contains(&word) || NOT_NAME_STARTS.contains(&lower.as_str()) {
+            if self.lexicon.name_connectors.contains(word)
+                || self.lexicon.not_name_starts.contains(&lower)
+            {
                 start += 1;
             } else {
                 break;
@@ -701,7 +545,8 @@ impl Discoverer {
             && match tokens[first].gap_before {
                 Gap::Space => {
                     let before = tokens[first - 1].text;
-                    before.starts_with(char::is_lowercase) && !NOT_BEFORE_PERSON.contains(&before)
+                    before.starts_with(char::is_lowercase)
+                        && !self.lexicon.not_before_person.contains(before)
                 }
                 Gap::Comma => false,
                 Gap::Break => text[tokens[first - 1].end..tokens[first].start].contains([';', ':']),
@@ -711,7 +556,7 @@ impl Discoverer {
             self.markers.contains(word)
                 || self.company_nouns.contains(&lower)
                 || self.designators.contains(&format!("{word}s"))
-                || NOT_NAME_STARTS.contains(&lower.as_str())
+                || self.lexicon.not_name_starts.contains(&lower)
         };
         joined
             && opens
@@ -744,6 +589,7 @@ impl Discoverer {
                     };
                     if let Some(start) = self.name_start_from(text, tokens, name_end, marker_gap) {
                         push(
+                            &self.lexicon,
                             found,
                             text,
                             &tokens[start..name_end],
@@ -761,7 +607,7 @@ impl Discoverer {
                 if end > 0 && is_name_word(inner_tokens[0].text) && end <= MAX_NAME_WORDS {
                     let name = &inner[inner_tokens[0].start..inner_tokens[end - 1].end];
                     let name = name.trim_end_matches([',', ' ']).to_string();
-                    push_name(found, name, open..close + 1);
+                    push_name(&self.lexicon, found, name, open..close + 1);
                 }
             }
         }
@@ -769,6 +615,7 @@ impl Discoverer {
 }
 
 fn push(
+    lexicon: &Lexicon,
     found: &mut Vec<Discovered>,
     text: &str,
     words: &[Token],
@@ -778,7 +625,7 @@ fn push(
     // "Merrill Lynch and Co": the connector before a legal form is not part of the name.
     let mut words = words;
     while let [rest @ .., last] = words
-        && CONNECTORS.contains(&last.text)
+        && lexicon.name_connectors.contains(last.text)
     {
         words = rest;
     }
@@ -793,19 +640,25 @@ fn push(
         last.end
     };
     let name = text[first.start..end].trim_end_matches([',', ' ']);
-    push_name(found, collapse_spaces(name), span);
+    push_name(lexicon, found, collapse_spaces(name), span);
 }
 
 /// "its Agroflora subsidiary", "the Yuganskneftegas production unit": the capitalised
 /// name between an owner word and the unit word (at most two lower-case words between).
-fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut Vec<Discovered>) {
+fn find_before_unit_word(
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    unit: usize,
+    found: &mut Vec<Discovered>,
+) {
     let joined = |j: usize| tokens[j].gap_before == Gap::Space;
     let mut end = unit;
     while end > 0
         && unit - end < 2
         && joined(end)
         && tokens[end - 1].text.starts_with(char::is_lowercase)
-        && !UNIT_OWNERS.contains(&tokens[end - 1].text)
+        && !lexicon.unit_owners.contains(tokens[end - 1].text)
     {
         end -= 1;
     }
@@ -816,7 +669,7 @@ fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut 
     // "the Sandoz unit" but not "the Tory research unit": after "the", nothing between.
     let owned = start > 0
         && joined(start)
-        && UNIT_OWNERS.contains(&tokens[start - 1].text)
+        && lexicon.unit_owners.contains(tokens[start - 1].text)
         && (end == unit || tokens[start - 1].text != "the");
     if !owned || start == end {
         return;
@@ -826,7 +679,8 @@ fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut 
     // nationality, not a name.
     let last_word = words[words.len() - 1].text;
     let adjective = (words.len() == 1 && last_word.len() <= 3)
-        || NATIONALITY_ENDINGS
+        || lexicon
+            .nationality_endings
             .iter()
             .any(|ending| last_word.ends_with(ending));
     if adjective || words.iter().any(|t| is_possessive(t)) {
@@ -834,13 +688,19 @@ fn find_before_unit_word(text: &str, tokens: &[Token], unit: usize, found: &mut 
     }
     let last = &words[words.len() - 1];
     let name = collapse_spaces(&text[words[0].start..last.end]);
-    push_name(found, name, words[0].start..last.end);
+    push_name(lexicon, found, name, words[0].start..last.end);
 }
 
 /// "research by the TowerGroup showed": a one-word author after the "by" at `by`, before
 /// a reporting verb or the end of the clause; not "a report by the Fraser of Allander
 /// Institute", "a study by US researchers", "a report by Which?".
-fn find_study_author(text: &str, tokens: &[Token], by: usize, found: &mut Vec<Discovered>) {
+fn find_study_author(
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    by: usize,
+    found: &mut Vec<Discovered>,
+) {
     if tokens[by].gap_before != Gap::Space {
         return;
     }
@@ -854,13 +714,13 @@ fn find_study_author(text: &str, tokens: &[Token], by: usize, found: &mut Vec<Di
     let one_word = is_name_word(t.text)
         && t.gap_before == Gap::Space
         && !is_initials(t.text)
-        && !NOT_NAME_STARTS.contains(&t.text.to_lowercase().as_str())
+        && !lexicon.not_name_starts.contains(&t.text.to_lowercase())
         && !text[t.end..].starts_with('?')
         && tokens.get(author + 1).is_none_or(|next| {
-            next.gap_before != Gap::Space || REPORTING_VERBS.contains(&next.text)
+            next.gap_before != Gap::Space || lexicon.reporting_verbs.contains(next.text)
         });
     if one_word {
-        push_name(found, t.text.to_string(), t.start..t.end);
+        push_name(lexicon, found, t.text.to_string(), t.start..t.end);
     }
 }
 
@@ -869,13 +729,13 @@ fn is_initials(word: &str) -> bool {
     (2..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
-fn push_name(found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
+fn push_name(lexicon: &Lexicon, found: &mut Vec<Discovered>, name: String, span: Range<usize>) {
     if !name.starts_with(char::is_alphabetic) {
         return; // "1986 net income", not a name
     }
     if name
         .split(' ')
-        .any(|word| INSTITUTION_WORDS.contains(&word))
+        .any(|word| lexicon.institution_words.contains(word))
     {
         return;
     }
@@ -1021,7 +881,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        Discoverer::new(&suffixes, &designators, &nouns)
+        Discoverer::new(Lexicon::builtin().unwrap(), &suffixes, &designators, &nouns)
             .unwrap()
             .find(text)
             .into_iter()
@@ -1209,7 +1069,13 @@ mod tests {
             names("Shares in Carlsberg and Heineken, two of the largest brewers, fell."),
             ["Heineken"]
         );
-        let nouns_only = Discoverer::new(&[], &[], &["maker".to_string()]).unwrap();
+        let nouns_only = Discoverer::new(
+            Lexicon::builtin().unwrap(),
+            &[],
+            &[],
+            &["maker".to_string()],
+        )
+        .unwrap();
         let found = nouns_only.find("Rockstar Games, the makers of Manhunt, has said so.");
         assert_eq!(found[0].name, "Rockstar Games");
         assert_eq!(
