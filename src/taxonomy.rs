@@ -147,17 +147,7 @@ impl Taxonomy {
 
     /// Parses and validates taxonomy TOML text.
     pub fn from_toml(text: &str) -> Result<Taxonomy> {
-        let file: TaxonomyFile = toml::from_str(text).map_err(|err| {
-            let line = err
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            let message = err.message().to_string();
-            match line {
-                Some(line) => anyhow::anyhow!("line {line}: {message}"),
-                None => anyhow::anyhow!("{message}"),
-            }
-        })?;
-        Taxonomy::validate(file)
+        Taxonomy::validate(parse_toml(text)?)
     }
 
     fn validate(file: TaxonomyFile) -> Result<Taxonomy> {
@@ -345,6 +335,21 @@ pub fn quote_list(names: &[&str]) -> String {
         let _ = write!(out, "\"{name}\"");
     }
     out
+}
+
+/// Parses TOML text into `T`; a mistake is reported with its line ("line 12: ..."), for
+/// the caller to put the file's name in front.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|err| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let message = err.message().to_string();
+        match line {
+            Some(line) => anyhow::anyhow!("line {line}: {message}"),
+            None => anyhow::anyhow!("{message}"),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -308,6 +308,7 @@ impl Scorer for CombinedTermScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
     use tantivy::{DocAddress, Index, TantivyDocument};
 
     use super::*;
@@ -342,6 +343,20 @@ mod tests {
         found
     }
 
+    /// The text at weight 1 and the title at `title_weight`.
+    fn text_and_title(fields: crate::index::Fields, title_weight: Score) -> [WeightedField; 2] {
+        [
+            WeightedField {
+                field: fields.text,
+                weight: 1.0,
+            },
+            WeightedField {
+                field: fields.title,
+                weight: title_weight,
+            },
+        ]
+    }
+
     const PARAGRAPHS: [(&str, &str); 5] = [
         (
             "Turbine blades",
@@ -371,7 +386,7 @@ mod tests {
             .map(|(title, text)| {
                 (
                     String::new(),
-                    format!("{} {text}", [*title; 4][..title_weight].join(" ")),
+                    format!("{} {text}", vec![*title; title_weight].join(" ")),
                 )
             })
             .collect();
@@ -381,16 +396,7 @@ mod tests {
             .collect();
         let (one_field, one_fields) = index_of(&joined);
         for word in ["turbin", "copper", "rose", "wind"] {
-            let weighted = [
-                WeightedField {
-                    field: fields.text,
-                    weight: 1.0,
-                },
-                WeightedField {
-                    field: fields.title,
-                    weight: title_weight as Score,
-                },
-            ];
+            let weighted = text_and_title(fields, title_weight as Score);
             let combined = scores(&split, &CombinedTermQuery::new(word, &weighted));
             let plain = TermQuery::new(
                 Term::from_field_text(one_fields.text, word),
@@ -412,8 +418,6 @@ mod tests {
         }
     }
 
-    use tantivy::query::TermQuery;
-
     #[test]
     fn unit_weights_score_as_bm25_over_title_and_text_joined() {
         as_one_field(1);
@@ -427,16 +431,7 @@ mod tests {
     #[test]
     fn a_word_matches_where_any_field_holds_it_and_explains_its_score() {
         let (index, fields) = index_of(&PARAGRAPHS);
-        let weighted = [
-            WeightedField {
-                field: fields.text,
-                weight: 1.0,
-            },
-            WeightedField {
-                field: fields.title,
-                weight: 2.0,
-            },
-        ];
+        let weighted = text_and_title(fields, 2.0);
         // "farm" is in the title and text of 1; "blade" in 0; "result" in the title of 4.
         for (word, expected) in [("blade", vec![0]), ("farm", vec![1]), ("result", vec![4])] {
             let query = CombinedTermQuery::new(word, &weighted);

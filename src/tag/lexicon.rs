@@ -169,16 +169,7 @@ impl Lexicon {
     }
 
     fn parse(text: &str) -> Result<Lexicon> {
-        let lexicon: Lexicon = toml::from_str(text).map_err(|err| {
-            let line = err
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            let message = err.message().to_string();
-            match line {
-                Some(line) => anyhow::anyhow!("line {line}: {message}"),
-                None => anyhow::anyhow!("{message}"),
-            }
-        })?;
+        let lexicon: Lexicon = crate::taxonomy::parse_toml(text)?;
         for (name, words, case) in lexicon.lists() {
             check(name, words, case)?;
         }
