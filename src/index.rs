@@ -450,7 +450,7 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
         "untagged"
     };
     let fields = options.record_fields;
-    let id = fields.id_names().join(" ");
+    let id = fields.id_names().collect::<Vec<_>>().join(" ");
     manifest::settings_fingerprint(&[
         &format,
         tagging,

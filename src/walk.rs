@@ -90,12 +90,14 @@ pub struct RecordFields {
 }
 
 impl RecordFields {
-    /// The names looked for as a document's id, in order.
-    pub fn id_names(&self) -> Vec<&str> {
-        match &self.id {
-            Some(name) => vec![name.as_str()],
-            None => DEFAULT_ID_FIELDS.to_vec(),
-        }
+    /// The names looked for as a document's id, in order (read for every line of a JSON
+    /// Lines file, so nothing is allocated).
+    pub fn id_names(&self) -> impl Iterator<Item = &str> {
+        let named = self.id.as_deref();
+        let defaults = DEFAULT_ID_FIELDS
+            .into_iter()
+            .filter(move |_| named.is_none());
+        named.into_iter().chain(defaults)
     }
 }
 
@@ -418,7 +420,6 @@ impl Records {
         }
         let looked_for = fields
             .id_names()
-            .iter()
             .map(|name| format!("\"{name}\""))
             .collect::<Vec<_>>()
             .join(" or ");
@@ -491,7 +492,6 @@ fn record(
     })?;
     let record = fields
         .id_names()
-        .into_iter()
         .find_map(as_text)
         .map(|id| Record { id, line: number });
     let title = as_text(&fields.title).filter(|t| !t.trim().is_empty());
