@@ -905,7 +905,7 @@ fn add_document(
         writer.add_document(doc)?;
         companies.extend(tags.companies.iter().filter_map(|m| match m.company {
             // Taxonomies hold thousands of companies, far from u32's limit.
-            Company::Known(id) => u32::try_from(id).ok(),
+            Company::Known(id) | Company::Unit { parent: id, .. } => u32::try_from(id).ok(),
             Company::Discovered(_) => None,
         }));
     }

@@ -64,6 +64,14 @@ pub enum Company {
     Known(usize),
     /// A company the taxonomy does not know, by its name without legal form.
     Discovered(String),
+    /// A unit of a known company that the taxonomy does not list, by its name without
+    /// legal form ("General Motors of Canada" of General Motors).
+    Unit {
+        /// Index of the parent company in the taxonomy.
+        parent: usize,
+        /// The unit's name.
+        name: String,
+    },
 }
 
 /// A company found in a passage, with the first text that named it.
@@ -82,6 +90,11 @@ impl CompanyMention {
         match &self.company {
             Company::Known(id) => taxonomy.company_path(*id),
             Company::Discovered(name) => vec![name.as_str()],
+            Company::Unit { parent, name } => {
+                let mut path = taxonomy.company_path(*parent);
+                path.push(name.as_str());
+                path
+            }
         }
     }
 
@@ -89,13 +102,13 @@ impl CompanyMention {
     pub fn name<'a>(&'a self, taxonomy: &'a Taxonomy) -> &'a str {
         match &self.company {
             Company::Known(id) => taxonomy.companies[*id].name.as_str(),
-            Company::Discovered(name) => name.as_str(),
+            Company::Discovered(name) | Company::Unit { name, .. } => name.as_str(),
         }
     }
 
     /// True for a company found by its marks rather than known to the taxonomy.
     pub fn is_discovered(&self) -> bool {
-        matches!(self.company, Company::Discovered(_))
+        !matches!(self.company, Company::Known(_))
     }
 }
 
@@ -134,6 +147,8 @@ pub struct Tagger {
     places: HashSet<String>,
     /// The word lists text is read with.
     lexicon: Arc<Lexicon>,
+    /// For each company, whether the lexicon calls one of its names an institution.
+    institution_companies: Vec<bool>,
 }
 
 impl Tagger {
@@ -208,7 +223,17 @@ impl Tagger {
             })
             .collect();
         let places = taxonomy.places.iter().map(|p| p.to_lowercase()).collect();
+        let institution_companies = taxonomy
+            .companies
+            .iter()
+            .map(|company| {
+                std::iter::once(&company.name)
+                    .chain(&company.aliases)
+                    .any(|name| lexicon.institutions.contains(name))
+            })
+            .collect();
         Ok(Tagger {
+            institution_companies,
             lexicon,
             places,
             industry_topics,
@@ -246,6 +271,8 @@ impl Tagger {
                 found.retain(|d| {
                     self.taxonomy.find_company(&text[d.span.clone()]).is_none()
                         && !self.is_place(&d.name)
+                        && !self.is_institution(&d.name)
+                        && !names_an_index(&self.lexicon, &text[d.span.end..])
                 });
                 found
             })
@@ -299,10 +326,53 @@ impl Tagger {
     /// The known company a discovered name stands for: "Nomura Securities" is Nomura
     /// when the list knows Nomura but not its securities arm.
     fn known_company(&self, discovered_name: &str) -> Option<usize> {
-        self.taxonomy.find_company(discovered_name).or_else(|| {
-            let base = self.discoverer.without_designator(discovered_name)?;
-            self.taxonomy.find_company(base)
+        self.taxonomy
+            .find_company_loose(discovered_name)
+            .or_else(|| {
+                let base = self.discoverer.without_designator(discovered_name)?;
+                self.taxonomy.find_company_loose(base)
+            })
+    }
+
+    /// The company a name found by its marks or its neighbours stands for: a known one, a
+    /// unit of a known one, or a company of its own.
+    fn discovered_company(&self, name: &str) -> Company {
+        match self.known_company(name) {
+            Some(id) => Company::Known(id),
+            None => match self.parent_of_unit(name) {
+                Some(parent) => Company::Unit {
+                    parent,
+                    name: name.to_string(),
+                },
+                None => Company::Discovered(name.to_string()),
+            },
+        }
+    }
+
+    /// "Merrill Lynch Capital Markets", "Chrysler Canada", "Shell U.K.": a marked name that
+    /// opens with a known company's name is a unit of that company. A known name that is
+    /// also an ordinary word ("Shell") needs the rest to be words of a trade or a place.
+    fn parent_of_unit(&self, discovered_name: &str) -> Option<usize> {
+        let words: Vec<&str> = discovered_name.split(' ').collect();
+        (1..words.len()).rev().find_map(|n| {
+            let head = words[..n].join(" ");
+            let id = self.taxonomy.find_company(&head)?;
+            let company = &self.taxonomy.companies[id];
+            let plain_word = n == 1 && company.common_word;
+            // "Shell Oil", "Shell Canada", "Shell U.K.": a trade, a designator or a place.
+            let trade_words = words[n..].iter().all(|w| {
+                self.lexicon.industry_words.contains(&w.to_lowercase())
+                    || self.taxonomy.designators.iter().any(|d| d == w)
+                    || self.is_place(w)
+                    || (w.contains('.') && is_all_caps(w))
+            });
+            (!company.news_source && (!plain_word || trade_words)).then_some(id)
         })
+    }
+
+    /// A central bank or a body of states: never a company ("Bank of Japan", "OECD").
+    fn is_institution(&self, name: &str) -> bool {
+        self.lexicon.institutions.contains(name)
     }
 
     /// Discovered names that the taxonomy does not know, each once.
@@ -346,7 +416,9 @@ impl Tagger {
         });
         for (span, id) in matches {
             let pattern = &self.company_patterns[id];
-            if inside_discovered(&span)
+            if self.institution_companies[pattern.company]
+                || names_an_index(&self.lexicon, &text[span.end..])
+                || inside_discovered(&span)
                 || (self.taxonomy.companies[pattern.company].news_source
                     && is_cited_as_source(&self.lexicon, text, span.clone()))
             {
@@ -379,20 +451,19 @@ impl Tagger {
             if covered {
                 continue;
             }
-            let company = match self.known_company(&d.name) {
-                Some(id) => Company::Known(id),
-                None => match short_form_of(&d.name, &found) {
-                    Some(company) => company,
-                    None => Company::Discovered(d.name.clone()),
-                },
+            let company = match self.discovered_company(&d.name) {
+                Company::Discovered(name) => {
+                    short_form_of(&name, &found).unwrap_or(Company::Discovered(name))
+                }
+                company => company,
             };
             push_mention(&mut found, company, d.span.start, &text[d.span.clone()]);
         }
         for (span, name) in find_introduced(text, introduced_names) {
             if starts_on_boundary(text, span.start, name) && ends_on_boundary(text, span.end, name)
             {
-                let company = short_form_of(name, &found)
-                    .unwrap_or_else(|| Company::Discovered(name.clone()));
+                let company =
+                    short_form_of(name, &found).unwrap_or_else(|| self.discovered_company(name));
                 push_mention(&mut found, company, span.start, &text[span]);
             }
         }
@@ -407,13 +478,10 @@ impl Tagger {
             }
         }
         for (start, name) in list_neighbours(&self.lexicon, text, &found) {
-            if self.is_place(&name) {
+            if self.is_place(&name) || self.is_institution(&name) {
                 continue;
             }
-            let company = match self.known_company(&name) {
-                Some(id) => Company::Known(id),
-                None => Company::Discovered(name.clone()),
-            };
+            let company = self.discovered_company(&name);
             push_mention(&mut found, company, start, &name);
         }
         found.sort_by_key(|(start, _)| *start);
@@ -445,9 +513,15 @@ impl Tagger {
         if text[..span.start].ends_with('<') && text[span.end..].starts_with('.') {
             return false;
         }
+        // "CTS" is not "cts", and "BILL" not "Bill": a name in capitals is matched as
+        // written. A number ("111") never names a company alone.
         let case_ok = matched == written
             || (!pattern.needs_evidence
+                && !is_acronym(written)
                 && (is_all_caps(matched) || capitalised_like(matched, written)));
+        if !written.chars().any(char::is_alphabetic) {
+            return false;
+        }
         if !case_ok || !starts_on_boundary(text, span.start, written) {
             return false;
         }
@@ -774,6 +848,29 @@ fn is_cited_as_source(lexicon: &Lexicon, text: &str, span: Range<usize>) -> bool
             .any(|cue| after.starts_with(cue))
 }
 
+/// "Dow Jones industrial average", "Standard and Poor's 500 index": the text after a name
+/// (a figure may come first) makes it an index's. "Jupiter Research's index" is the
+/// company's own.
+fn names_an_index(lexicon: &Lexicon, after: &str) -> bool {
+    let possessive = starts_possessive(after);
+    let after = if possessive {
+        &after[after.find('s').map_or(0, |s| s + 1)..]
+    } else {
+        after
+    };
+    let mut words = after
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty());
+    let mut word = words.next().unwrap_or("");
+    let figure = word.chars().all(|c| c.is_ascii_digit());
+    if figure {
+        word = words.next().unwrap_or("");
+    }
+    after.starts_with([' ', '-'])
+        && (figure || !possessive)
+        && lexicon.index_words.contains(&word.to_lowercase())
+}
+
 fn is_all_caps(text: &str) -> bool {
     text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase)
 }
@@ -960,6 +1057,22 @@ mod tests {
             .collect()
     }
 
+    /// Each company's path from its top-level parent, as `dossier companies` rolls it up.
+    fn paths(text: &str) -> Vec<Vec<String>> {
+        let tagger = tagger();
+        tagger
+            .tag(text)
+            .companies
+            .iter()
+            .map(|m| {
+                m.path(tagger.taxonomy())
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .collect()
+    }
+
     fn topics(text: &str) -> Vec<String> {
         let tagger = tagger();
         tagger
@@ -1122,6 +1235,51 @@ mod tests {
         assert_eq!(
             companies("LTV Missiles and Electronics Group said it won an order."),
             ["LTV Missiles and Electronics Group"]
+        );
+    }
+
+    #[test]
+    fn short_capitals_and_numbers_name_no_company_alone() {
+        // BILL Holdings, NOV Inc, 111 Inc, CTS Corp: listed, but bare they are a first
+        // name, a month, a figure and cents.
+        assert!(companies("Bill Smith sold 111 shares in Nov for 12 cts.").is_empty());
+        assert!(companies("SHR 12 CTS VS 10 CTS").is_empty());
+        assert_eq!(
+            companies("Analysts said <CTS> would report."),
+            ["CTS Corporation"]
+        );
+    }
+
+    #[test]
+    fn institutions_and_indexes_are_not_companies() {
+        assert!(companies("The Bank of Japan and the OECD cut their forecasts.").is_empty());
+        assert!(companies("The Dow Jones industrial average fell 12 points.").is_empty());
+        assert!(companies("Standard and Poor's 500 index futures rose.").is_empty());
+        assert_eq!(
+            companies("Jupiter Research's index is calculated monthly."),
+            ["Jupiter Research"]
+        );
+    }
+
+    #[test]
+    fn names_written_another_way_and_units_are_the_known_company() {
+        assert_eq!(
+            companies("Standard and Poor's Corp downgraded the bonds."),
+            ["Standard & Poor's"]
+        );
+        assert_eq!(companies("Shares of ATT Inc rose."), ["AT&T"]);
+        assert_eq!(
+            paths("Merrill Lynch Capital Markets Inc led the issue."),
+            [["Merrill Lynch", "Merrill Lynch Capital Markets"]]
+        );
+        assert_eq!(
+            paths("Chrysler Canada Ltd and Shell U.K. Ltd said."),
+            [["Chrysler", "Chrysler Canada"], ["Shell", "Shell U.K"]]
+        );
+        // "Shell" is an ordinary word: only words of a trade or places make a unit of it.
+        assert_eq!(
+            paths("Shell Beach Ltd said it was sold."),
+            [["Shell Beach"]]
         );
     }
 
@@ -1389,7 +1547,7 @@ mod tests {
                 proptest::prop_assert!(text.contains(&mention.evidence), "{:?}", mention);
                 match &mention.company {
                     Company::Known(id) => proptest::prop_assert!(*id < taxonomy.companies.len()),
-                    Company::Discovered(name) => {
+                    Company::Discovered(name) | Company::Unit { name, .. } => {
                         for word in name.split_whitespace() {
                             proptest::prop_assert!(text.contains(word), "{:?}", mention);
                         }

@@ -102,6 +102,22 @@ pub struct Taxonomy {
     parents: Vec<Option<usize>>,
     /// Lower-cased names and aliases of companies -> company index.
     company_lookup: HashMap<String, usize>,
+    /// [`loose_key`] of names and aliases -> the first company with it.
+    loose_lookup: HashMap<String, usize>,
+}
+
+/// A name's letters and digits in lower case, without "and", "&", a closing possessive or
+/// any punctuation and space: the ways news text writes one name differently.
+pub fn loose_key(name: &str) -> String {
+    let name = name.trim();
+    let name = name
+        .strip_suffix("'s")
+        .or_else(|| name.strip_suffix("\u{2019}s"))
+        .unwrap_or(name);
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty() && !word.eq_ignore_ascii_case("and"))
+        .flat_map(|word| word.chars().flat_map(char::to_lowercase))
+        .collect()
 }
 
 impl Taxonomy {
@@ -186,6 +202,12 @@ impl Taxonomy {
                 },
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut loose_lookup: HashMap<String, usize> = HashMap::default();
+        for (id, company) in file.company.iter().enumerate() {
+            for name in std::iter::once(&company.name).chain(&company.aliases) {
+                loose_lookup.entry(loose_key(name)).or_insert(id);
+            }
+        }
         check_no_cycles(&file.company, &parents)?;
         check_topics(&file.topic)?;
         check_company_topics(&file.company, &file.topic)?;
@@ -199,7 +221,16 @@ impl Taxonomy {
             places: file.places,
             parents,
             company_lookup,
+            loose_lookup,
         })
+    }
+
+    /// The company with this name written another way: "Standard and Poor" and "Standard
+    /// and Poor's" are "Standard & Poor's", "ATT" is "AT&T", "Goldman, Sachs" is "Goldman
+    /// Sachs" (see [`loose_key`]).
+    pub fn find_company_loose(&self, name: &str) -> Option<usize> {
+        self.find_company(name)
+            .or_else(|| self.loose_lookup.get(&loose_key(name)).copied())
     }
 
     /// The company with this name or alias, ignoring case.

@@ -89,6 +89,18 @@ def strip_suffixes(name, suffixes):
     return " ".join(tokens).strip(" ,.&-")
 
 
+# Short words the corpora write in lower case often (filled in by main from Usage): in a
+# name written in capitals they are words, not acronyms.
+ORDINARY_WORDS = set()
+
+
+def loose_key(name):
+    """The tagger's loose key (src/taxonomy.rs): letters and digits in lower case, without
+    "and", "&" or a closing possessive: "Standard and Poor" is "Standard & Poor's"."""
+    name = re.sub(r"['\u2019]s$", "", name.strip())
+    return "".join(w for w in re.split(r"[^\w]+", name.lower()) if w and w != "and")
+
+
 def tidy_case(name):
     """Title-cases a name a source wrote in capitals, keeping acronyms ('IBM', 'AT&T')."""
     if name != name.upper():
@@ -96,7 +108,8 @@ def tidy_case(name):
 
     def word(w):
         letters = [c for c in w if c.isalpha()]
-        if len(letters) <= 3 or not VOWELS & set(letters) or "&" in w:
+        ordinary = w.lower() in ORDINARY_WORDS  # "NEW YORK TIMES": "New", not an acronym
+        if (len(letters) <= 3 and not ordinary) or not VOWELS & set(letters) or "&" in w:
             return w
         return w.capitalize()
 
@@ -497,7 +510,9 @@ def mine_corpus_names(usage, suffix_words, designators, suffixes, excluded):
                 or NOT_BUSINESS.search(name) or usage.is_common(name)
                 or words[0][0].islower() or key(name) in excluded
                 or not stats.is_business_name(name)
-                or re.fullmatch(r"[A-Z]{1,2}|[A-Z]+\d+[A-Z]?|\d.*", name)  # "DB", "G4", "P2P"
+                # Initials no list vouches for are a rating ("AAA") or a body ("OECD") as
+                # often as a company; a marked one is still found in its document.
+                or re.fullmatch(r"[A-Z]{1,4}|[A-Z]+\d+[A-Z]?|\d.*", name)  # "DB", "G4", "P2P"
                 or len(words) == 1 and re.search(r"(ian|ese|ish|ean)$", name)
                 or re.search(r"['\u2019](?!s\b)", name)):
             continue
@@ -570,6 +585,26 @@ def is_name_ticker(ticker, name):
         ticker == name.split()[0] or len(words) >= 3 and ticker == initials)
 
 
+# How often the corpora must write a word in lower case or capitalised mid-sentence before
+# it counts as an ordinary word ("Nov" 101 times, "Bill" 1,057) rather than initials with
+# a few stray uses ("Ing." the engineer's title, "Aaa" the rating, "ups").
+ORDINARY_WORD_USES = 20
+
+
+def is_ticker_like(name, usage):
+    """A number ("111"), or a short word in capitals that the corpora also write as an
+    ordinary word ("cts", "Bill", "Nov", "top"): news text means cents, a first name or a
+    month by it as often as the company, so the company is not named by it alone. It
+    stays a ticker, which counts where a ticker context marks it ("<CTS>"). Initials the
+    corpora only ever write in capitals ("ING", "LVMH") still name their company."""
+    name = name.strip()
+    if re.fullmatch(r"[\d.,]+", name):
+        return True
+    w = name.lower()
+    return (re.fullmatch(r"[A-Z]{1,4}", name) is not None
+            and usage.lower[w] + usage.capital[w] >= ORDINARY_WORD_USES)
+
+
 def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded):
     unique_shorts = short_names(groups, usage, excluded)
     companies = []
@@ -590,14 +625,15 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
                             key=display_rank) + candidates
         # A short name that is a plain word ("On", "Target") would be read in every text:
         # such companies go by their full name.
-        plain = [n for n in candidates if not usage.is_plain_word(n)]
+        plain = [n for n in candidates
+                 if not usage.is_plain_word(n) and not is_ticker_like(n, usage)]
         if not plain:
             continue
         name = plain[0]
         # "Marsh & McLennan" and "Marsh McLennan" share a key but are written differently,
         # and the tagger matches what is written.
         aliases = [n for n in plain[1:] if n != name]
-        aliases += [t for t in tickers if is_name_ticker(t, name)]
+        aliases += [t for t in tickers if is_name_ticker(t, name) and not is_ticker_like(t, usage)]
         aliases = list(dict.fromkeys(a for a in aliases if key(a) not in taken))
         for n in [name] + aliases:
             taken.add(key(n))
@@ -650,23 +686,74 @@ def main():
         taken.update(key(n) for n in [c["name"]] + c.get("aliases", []))
         taken_tickers.update(c.get("tickers", []))
     usage = Usage(a.shared, suffixes)
+    ORDINARY_WORDS.update(w for w, n in usage.lower.items() if len(w) <= 3 and n >= ORDINARY_WORD_USES)
     # "Fund", "Bank", "Trust" are legal forms somewhere, but stripping them turns
     # "India Fund" into "India": only words that are not ordinary English are stripped.
     legal_words = LEGAL_WORDS | {w.lower().replace(".", "") for w in curated["legal_suffixes"]}
     suffixes = {t for t in suffixes if len(t) <= 3 or usage.lower[t] < 20 or t in legal_words}
     places = read_places(a.shared)
-    excluded = read_not_companies() | places
+    excluded = read_not_companies() | places | {key(n) for n in LEXICON["institutions"]}
     records = [r for r in gazetteer_records(a.shared)
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)
     generated = generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
+    known = curated["company"] + generated
+    taken_names = [(i, n) for i, c in enumerate(known) for n in [c["name"]] + c.get("aliases", [])]
     mined = []
     names = [n for n in mine_corpus_names(usage, curated["legal_suffixes"], curated["designators"],
                                        suffixes, excluded)
              if key(n) not in taken]
     shorts = Counter(key(s) for s in (short_name(n, usage, excluded) for n in names) if s)
+    # "Standard and Poor" is "Standard & Poor's"; "Sachs" and "Hutton" are what a story says
+    # after "Goldman Sachs" and "E.F. Hutton", which the tagger reads from the story.
+    # "Nomura" is "Nomura Holdings" when one listed company's name starts with it: an alias.
+    taken_loose = {loose_key(n) for _, n in taken_names}
+    generic = {w.lower() for w in curated["designators"] + curated["legal_suffixes"]}
+    generic |= LEGAL_WORDS | INDUSTRY_WORDS
+    last_words = {n.split()[-1].lower() for n in [n for _, n in taken_names] + names
+                  if len(n.split()) > 1
+                  and not any(w.lower() in generic for w in n.split()[:-1])}
+    # Names that make a longer marked name their unit: distinctive ones, as the tagger's
+    # parent_of_unit reads them (a plain word such as "Shell" needs words of a trade).
+    parents = {n.lower(): known[i] for i, n in taken_names if not known[i].get("news_source")}
+    designators = set(curated["designators"])
+
+    def is_unit(name):
+        words = name.split()
+        for n in range(len(words) - 1, 0, -1):
+            parent = parents.get(" ".join(words[:n]).lower())
+            if parent is None:
+                continue
+            plain = n == 1 and parent.get("common_word")
+            trade = all(w.lower() in INDUSTRY_WORDS or w in designators or key(w) in places
+                        or "." in w and w.upper() == w for w in words[n:])
+            if not plain or trade:
+                return True
+        return False
+    first_word_owners = defaultdict(set)
+    for i, n in taken_names:
+        if len(n.split()) > 1:
+            first_word_owners[n.split()[0].lower()].add(i)
     for name in names:
-        if key(name) in taken:
+        if key(name) in taken or loose_key(name) in taken_loose:
+            continue
+        # "Merrill Lynch Capital Markets": a unit, which the tagger gives to its parent.
+        if is_unit(name):
+            continue
+        owners = first_word_owners.get(name.lower(), set()) if " " not in name else set()
+        if not owners and " " not in name and name.lower() in last_words:
+            continue
+        if len(owners) == 1:
+            # A listed company goes by the name the corpora use ("Ahold", not "Ahold
+            # Delhaize"); a curated one keeps its curated name.
+            i = owners.pop()
+            owner = known[i]
+            if i < len(curated["company"]):
+                owner.setdefault("aliases", []).append(name)
+            else:
+                owner["aliases"] = [owner["name"]] + owner.get("aliases", [])
+                owner["name"] = name
+            taken.add(key(name))
             continue
         taken.add(key(name))
         entry = {"name": name}

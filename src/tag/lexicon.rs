@@ -119,6 +119,11 @@ pub struct Lexicon {
     pub not_name_starts: Words,
     /// "Association of European Airlines": words that head an institution's name.
     pub institution_words: Words,
+    /// "Bank of Japan", "OECD": central banks, agencies and bodies of states, never
+    /// companies.
+    pub institutions: Words,
+    /// "Dow Jones industrial average": words after a name that make it an index's.
+    pub index_words: Words,
     /// ", the ...": words that open an appositive.
     pub appositive_determiners: Words,
     /// ", two of the largest brewers": words before "of" opening an appositive.
@@ -177,7 +182,7 @@ impl Lexicon {
     }
 
     /// Every list with its name in the file and how the code compares it.
-    fn lists(&self) -> [(&'static str, &Words, Case); 32] {
+    fn lists(&self) -> [(&'static str, &Words, Case); 34] {
         use Case::{AsWritten, Lower};
         [
             ("function_words", &self.function_words, Lower),
@@ -202,6 +207,8 @@ impl Lexicon {
             ("reporting_verbs", &self.reporting_verbs, AsWritten),
             ("not_name_starts", &self.not_name_starts, Lower),
             ("institution_words", &self.institution_words, AsWritten),
+            ("institutions", &self.institutions, AsWritten),
+            ("index_words", &self.index_words, Lower),
             (
                 "appositive_determiners",
                 &self.appositive_determiners,
