@@ -18,7 +18,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Taxonomy, loose_key};
 use discover::{Discovered, Discoverer};
 use lexicon::Lexicon;
 use names::NameIndex;
@@ -50,6 +50,10 @@ struct TopicPattern {
     /// What one occurrence adds to the topic's score.
     weight: usize,
 }
+
+/// A word in the names of more companies than this is too common to name one of them
+/// alone ("General", "American").
+const MAX_WORD_OWNERS: usize = 8;
 
 /// What a topic term weighs; a weak term weighs 1.
 const TERM_WEIGHT: usize = 2;
@@ -149,6 +153,9 @@ pub struct Tagger {
     lexicon: Arc<Lexicon>,
     /// For each company, whether the lexicon calls one of its names an institution.
     institution_companies: Vec<bool>,
+    /// Lower-cased words of company names -> the companies with the word in a name (one
+    /// more than [`MAX_WORD_OWNERS`] at most).
+    name_word_companies: HashMap<String, Vec<u32>>,
 }
 
 impl Tagger {
@@ -232,7 +239,25 @@ impl Tagger {
                     .any(|name| lexicon.institutions.contains(name))
             })
             .collect();
+        let mut name_word_companies: HashMap<String, Vec<u32>> = HashMap::new();
+        for (id, company) in taxonomy.companies.iter().enumerate() {
+            let mut words: Vec<String> = std::iter::once(&company.name)
+                .chain(&company.aliases)
+                .flat_map(|name| name.split(|c: char| c.is_whitespace() || c == ','))
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            for word in words {
+                let owners = name_word_companies.entry(word).or_default();
+                if owners.len() <= MAX_WORD_OWNERS {
+                    owners.extend(u32::try_from(id).ok());
+                }
+            }
+        }
         Ok(Tagger {
+            name_word_companies,
             institution_companies,
             lexicon,
             places,
@@ -278,17 +303,153 @@ impl Tagger {
             })
             .collect();
         let introduced = self.introduced_names(&discovered);
+        // Matchers run over ASCII-lower-cased text: same byte offsets, no case.
+        let lowered: Vec<String> = paragraphs.iter().map(|t| t.to_ascii_lowercase()).collect();
+        let mut companies: Vec<Vec<CompanyMention>> = paragraphs
+            .iter()
+            .zip(&lowered)
+            .zip(&discovered)
+            .map(|((text, lowered), found)| self.companies(text, lowered, found, &introduced))
+            .collect();
+        if paragraphs.len() > 1 {
+            let short_forms = self.short_forms(&companies);
+            if !short_forms.is_empty() {
+                for (text, found) in paragraphs.iter().zip(&mut companies) {
+                    self.add_short_forms(text, &short_forms, found);
+                }
+            }
+        }
         paragraphs
             .iter()
-            .zip(&discovered)
-            .map(|(text, found)| {
-                // Matchers run over ASCII-lower-cased text: same byte offsets, no case.
-                let lowered = text.to_ascii_lowercase();
-                let companies = self.companies(text, &lowered, found, &introduced);
-                let topics = self.topics(text, &lowered, &companies);
+            .zip(&lowered)
+            .zip(companies)
+            .map(|((text, lowered), companies)| {
+                let topics = self.topics(text, lowered, &companies);
                 Tags { companies, topics }
             })
             .collect()
+    }
+
+    /// Consistency within a document: "Sachs" after "Goldman Sachs", "Hutton" after "E.F.
+    /// Hutton". A known company named in full somewhere in the document lends its first
+    /// and last words to the other paragraphs, when a word is distinctive: in no other
+    /// company's names (the taxonomy's statistics, not a list), no ordinary or generic
+    /// word, and no other company of the document's.
+    fn short_forms(&self, companies: &[Vec<CompanyMention>]) -> Vec<(String, usize)> {
+        let mut forms: Vec<(String, usize)> = Vec::new();
+        let mut ambiguous: Vec<String> = Vec::new();
+        for mention in companies.iter().flatten() {
+            let Company::Known(id) = mention.company else {
+                continue;
+            };
+            let words: Vec<&str> = mention
+                .evidence
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .collect();
+            let (Some(first), Some(last)) = (words.first(), words.last()) else {
+                continue;
+            };
+            if words.len() < 2 {
+                continue;
+            }
+            for word in [*first, *last] {
+                let word = word.trim_end_matches("'s").trim_end_matches('\u{2019}');
+                if !self.is_distinctive_word(word, id) {
+                    continue;
+                }
+                match forms.iter().find(|(w, _)| w == word) {
+                    Some((_, other)) if *other != id => ambiguous.push(word.to_string()),
+                    Some(_) => {}
+                    None => forms.push((word.to_string(), id)),
+                }
+            }
+        }
+        forms.retain(|(word, _)| !ambiguous.contains(word));
+        forms
+    }
+
+    /// A word of a company's name that names it alone in a story: capitalised, three
+    /// letters or more, no function, calendar, legal, trade or institution word, no
+    /// place, and found in the names of this company only.
+    fn is_distinctive_word(&self, word: &str, company: usize) -> bool {
+        let lower = word.to_lowercase();
+        word.chars().count() >= 3
+            && starts_uppercase(word)
+            && word
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '&')
+            && !self.lexicon.function_words.contains(&lower)
+            && !self.lexicon.calendar_words.contains(word)
+            && !self.lexicon.industry_words.contains(&lower)
+            && !self.lexicon.institution_words.contains(word)
+            && !self.lexicon.legal_words.contains(&lower)
+            && !self.taxonomy.designators.iter().any(|d| d == word)
+            && !self.taxonomy.legal_suffixes.iter().any(|d| d == word)
+            && !self.is_place(word)
+            && self
+                .taxonomy
+                .find_company(word)
+                .is_none_or(|other| other == company)
+            && self.name_word_companies.get(&lower).is_some_and(|owners| {
+                owners.len() <= MAX_WORD_OWNERS
+                    && owners.iter().all(|&owner| {
+                        owner as usize == company || self.is_family(owner as usize, company)
+                    })
+            })
+    }
+
+    /// "Goldman Sachs BDC" is of the Goldman Sachs family: one of its names holds the
+    /// other company's canonical name (written either way: "EF Hutton", "E.F. Hutton").
+    fn is_family(&self, member: usize, company: usize) -> bool {
+        let family = loose_key(&self.taxonomy.companies[company].name);
+        let member = &self.taxonomy.companies[member];
+        std::iter::once(&member.name)
+            .chain(&member.aliases)
+            .any(|name| loose_key(name).contains(&family))
+    }
+
+    /// Adds the document's short forms found in one paragraph: "Sachs said" counts as
+    /// Goldman Sachs, and a "Sachs" its marks found ("Goldman, Sachs and Co") is it too.
+    fn add_short_forms(
+        &self,
+        text: &str,
+        forms: &[(String, usize)],
+        found: &mut Vec<CompanyMention>,
+    ) {
+        for mention in found.iter_mut() {
+            if let Company::Discovered(name) = &mention.company
+                && let Some((_, id)) = forms.iter().find(|(w, _)| w == name)
+            {
+                mention.company = Company::Known(*id);
+            }
+        }
+        let mut seen: Vec<Company> = Vec::new();
+        found.retain(|m| {
+            let first = !seen.contains(&m.company);
+            seen.push(m.company.clone());
+            first
+        });
+        for (word, id) in forms {
+            if found.iter().any(|m| m.company == Company::Known(*id)) {
+                continue;
+            }
+            let used = text.match_indices(word.as_str()).find(|(start, _)| {
+                let span = *start..start + word.len();
+                starts_on_boundary(text, span.start, word)
+                    && ends_on_boundary(text, span.end, word)
+                    && !is_inside_longer_name(&self.lexicon, text, span.clone())
+                    && !follows_name_word(&self.lexicon, text, span)
+            });
+            if let Some((_, evidence)) = used {
+                found.push(CompanyMention {
+                    company: Company::Known(*id),
+                    evidence: evidence.to_string(),
+                });
+            }
+        }
+        // Mentions are reported in text order.
+        found.sort_by_key(|m| text.find(m.evidence.as_str()).unwrap_or(text.len()));
     }
 
     /// "Exxon Mobil and British Petroleum": a marked name of two names of two words or
@@ -368,6 +529,23 @@ impl Tagger {
             });
             (!company.news_source && (!plain_word || trade_words)).then_some(id)
         })
+    }
+
+    /// "Goldman, Sachs and Co", "Kidder, Peabody and Co": the marks found the name after
+    /// the comma, and the word before it opens the known company's name.
+    fn known_before_comma(&self, text: &str, found: &Discovered) -> Option<Company> {
+        let before = text[..found.span.start].strip_suffix(", ")?;
+        let word_start = before
+            .rfind(|c: char| !is_word_char(c) && c != '.')
+            .map_or(0, |i| i + 1);
+        let word = &before[word_start..];
+        if !starts_uppercase(word) {
+            return None;
+        }
+        let id = self
+            .taxonomy
+            .find_company_loose(&format!("{word} {}", found.name))?;
+        Some(Company::Known(id))
     }
 
     /// A central bank or a body of states: never a company ("Bank of Japan", "OECD").
@@ -452,9 +630,9 @@ impl Tagger {
                 continue;
             }
             let company = match self.discovered_company(&d.name) {
-                Company::Discovered(name) => {
-                    short_form_of(&name, &found).unwrap_or(Company::Discovered(name))
-                }
+                Company::Discovered(name) => short_form_of(&name, &found)
+                    .or_else(|| self.known_before_comma(text, d))
+                    .unwrap_or(Company::Discovered(name)),
                 company => company,
             };
             push_mention(&mut found, company, d.span.start, &text[d.span.clone()]);
@@ -1280,6 +1458,25 @@ mod tests {
         assert_eq!(
             paths("Shell Beach Ltd said it was sold."),
             [["Shell Beach"]]
+        );
+    }
+
+    #[test]
+    fn a_document_names_a_company_by_a_distinctive_word_after_naming_it_in_full() {
+        let tagged = tag_document(&[
+            "Merrill Lynch and Salomon Brothers underwrote the deal.",
+            "Merrill said demand was strong; Salomon declined to comment.",
+            "A Merrill spokesman and Mr Salomon said nothing.",
+        ]);
+        assert_eq!(tagged[1], ["Merrill Lynch", "Salomon Brothers"]);
+        // "Mr Salomon" is a person.
+        assert_eq!(tagged[2], ["Merrill Lynch"]);
+        // "Sachs" is in other companies' names too ("Fichtel und Sachs"): not alone.
+        let tagged = tag_document(&["Goldman Sachs rose.", "Sachs said it would sell."]);
+        assert!(tagged[1].is_empty());
+        assert_eq!(
+            companies("Advisers were Goldman, Sachs and Co and others."),
+            ["Goldman Sachs"]
         );
     }
 

@@ -719,7 +719,15 @@ def main():
     designators = set(curated["designators"])
 
     def is_unit(name):
+        """A unit of a known company, or a person or phrase around its name: "Merrill
+        Lynch Capital Markets", "Clemente of Salomon Brothers", "Underwriter Merrill
+        Lynch". The tagger finds the known name inside."""
         words = name.split()
+        for n in range(len(words) - 1, 0, -1):
+            for start in range(1, len(words) - n + 1):
+                inner = parents.get(" ".join(words[start:start + n]).lower())
+                if inner is not None and (n > 1 or not inner.get("common_word")):
+                    return True
         for n in range(len(words) - 1, 0, -1):
             parent = parents.get(" ".join(words[:n]).lower())
             if parent is None:
