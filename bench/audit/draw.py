@@ -5,14 +5,15 @@ Usage: bench/audit/draw.py [--bin PATH] [--top N] [--per-company K] [--print]
 
 Indexes ../shared/corpora into target/audit/index (incremental, so a re-run is quick),
 takes the N most frequent top-level companies of `dossier companies` (default 100), and for
-each draws K of its paragraphs (default 10) with a seed made of the company's name, so the
-same tagger gives the same sample. Writes bench/audit/sample.jsonl: one pointer per drawn
+each draws K of its paragraphs (default 10): the K with the smallest hash of company, path
+and line, so the same tagger gives the same sample and a changed one keeps the draws of
+the paragraphs it still tags. Writes bench/audit/sample.jsonl: one pointer per drawn
 paragraph (`company`, `rank`, `path` relative to ../shared/corpora, `line`, `sha256` of the
 paragraph's text) and no text. `--print` prints each drawn paragraph with its company, for
 judging. The judgments live in bench/audit/judgments.jsonl (see score.py); a judgment is
 kept as long as its company, path, line and text hash are drawn again.
 """
-import argparse, hashlib, json, os, random, subprocess, sys
+import argparse, hashlib, json, os, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -37,7 +38,11 @@ def draw(binary, index, top, per_company):
     for rank, company in enumerate(companies, 1):
         hits = dossier(binary, "search", "path:*", "--company", company["name"], "--index",
                        index, "--json", "--per-doc", "0", "--sort", "path", "--limit", "65535")
-        chosen = random.Random("audit:" + company["name"]).sample(hits, min(per_company, len(hits)))
+        # Bottom-k by a hash of company and paragraph: a uniform sample that a changed
+        # tagger only changes where it changed the company's paragraphs, so judgments stay
+        # valid for the rest.
+        chosen = sorted(hits, key=lambda h: hashlib.sha256(
+            f"audit:{company['name']}:{h['path']}:{h['line']}".encode()).hexdigest())[:per_company]
         for hit in sorted(chosen, key=lambda h: (h["path"], h["line"])):
             sample.append({"company": company["name"], "rank": rank,
                            "paragraphs": company["paragraphs"],
