@@ -9,6 +9,7 @@
 
 mod discover;
 mod lexicon;
+mod model;
 mod names;
 
 use std::collections::{HashMap, HashSet};
@@ -21,6 +22,7 @@ use anyhow::{Context, Result};
 use crate::taxonomy::{Taxonomy, loose_key};
 use discover::{Discovered, Discoverer};
 use lexicon::Lexicon;
+use model::NameModel;
 use names::NameIndex;
 
 /// How a taxonomy name reached the automaton.
@@ -151,6 +153,8 @@ pub struct Tagger {
     places: HashSet<String>,
     /// The word lists text is read with.
     lexicon: Arc<Lexicon>,
+    /// The learned signal for names no list knows.
+    model: Arc<NameModel>,
     /// For each company, whether the lexicon calls one of its names an institution.
     institution_companies: Vec<bool>,
     /// Lower-cased words of company names -> the companies with the word in a name (one
@@ -257,6 +261,7 @@ impl Tagger {
             }
         }
         Ok(Tagger {
+            model: NameModel::builtin()?,
             name_word_companies,
             institution_companies,
             lexicon,
@@ -548,6 +553,40 @@ impl Tagger {
         Some(Company::Known(id))
     }
 
+    /// The learned model doubts that the name at `span`, found only by a weak rule (its
+    /// neighbours in a list), is a company's: its context reads like a person's, a
+    /// place's or a date's ("Steve Roukis, Latin America and Asia").
+    fn model_doubts(&self, text: &str, span: Range<usize>) -> bool {
+        let words = model::words(text);
+        let first = words.iter().position(|w| w.start == span.start);
+        let last = words.iter().position(|w| w.end == span.end);
+        match (first, last) {
+            (Some(first), Some(last)) if last >= first && last - first < model::MAX_NAME_WORDS => {
+                !self.model.is_company(text, &words, first..last + 1)
+            }
+            _ => false,
+        }
+    }
+
+    /// "Swiss National Bank": a company's name inside an institution's name.
+    fn is_inside_institution(&self, text: &str, span: Range<usize>) -> bool {
+        let matched = &text[span.clone()];
+        self.lexicon.institutions.iter().any(|institution| {
+            institution.len() > matched.len()
+                && institution.match_indices(matched).any(|(offset, _)| {
+                    span.start >= offset
+                        && text
+                            .get(span.start - offset..)
+                            .is_some_and(|rest| rest.starts_with(institution))
+                        && ends_on_boundary(
+                            text,
+                            span.start - offset + institution.len(),
+                            institution,
+                        )
+                })
+        })
+    }
+
     /// A central bank or a body of states: never a company ("Bank of Japan", "OECD").
     fn is_institution(&self, name: &str) -> bool {
         self.lexicon.institutions.contains(name)
@@ -595,6 +634,7 @@ impl Tagger {
         for (span, id) in matches {
             let pattern = &self.company_patterns[id];
             if self.institution_companies[pattern.company]
+                || self.is_inside_institution(text, span.clone())
                 || names_an_index(&self.lexicon, &text[span.end..])
                 || inside_discovered(&span)
                 || (self.taxonomy.companies[pattern.company].news_source
@@ -647,7 +687,7 @@ impl Tagger {
         }
         // A bare common word ("Apple aligning with ...") counts when the passage is about
         // companies anyway: another company is named in it.
-        for (company, span) in pending {
+        for (company, span) in pending.iter().cloned() {
             let other_named = found
                 .iter()
                 .any(|(_, m)| m.company != Company::Known(company));
@@ -656,7 +696,10 @@ impl Tagger {
             }
         }
         for (start, name) in list_neighbours(&self.lexicon, text, &found) {
-            if self.is_place(&name) || self.is_institution(&name) {
+            if self.is_place(&name)
+                || self.is_institution(&name)
+                || self.model_doubts(text, start..start + name.len())
+            {
                 continue;
             }
             let company = self.discovered_company(&name);
@@ -687,8 +730,11 @@ impl Tagger {
                 .is_some_and(starts_uppercase);
             return text[span.end..].starts_with('>') && !after_name;
         }
-        // "<TOYO.T>": a ticker on another exchange, not the name.
-        if text[..span.start].ends_with('<') && text[span.end..].starts_with('.') {
+        // "<TOYO.T>", "<BA>": a ticker (Boeing's, here), which only the company's listed
+        // tickers name, not its name or initials.
+        if text[..span.start].ends_with('<')
+            && (text[span.end..].starts_with('.') || text[span.end..].starts_with('>'))
+        {
             return false;
         }
         // "CTS" is not "cts", and "BILL" not "Bill": a name in capitals is matched as
@@ -715,6 +761,13 @@ impl Tagger {
             let lexicon = &self.lexicon;
             return !is_inside_longer_name(lexicon, text, span.clone())
                 && !is_place_use(lexicon, text, span);
+        }
+        // "National Bank" heads longer names: in "United National Bank" it is part of one.
+        if self.taxonomy.companies[pattern.company].common_word
+            && written.contains(' ')
+            && is_inside_longer_name(&self.lexicon, text, span.clone())
+        {
+            return false;
         }
         // "the ICC" is a commission; companies known by initials go without "the".
         if is_acronym(matched) && matched.len() <= 4 && text[..span.start].ends_with("the ") {
