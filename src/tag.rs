@@ -317,6 +317,7 @@ impl Tagger {
             .map(|((text, lowered), found)| self.companies(text, lowered, found, &introduced))
             .collect();
         if paragraphs.len() > 1 {
+            self.drop_institution_short_forms(paragraphs, &mut companies);
             let short_forms = self.short_forms(&companies);
             if !short_forms.is_empty() {
                 for (text, found) in paragraphs.iter().zip(&mut companies) {
@@ -333,6 +334,37 @@ impl Tagger {
                 Tags { companies, topics }
             })
             .collect()
+    }
+
+    /// "The National Bank said" in a story about the Swiss National Bank is the central
+    /// bank: a known name that is part of an institution the document names elsewhere
+    /// means that institution.
+    fn drop_institution_short_forms(
+        &self,
+        paragraphs: &[&str],
+        companies: &mut [Vec<CompanyMention>],
+    ) {
+        let inside_named_institution = |evidence: &str| {
+            self.lexicon.institutions.iter().any(|institution| {
+                institution.len() > evidence.len()
+                    && institution.contains(evidence)
+                    && paragraphs.iter().any(|text| {
+                        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                        collapsed.contains(institution)
+                    })
+            })
+        };
+        let mut dropped: Vec<String> = Vec::new();
+        for found in companies.iter_mut() {
+            found.retain(|m| {
+                let keep = !matches!(m.company, Company::Known(_))
+                    || !(dropped.contains(&m.evidence) || inside_named_institution(&m.evidence));
+                if !keep && !dropped.contains(&m.evidence) {
+                    dropped.push(m.evidence.clone());
+                }
+                keep
+            });
+        }
     }
 
     /// Consistency within a document: "Sachs" after "Goldman Sachs", "Hutton" after "E.F.
@@ -540,10 +572,10 @@ impl Tagger {
     /// the comma, and the word before it opens the known company's name.
     fn known_before_comma(&self, text: &str, found: &Discovered) -> Option<Company> {
         let before = text[..found.span.start].strip_suffix(", ")?;
-        let word_start = before
-            .rfind(|c: char| !is_word_char(c) && c != '.')
-            .map_or(0, |i| i + 1);
-        let word = &before[word_start..];
+        let word = before
+            .rsplit(|c: char| !is_word_char(c) && c != '.')
+            .next()
+            .unwrap_or(before);
         if !starts_uppercase(word) {
             return None;
         }
@@ -568,22 +600,37 @@ impl Tagger {
         }
     }
 
-    /// "Swiss National Bank": a company's name inside an institution's name.
+    /// "Swiss National Bank": a company's name inside an institution's name, compared word
+    /// by word, since wire text wraps lines anywhere ("Swiss\n    National Bank").
     fn is_inside_institution(&self, text: &str, span: Range<usize>) -> bool {
-        let matched = &text[span.clone()];
+        let matched: Vec<&str> = text[span.clone()].split_whitespace().collect();
+        let before: Vec<&str> = text[..span.start]
+            .split_whitespace()
+            .rev()
+            .take(6)
+            .collect();
+        let after: Vec<&str> = text[span.end..].split_whitespace().take(6).collect();
+        let bare = |w: &str| {
+            let w = w.trim_end_matches([',', '.', ';', ':', ')', '"']);
+            w.strip_suffix("'s").unwrap_or(w).to_string()
+        };
         self.lexicon.institutions.iter().any(|institution| {
-            institution.len() > matched.len()
-                && institution.match_indices(matched).any(|(offset, _)| {
-                    span.start >= offset
-                        && text
-                            .get(span.start - offset..)
-                            .is_some_and(|rest| rest.starts_with(institution))
-                        && ends_on_boundary(
-                            text,
-                            span.start - offset + institution.len(),
-                            institution,
-                        )
-                })
+            let words: Vec<&str> = institution.split(' ').collect();
+            (0..words.len()).any(|i| {
+                let inner = i + matched.len();
+                inner <= words.len()
+                    && (i > 0 || inner < words.len())
+                    && words[i..inner] == matched[..]
+                    && words[..i]
+                        .iter()
+                        .rev()
+                        .enumerate()
+                        .all(|(k, w)| before.get(k) == Some(w))
+                    && words[inner..]
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| after.get(k).is_some_and(|a| bare(a) == *w))
+            })
         })
     }
 
@@ -1484,6 +1531,8 @@ mod tests {
     #[test]
     fn institutions_and_indexes_are_not_companies() {
         assert!(companies("The Bank of Japan and the OECD cut their forecasts.").is_empty());
+        assert!(companies("The Swiss\n    National Bank's rate rose.").is_empty());
+        assert!(companies("Shares of the United National Bank rose.").is_empty());
         assert!(companies("The Dow Jones industrial average fell 12 points.").is_empty());
         assert!(companies("Standard and Poor's 500 index futures rose.").is_empty());
         assert_eq!(
@@ -1527,6 +1576,12 @@ mod tests {
         // "Sachs" is in other companies' names too ("Fichtel und Sachs"): not alone.
         let tagged = tag_document(&["Goldman Sachs rose.", "Sachs said it would sell."]);
         assert!(tagged[1].is_empty());
+        // The story is about the Swiss central bank: "the National Bank" is it.
+        let tagged = tag_document(&[
+            "The Swiss National Bank sold yen.",
+            "A National Bank spokesman declined to comment.",
+        ]);
+        assert!(tagged.iter().all(Vec::is_empty), "{tagged:?}");
         assert_eq!(
             companies("Advisers were Goldman, Sachs and Co and others."),
             ["Goldman Sachs"]
