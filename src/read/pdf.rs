@@ -1,0 +1,424 @@
+//! PDF: the text layer, page by page, read with lopdf. Text is laid out from its
+//! positions: a move down starts a line and a larger one a paragraph. Words hyphenated
+//! across a line break are joined, lines repeated at the top or bottom of most pages
+//! (running headers, footers, page numbers) are dropped, and each page is split into
+//! paragraphs that name their page.
+//!
+//! Text comes in content-stream order, which is the reading order of the tools that write
+//! PDFs (column by column on a two-column page); text inside form objects is not read.
+//!
+//! A PDF with no text layer (a scan) or one that needs a password is refused with a reason
+//! that says so, rather than indexed as an empty success.
+
+use std::collections::{BTreeMap, HashMap};
+
+use lopdf::content::Content;
+use lopdf::{Document as Pdf, Encoding, Object, ObjectId};
+
+use super::{Block, Body, Date, Document, Reason};
+use crate::split::split;
+
+/// How many lines at the top and at the bottom of a page may be running headers or
+/// footers.
+const RUNNING_LINES: usize = 3;
+
+/// Reads a PDF's text layer as one document whose paragraphs name their pages.
+pub(super) fn read(bytes: &[u8], path: &str) -> Result<Document, Reason> {
+    let encrypted = || "is encrypted; skipped it (save a copy without a password to index it)";
+    let pdf = Pdf::load_mem(bytes).map_err(|err| {
+        if contains(bytes, b"/Encrypt") {
+            encrypted().to_string()
+        } else {
+            format!("is not a readable PDF ({err}); skipped it")
+        }
+    })?;
+    if pdf.is_encrypted() {
+        return Err(encrypted().to_string());
+    }
+    let mut pages = Vec::new();
+    for (&number, &id) in &pdf.get_pages() {
+        let text = page_text(&pdf, id).map_err(|err| {
+            format!("has a page {number} that cannot be read ({err}); skipped it")
+        })?;
+        pages.push((number, text));
+    }
+    if pages.iter().all(|(_, text)| text.trim().is_empty()) {
+        return Err(if contains(bytes, b"/Encrypt") {
+            encrypted().to_string()
+        } else {
+            "has no text layer (a scan?); skipped it (run OCR on it to index it)".to_string()
+        });
+    }
+    let texts: Vec<String> = pages.iter().map(|(_, text)| text.clone()).collect();
+    let kept = drop_running_lines(&texts);
+    let mut blocks = Vec::new();
+    for ((number, _), text) in pages.iter().zip(kept) {
+        let joined = join_hyphens(&text);
+        blocks.extend(split(&joined).paragraphs.into_iter().map(|p| Block {
+            text: p.text,
+            line: p.line,
+            page: Some(*number),
+            section: p.section,
+        }));
+    }
+    let info = info(&pdf);
+    Ok(Document {
+        path: path.to_string(),
+        title: info.title,
+        date: info.date,
+        body: Body::Blocks(blocks),
+        ..Document::default()
+    })
+}
+
+/// A 2D affine transform `[a b c d e f]`, as PDF writes them (row vectors).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Matrix([f64; 6]);
+
+impl Matrix {
+    const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    fn translation(x: f64, y: f64) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, x, y])
+    }
+
+    /// `self` then `then`.
+    fn then(self, then: Matrix) -> Matrix {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = then.0;
+        Matrix([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    fn of(operands: &[Object]) -> Option<Matrix> {
+        let numbers: Vec<f64> = operands.iter().filter_map(number).collect();
+        <[f64; 6]>::try_from(numbers).ok().map(Matrix)
+    }
+}
+
+fn number(object: &Object) -> Option<f64> {
+    match object {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    }
+}
+
+/// Lays a page's text out from where it is drawn: a move down of more than half a line
+/// starts a new line, of more than a line and a half a new paragraph; a gap along a line
+/// (or a wide TJ adjustment) is a space.
+struct Layout {
+    text: String,
+    /// Where the last text drawn started (device space) and the size of its font.
+    last: Option<(f64, f64, f64)>,
+    /// Estimated end of the last text drawn on the line.
+    end_x: f64,
+}
+
+impl Layout {
+    fn show(&mut self, x: f64, y: f64, size: f64, text: &str) {
+        let size = size.abs().max(1.0);
+        if let Some((_, last_y, last_size)) = self.last {
+            let down = (last_y - y).abs();
+            let line = last_size.max(size);
+            if down > line * 1.6 {
+                self.text.push_str("\n\n");
+            } else if down > line * 0.5 {
+                self.text.push('\n');
+            } else if x > self.end_x + size * 0.15 && !self.text.ends_with([' ', '\n']) {
+                self.text.push(' ');
+            }
+        }
+        self.text.push_str(text);
+        // Glyph widths are not read: half an em is a fair average for text fonts.
+        self.end_x = x + text.chars().count() as f64 * size * 0.5;
+        self.last = Some((x, y, size));
+    }
+
+    fn space(&mut self) {
+        if !self.text.ends_with([' ', '\n']) && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+    }
+}
+
+/// The text of one page, laid out in lines and paragraphs.
+fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
+    let fonts = pdf.get_page_fonts(page)?;
+    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = fonts
+        .into_iter()
+        .filter_map(|(name, font)| font.get_font_encoding(pdf).ok().map(|e| (name, e)))
+        .collect();
+    let content = Content::decode(&pdf.get_page_content(page)?)?;
+    let mut layout = Layout {
+        text: String::new(),
+        last: None,
+        end_x: 0.0,
+    };
+    let mut ctm = Matrix::IDENTITY;
+    let mut saved: Vec<Matrix> = Vec::new();
+    let (mut tm, mut line_start) = (Matrix::IDENTITY, Matrix::IDENTITY);
+    let mut leading = 0.0;
+    let mut size = 0.0;
+    let mut encoding: Option<&Encoding<'_>> = None;
+    for operation in &content.operations {
+        let operands = &operation.operands;
+        let first = || operands.first().and_then(number).unwrap_or(0.0);
+        let mut shown: Vec<&Object> = Vec::new();
+        match operation.operator.as_str() {
+            "q" => saved.push(ctm),
+            "Q" => ctm = saved.pop().unwrap_or(Matrix::IDENTITY),
+            "cm" => ctm = Matrix::of(operands).map_or(ctm, |m| m.then(ctm)),
+            "BT" => (tm, line_start) = (Matrix::IDENTITY, Matrix::IDENTITY),
+            "Tf" => {
+                encoding = operands
+                    .first()
+                    .and_then(|name| name.as_name().ok())
+                    .and_then(|name| encodings.get(name));
+                size = operands.get(1).and_then(number).unwrap_or(0.0);
+            }
+            "TL" => leading = first(),
+            "Tm" => {
+                tm = Matrix::of(operands).unwrap_or(tm);
+                line_start = tm;
+            }
+            "Td" | "TD" => {
+                let ty = operands.get(1).and_then(number).unwrap_or(0.0);
+                if operation.operator == "TD" {
+                    leading = -ty;
+                }
+                line_start = Matrix::translation(first(), ty).then(line_start);
+                tm = line_start;
+            }
+            "T*" => {
+                line_start = Matrix::translation(0.0, -leading).then(line_start);
+                tm = line_start;
+            }
+            "Tj" | "TJ" => shown.extend(operands.first()),
+            "'" | "\"" => {
+                line_start = Matrix::translation(0.0, -leading).then(line_start);
+                tm = line_start;
+                shown.extend(operands.last());
+            }
+            _ => {}
+        }
+        let Some(encoding) = encoding else { continue };
+        for object in shown {
+            let device = tm.then(ctm);
+            let [_, _, _, d, x, y] = device.0;
+            let scale = d.abs().max(f64::EPSILON);
+            let mut text = String::new();
+            let mut pieces = vec![object];
+            if let Object::Array(items) = object {
+                pieces = items.iter().collect();
+            }
+            for piece in pieces {
+                match piece {
+                    Object::String(bytes, _) => {
+                        text.push_str(&Pdf::decode_text(encoding, bytes).unwrap_or_default());
+                    }
+                    // A TJ adjustment of a fifth of an em or more is a word space.
+                    other if number(other).is_some_and(|n| n < -200.0) => text.push(' '),
+                    _ => {}
+                }
+            }
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            if text.trim().is_empty() {
+                if !text.is_empty() {
+                    layout.space();
+                }
+                continue;
+            }
+            layout.show(x, y, size * scale, &text);
+            // The text matrix moves along the line by about the text's width.
+            tm = Matrix::translation(text.chars().count() as f64 * size * 0.5, 0.0).then(tm);
+        }
+    }
+    Ok(layout.text)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What the document information dictionary says.
+#[derive(Default)]
+struct Info {
+    title: Option<String>,
+    date: Option<Date>,
+}
+
+fn info(pdf: &Pdf) -> Info {
+    let dictionary = pdf.trailer.get(b"Info").ok().and_then(|info| match info {
+        Object::Reference(id) => pdf.get_dictionary(*id).ok(),
+        Object::Dictionary(dictionary) => Some(dictionary),
+        _ => None,
+    });
+    let Some(dictionary) = dictionary else {
+        return Info::default();
+    };
+    let string = |key: &[u8]| match dictionary.get(key) {
+        Ok(Object::String(bytes, _)) => Some(text_string(bytes)),
+        Ok(Object::Reference(id)) => match pdf.get_object(*id) {
+            Ok(Object::String(bytes, _)) => Some(text_string(bytes)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Info {
+        title: string(b"Title")
+            .map(|t| super::squeeze(&t))
+            .filter(|t| !t.is_empty()),
+        date: string(b"CreationDate").and_then(|d| Date::parse(&d)),
+    }
+}
+
+/// A PDF text string: UTF-16 with a byte-order mark, else PDFDocEncoding (read as
+/// Latin-1, which it matches for letters).
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// A line as running headers repeat it: digits (page numbers) and spacing do not count.
+fn running_key(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<String>()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+/// The pages without the lines that sit among the first or last few lines of more than
+/// half of the pages: running headers and footers. A document of one or two pages has
+/// none that can be told from text.
+fn drop_running_lines(pages: &[String]) -> Vec<String> {
+    if pages.len() < 2 {
+        return pages.to_vec();
+    }
+    let edges = |page: &str| -> Vec<String> {
+        let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        let top = lines.iter().take(RUNNING_LINES);
+        let bottom = lines.iter().rev().take(RUNNING_LINES);
+        let mut keys: Vec<String> = top.chain(bottom).map(|l| running_key(l)).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    };
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for page in pages {
+        for key in edges(page) {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let running = |line: &str| {
+        counts
+            .get(&running_key(line))
+            .is_some_and(|&count| count * 2 > pages.len())
+    };
+    pages
+        .iter()
+        .map(|page| {
+            let edge_keys = edges(page);
+            page.lines()
+                .map(|line| {
+                    let key = running_key(line);
+                    // Only a line at the page's edge goes: the same words in the body stay.
+                    if !line.trim().is_empty() && edge_keys.contains(&key) && running(line) {
+                        ""
+                    } else {
+                        line
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+/// Joins words hyphenated across a line break ("ex-\nample" -> "example\n"), keeping the
+/// line count, so lines still match the page's.
+fn join_hyphens(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut carried = String::new();
+    for (index, line) in lines.iter().enumerate() {
+        let line = if carried.is_empty() {
+            line.to_string()
+        } else {
+            // The rest of the broken word moves up to the line before.
+            let trimmed = line.trim_start();
+            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            out.push_str(&trimmed[..end]);
+            carried.clear();
+            trimmed[end..].trim_start().to_string()
+        };
+        if index > 0 {
+            out.push('\n');
+        }
+        let next_starts_lower = lines
+            .get(index + 1)
+            .and_then(|next| next.trim_start().chars().next())
+            .is_some_and(char::is_lowercase);
+        let trimmed = line.trim_end();
+        let before_hyphen = trimmed
+            .strip_suffix('-')
+            .and_then(|rest| rest.chars().last());
+        if next_starts_lower && before_hyphen.is_some_and(char::is_alphabetic) {
+            out.push_str(&trimmed[..trimmed.len() - 1]);
+            carried.push('-');
+        } else {
+            out.push_str(&line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphenated_words_are_joined_and_lines_kept() {
+        let text = "The pro-\nposal was well-\nKnown and long\ndone.";
+        // Moved up: "posal" joins "pro"; "well-" before a capital stays.
+        assert_eq!(
+            join_hyphens(text),
+            "The proposal\nwas well-\nKnown and long\ndone."
+        );
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_are_dropped() {
+        let pages = [
+            "ACME Annual Report\n\nFirst page text.\n\nPage 1",
+            "ACME Annual Report\n\nSecond page text mentions ACME Annual Report.\n\nPage 2",
+            "ACME Annual Report\n\nThird.\n\nPage 3",
+        ]
+        .map(str::to_string);
+        let kept = drop_running_lines(&pages);
+        assert_eq!(kept[0], "\n\nFirst page text.\n\n");
+        assert!(kept[1].contains("Second page text mentions ACME Annual Report."));
+        assert!(!kept[2].contains("Page 3"));
+    }
+
+    #[test]
+    fn broken_bytes_are_a_reason() {
+        let reason = read(b"%PDF-1.4\n1 0 obj\n<<", "x.pdf").unwrap_err();
+        assert!(reason.starts_with("is not a readable PDF ("), "{reason}");
+    }
+}
