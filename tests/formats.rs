@@ -261,6 +261,8 @@ fn hostile_files_are_skipped_with_one_warning_each_and_the_rest_indexed() {
              a password to index it)",
             "dossier: docs/hostile/notes.txt.gz: is not a valid gzip file (invalid gzip header); \
              skipped it",
+            "dossier: docs/hostile/scan.pdf: has no text layer (a scan?); skipped it (run OCR on \
+             it to index it)",
             "dossier: docs/hostile/truncated.pdf: is not a readable PDF (failed parsing cross \
              reference table: invalid start value); skipped it",
         ],
@@ -273,7 +275,7 @@ fn hostile_files_are_skipped_with_one_warning_each_and_the_rest_indexed() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("(6 files or lines skipped,"), "{stderr}");
+    assert!(stderr.contains("(7 files or lines skipped,"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

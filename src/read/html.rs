@@ -72,7 +72,7 @@ const DATE_METAS: &[&str] = &[
 
 /// Reads an HTML page as one document.
 pub(super) fn read(bytes: &[u8], path: &str) -> Result<Document, Reason> {
-    let source = lenient(bytes);
+    let source = decode(bytes);
     let page = parse(&source)?;
     Ok(Document {
         path: path.to_string(),
@@ -81,6 +81,34 @@ pub(super) fn read(bytes: &[u8], path: &str) -> Result<Document, Reason> {
         body: Body::Blocks(page.blocks),
         ..Document::default()
     })
+}
+
+/// How far into a page its `<meta charset>` is looked for (HTML5 says 1024 bytes).
+const CHARSET_PROBE_BYTES: usize = 1024;
+
+/// A page's text: in the encoding its `<meta charset>` (or `http-equiv` content type)
+/// names, else UTF-8, else Windows-1252.
+fn decode(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(CHARSET_PROBE_BYTES)];
+    let declared = head
+        .windows(8)
+        .position(|w| w.eq_ignore_ascii_case(b"charset="))
+        .and_then(|at| {
+            let label: Vec<u8> = head[at + 8..]
+                .iter()
+                .skip_while(|&&b| b == b'"' || b == b'\'')
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
+                .copied()
+                .collect();
+            encoding_rs::Encoding::for_label(&label)
+        });
+    match declared {
+        // UTF-8 (or a label that is wrong for the bytes) goes the lenient way.
+        Some(encoding) if encoding != encoding_rs::UTF_8 => {
+            encoding.decode_without_bom_handling(bytes).0.into_owned()
+        }
+        _ => lenient(bytes),
+    }
 }
 
 /// What a page holds.
@@ -315,21 +343,74 @@ impl<'a> LineFinder<'a> {
         }
     }
 
+    /// The line of the paragraph `text`: where its first words (up to four, as long as
+    /// they are plain words) next appear in the source, whatever whitespace or line
+    /// breaks sit between them; the line of the last paragraph when they do not. The
+    /// search goes on from there, so a paragraph that starts like the one before it is
+    /// found after it.
     fn line_of(&mut self, text: &str) -> usize {
-        let word: &str = text
-            .split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
-            .unwrap_or("");
-        if word.is_empty() {
-            return self.line;
-        }
-        if let Some(found) = self.source[self.offset..].find(word) {
-            let end = self.offset + found;
-            self.line += self.source[self.offset..end].matches('\n').count();
-            self.offset = end;
+        let words = leading_words(text);
+        // Fewer words when tags sit between them (table cells): the first alone at last.
+        for count in (1..=words.len()).rev() {
+            if let Some(line) = self.find(&words[..count]) {
+                return line;
+            }
         }
         self.line
     }
+
+    fn find(&mut self, words: &[&str]) -> Option<usize> {
+        let first = words.first()?;
+        let mut from = self.offset;
+        while let Some(found) = self.source[from..].find(first) {
+            let start = from + found;
+            let after = start + first.len();
+            if let Some(length) = followed_by(&self.source[after..], &words[1..]) {
+                self.line += self.source[self.offset..start].matches('\n').count();
+                self.offset = after + length;
+                return Some(self.line);
+            }
+            from = after;
+        }
+        None
+    }
+}
+
+/// The first words of a paragraph that are letters and digits only (so they appear in the
+/// source as written), at most four.
+fn leading_words(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    for token in text.split(' ').take(4) {
+        if !token.is_empty() && token.chars().all(char::is_alphanumeric) {
+            words.push(token);
+        } else {
+            // A word with punctuation ends the plain run; its letters may still lead.
+            if words.is_empty() {
+                words.extend(
+                    token
+                        .split(|c: char| !c.is_alphanumeric())
+                        .find(|w| !w.is_empty()),
+                );
+            }
+            break;
+        }
+    }
+    words
+}
+
+/// The length of `source`'s start that holds `words`, each after some whitespace; None
+/// when it does not start so.
+fn followed_by(source: &str, words: &[&str]) -> Option<usize> {
+    let mut at = 0;
+    for word in words {
+        let rest = &source[at..];
+        let trimmed = rest.trim_start();
+        if trimmed.len() == rest.len() || !trimmed.starts_with(word) {
+            return None;
+        }
+        at += rest.len() - trimmed.len() + word.len();
+    }
+    Some(at)
 }
 
 fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
@@ -380,6 +461,24 @@ mod tests {
                 ("two", 13, Some("Tables")),
             ]
         );
+    }
+
+    #[test]
+    fn paragraphs_that_start_alike_get_their_own_lines() {
+        let source = "<body>\n<p>He said\nso.</p>\n<p>He said\n no.</p>\n<p>He is <b>here</b>.</p>";
+        let page = parse(source).unwrap();
+        let lines: Vec<usize> = page.blocks.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [2, 4, 6]);
+    }
+
+    #[test]
+    fn a_declared_charset_is_honoured() {
+        let latin =
+            b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9</p></body></html>";
+        assert!(decode(latin).contains("Caf\u{e9}"));
+        let cyrillic = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"><p>\xcc\xee\xf1\xea\xe2\xe0</p>";
+        assert!(decode(cyrillic).contains("\u{41c}\u{43e}\u{441}\u{43a}\u{432}\u{430}"));
+        assert!(decode("<p>caf\u{e9}</p>".as_bytes()).contains("caf\u{e9}"));
     }
 
     #[test]

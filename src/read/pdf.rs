@@ -122,7 +122,8 @@ struct Layout {
 }
 
 impl Layout {
-    fn show(&mut self, x: f64, y: f64, size: f64, text: &str) {
+    /// Text drawn at (x, y) in a font of `size`, ending at `end_x` (all device space).
+    fn show(&mut self, x: f64, y: f64, size: f64, end_x: f64, text: &str) {
         let size = size.abs().max(1.0);
         if let Some((_, last_y, last_size)) = self.last {
             let down = (last_y - y).abs();
@@ -136,8 +137,7 @@ impl Layout {
             }
         }
         self.text.push_str(text);
-        // Glyph widths are not read: half an em is a fair average for text fonts.
-        self.end_x = x + text.chars().count() as f64 * size * 0.5;
+        self.end_x = end_x;
         self.last = Some((x, y, size));
     }
 
@@ -148,12 +148,128 @@ impl Layout {
     }
 }
 
+/// Glyph widths of a font, in thousandths of an em, by character code.
+enum Widths {
+    /// A simple font: one byte a code, `/Widths` from `/FirstChar`.
+    Simple { first: u32, widths: Vec<f64> },
+    /// A composite (Type0) font with two-byte codes: its descendant's `/W`, else `/DW`.
+    Composite {
+        widths: HashMap<u32, f64>,
+        default: f64,
+    },
+}
+
+/// Without widths, half an em is a fair average for text fonts.
+const DEFAULT_WIDTH: f64 = 500.0;
+
+impl Widths {
+    fn of(pdf: &Pdf, font: &lopdf::Dictionary) -> Widths {
+        let resolve = |object: &Object| -> Option<Object> {
+            pdf.dereference(object).ok().map(|(_, o)| o.clone())
+        };
+        let get = |dict: &lopdf::Dictionary, key: &[u8]| dict.get(key).ok().and_then(resolve);
+        let numbers = |object: Option<Object>| -> Vec<f64> {
+            match object {
+                Some(Object::Array(items)) => items
+                    .iter()
+                    .filter_map(|i| resolve(i).as_ref().and_then(number))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let subtype = font
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(&[]);
+        if subtype != b"Type0" {
+            let first = get(font, b"FirstChar")
+                .as_ref()
+                .and_then(number)
+                .unwrap_or(0.0);
+            return Widths::Simple {
+                first: first.max(0.0) as u32,
+                widths: numbers(get(font, b"Widths")),
+            };
+        }
+        let descendant = match get(font, b"DescendantFonts") {
+            Some(Object::Array(items)) => items.first().and_then(resolve),
+            _ => None,
+        };
+        let Some(Object::Dictionary(descendant)) = descendant else {
+            return Widths::Composite {
+                widths: HashMap::new(),
+                default: 1000.0,
+            };
+        };
+        let default = get(&descendant, b"DW")
+            .as_ref()
+            .and_then(number)
+            .unwrap_or(1000.0);
+        let mut widths = HashMap::new();
+        if let Some(Object::Array(items)) = get(&descendant, b"W") {
+            // [c [w1 w2 ...]] gives codes c, c+1, ...; [c1 c2 w] gives c1 to c2 one width.
+            let items: Vec<Object> = items.iter().filter_map(resolve).collect();
+            let mut at = 0;
+            while at + 1 < items.len() {
+                let Some(start) = number(&items[at]) else {
+                    break;
+                };
+                let start = start.max(0.0) as u32;
+                if let Object::Array(list) = &items[at + 1] {
+                    for (offset, width) in (0..).zip(list.iter().filter_map(number)) {
+                        widths.insert(start + offset, width);
+                    }
+                    at += 2;
+                } else if let (Some(end), Some(width)) =
+                    (number(&items[at + 1]), items.get(at + 2).and_then(number))
+                {
+                    // A hostile range must not make the map huge.
+                    for code in start..=(end.max(0.0) as u32).min(start + 65_535) {
+                        widths.insert(code, width);
+                    }
+                    at += 3;
+                } else {
+                    break;
+                }
+            }
+        }
+        Widths::Composite { widths, default }
+    }
+
+    /// The width of the glyphs of a string, in thousandths of an em.
+    fn of_string(&self, bytes: &[u8]) -> f64 {
+        match self {
+            Widths::Simple { first, widths } => bytes
+                .iter()
+                .map(|&b| {
+                    u32::from(b)
+                        .checked_sub(*first)
+                        .and_then(|i| widths.get(i as usize))
+                        .copied()
+                        .filter(|w| *w > 0.0)
+                        .unwrap_or(DEFAULT_WIDTH)
+                })
+                .sum(),
+            Widths::Composite { widths, default } => bytes
+                .chunks(2)
+                .map(|pair| {
+                    let code = pair.iter().fold(0u32, |code, &b| code << 8 | u32::from(b));
+                    widths.get(&code).copied().unwrap_or(*default)
+                })
+                .sum(),
+        }
+    }
+}
+
 /// The text of one page, laid out in lines and paragraphs.
 fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
     let fonts = pdf.get_page_fonts(page)?;
-    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = fonts
+    let encodings: BTreeMap<Vec<u8>, (Encoding<'_>, Widths)> = fonts
         .into_iter()
-        .filter_map(|(name, font)| font.get_font_encoding(pdf).ok().map(|e| (name, e)))
+        .filter_map(|(name, font)| {
+            let encoding = font.get_font_encoding(pdf).ok()?;
+            Some((name, (encoding, Widths::of(pdf, font))))
+        })
         .collect();
     let content = Content::decode(&pdf.get_page_content(page)?)?;
     let mut layout = Layout {
@@ -166,7 +282,7 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
     let (mut tm, mut line_start) = (Matrix::IDENTITY, Matrix::IDENTITY);
     let mut leading = 0.0;
     let mut size = 0.0;
-    let mut encoding: Option<&Encoding<'_>> = None;
+    let mut font: Option<&(Encoding<'_>, Widths)> = None;
     for operation in &content.operations {
         let operands = &operation.operands;
         let first = || operands.first().and_then(number).unwrap_or(0.0);
@@ -177,7 +293,7 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
             "cm" => ctm = Matrix::of(operands).map_or(ctm, |m| m.then(ctm)),
             "BT" => (tm, line_start) = (Matrix::IDENTITY, Matrix::IDENTITY),
             "Tf" => {
-                encoding = operands
+                font = operands
                     .first()
                     .and_then(|name| name.as_name().ok())
                     .and_then(|name| encodings.get(name));
@@ -208,12 +324,16 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
             }
             _ => {}
         }
-        let Some(encoding) = encoding else { continue };
+        let Some((encoding, widths)) = font else {
+            continue;
+        };
         for object in shown {
             let device = tm.then(ctm);
             let [_, _, _, d, x, y] = device.0;
             let scale = d.abs().max(f64::EPSILON);
             let mut text = String::new();
+            // How far the text moves the pen, in thousandths of an em.
+            let mut advance = 0.0;
             let mut pieces = vec![object];
             if let Object::Array(items) = object {
                 pieces = items.iter().collect();
@@ -222,22 +342,28 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
                 match piece {
                     Object::String(bytes, _) => {
                         text.push_str(&Pdf::decode_text(encoding, bytes).unwrap_or_default());
+                        advance += widths.of_string(bytes);
                     }
-                    // A TJ adjustment of a fifth of an em or more is a word space.
-                    other if number(other).is_some_and(|n| n < -200.0) => text.push(' '),
-                    _ => {}
+                    other => {
+                        let adjustment = number(other).unwrap_or(0.0);
+                        // A TJ adjustment of a fifth of an em or more is a word space.
+                        if adjustment < -200.0 {
+                            text.push(' ');
+                        }
+                        advance -= adjustment;
+                    }
                 }
             }
+            let moved = advance / 1000.0 * size;
             let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            tm = Matrix::translation(moved, 0.0).then(tm);
             if text.trim().is_empty() {
                 if !text.is_empty() {
                     layout.space();
                 }
                 continue;
             }
-            layout.show(x, y, size * scale, &text);
-            // The text matrix moves along the line by about the text's width.
-            tm = Matrix::translation(text.chars().count() as f64 * size * 0.5, 0.0).then(tm);
+            layout.show(x, y, size * scale, tm.then(ctm).0[4], &text);
         }
     }
     Ok(layout.text)
