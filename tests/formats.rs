@@ -270,7 +270,7 @@ fn hostile_files_are_skipped_with_one_warning_each_and_the_rest_indexed() {
     );
     assert!(
         stderr.contains(
-            "indexed 17 paragraphs from 8 files (1 text, 1 HTML, 1 PDF, 1 DOCX, 1 ODT, 1 \
+            "indexed 19 paragraphs from 9 files (1 text, 1 HTML, 2 PDF, 1 DOCX, 1 ODT, 1 \
              e-mail, 1 mbox, 1 EPUB) in "
         ),
         "{stderr}"
@@ -409,6 +409,7 @@ fn dates_filter_sort_and_make_a_timeline() {
     assert_eq!(
         dates,
         [
+            "2024-05-20",
             "2024-04-15",
             "2024-03-05",
             "2024-03-05",
@@ -433,7 +434,8 @@ fn dates_filter_sort_and_make_a_timeline() {
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.ends_with("months: 2023-11 (3), 2024-02 (2), 2024-03 (8), 2024-04 (3)\n"),
+        stdout
+            .ends_with("months: 2023-11 (3), 2024-02 (2), 2024-03 (8), 2024-04 (3), 2024-05 (2)\n"),
         "{stdout}"
     );
     let hits = search_json(dir.path(), &["date:2023..", "--facets", "--limit", "1"]);
@@ -481,4 +483,34 @@ fn json_lines_dates_come_from_the_date_field_or_the_one_named() {
     };
     assert_eq!(date_of(&[]), "2024-05-02");
     assert_eq!(date_of(&["--date-field", "published"]), "2022-01-03");
+}
+
+#[test]
+fn a_two_column_pdf_drawn_across_both_columns_is_read_column_by_column() {
+    let dir = docs();
+    index(dir.path());
+    let left = only_hit(dir.path(), "north reopened");
+    assert_eq!(
+        left["text"],
+        "The tungsten mines of the north reopened after the long strike, and the first ore \
+         trains ran again in the middle of May, to the relief of the smelters that had \
+         waited since the winter."
+    );
+    assert_eq!(
+        (
+            left["path"].as_str(),
+            left["page"].as_u64(),
+            left["title"].as_str()
+        ),
+        (Some("columns.pdf"), Some(1), Some("Two Column Bulletin"))
+    );
+    let right = only_hit(dir.path(), "vineyards ripened");
+    // Helvetica's standard encoding draws the apostrophe as a right quote.
+    assert!(
+        right["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("for the valley\u{2019}s cooperatives."),
+        "{right}"
+    );
 }

@@ -4,8 +4,10 @@
 //! (running headers, footers, page numbers) are dropped, and each page is split into
 //! paragraphs that name their page.
 //!
-//! Text comes in content-stream order, which is the reading order of the tools that write
-//! PDFs (column by column on a two-column page); text inside form objects is not read.
+//! Text comes in content-stream order, except on a page of two columns (a vertical gap
+//! down the middle that almost no text crosses), where the left column is read before
+//! the right whatever order the producer drew them in. Text inside form objects is not
+//! read.
 //!
 //! A PDF with no text layer (a scan) or one that needs a password is refused with a reason
 //! that says so, rather than indexed as an empty success.
@@ -140,12 +142,129 @@ impl Layout {
         self.end_x = end_x;
         self.last = Some((x, y, size));
     }
+}
 
-    fn space(&mut self) {
-        if !self.text.ends_with([' ', '\n']) && !self.text.is_empty() {
-            self.text.push(' ');
+/// A piece of text drawn in one go, in device space (y grows up the page).
+#[derive(Debug, Clone, PartialEq)]
+struct Run {
+    x: f64,
+    end_x: f64,
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+/// A TJ adjustment this large (thousandths of an em, three ems) jumps to other text, not
+/// a next word.
+const COLUMN_JUMP: f64 = 3000.0;
+
+/// The narrowest gap between two columns, in points.
+const MIN_GUTTER: f64 = 8.0;
+
+/// The runs in reading order: stream order, except on a page of two columns, where the
+/// left column's runs come before the right one's (each in stream order), after the text
+/// above them that spans both (a title) and before the text below (a footer). Producers
+/// that write a two-column page line by line across both columns are read right this way.
+fn reading_order(runs: Vec<Run>) -> Vec<Run> {
+    let Some(gutter) = gutter(&runs) else {
+        return runs;
+    };
+    let (mut left, mut right, mut spanning) = (Vec::new(), Vec::new(), Vec::new());
+    for run in runs {
+        if run.end_x <= gutter {
+            left.push(run);
+        } else if run.x >= gutter {
+            right.push(run);
+        } else {
+            spanning.push(run);
         }
     }
+    let columns_top = left
+        .iter()
+        .chain(&right)
+        .map(|r| r.y)
+        .fold(f64::MIN, f64::max);
+    let (above, below): (Vec<Run>, Vec<Run>) =
+        spanning.into_iter().partition(|r| r.y > columns_top);
+    above
+        .into_iter()
+        .chain(left)
+        .chain(right)
+        .chain(below)
+        .collect()
+}
+
+/// The x of the gap between two columns, when the page has two: a vertical strip in the
+/// middle two fifths of the text that at most one run in twenty (or two) crosses, with
+/// text on five lines or more on both sides.
+fn gutter(runs: &[Run]) -> Option<f64> {
+    if runs.len() < 10 {
+        return None;
+    }
+    let left_edge = runs.iter().map(|r| r.x).fold(f64::MAX, f64::min);
+    let right_edge = runs.iter().map(|r| r.end_x).fold(f64::MIN, f64::max);
+    let width = right_edge - left_edge;
+    if !(100.0..=20_000.0).contains(&width) {
+        return None;
+    }
+    // How many runs cover each point of the width, by a sweep over their ends.
+    let points = width.ceil() as usize + 2;
+    let mut change = vec![0i64; points + 1];
+    for run in runs {
+        let from = ((run.x - left_edge).max(0.0) as usize).min(points);
+        let to = ((run.end_x - left_edge).max(0.0).ceil() as usize).min(points);
+        if to > from {
+            change[from] += 1;
+            change[to] -= 1;
+        }
+    }
+    let mut covered = Vec::with_capacity(points);
+    let mut count = 0;
+    for delta in &change[..points] {
+        count += delta;
+        covered.push(count);
+    }
+    // A title above and a page number below cross any gutter.
+    let allowed = (runs.len() / 20).max(2) as i64;
+    let (low, high) = ((width * 0.3) as usize, (width * 0.7) as usize);
+    // The widest stretch of the middle that few runs cross.
+    let (mut best, mut start) = (None::<(usize, usize)>, None);
+    let high = high.min(points - 1);
+    for (at, &count) in covered.iter().enumerate().take(high + 1).skip(low) {
+        match (count <= allowed, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                if best.is_none_or(|(a, b)| at - from > b - a) {
+                    best = Some((from, at));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start
+        && best.is_none_or(|(a, b)| high - from > b - a)
+    {
+        best = Some((from, high));
+    }
+    let (from, to) = best?;
+    if ((to - from) as f64) < MIN_GUTTER {
+        return None;
+    }
+    let gutter = left_edge + (from + to) as f64 / 2.0;
+    let lines = |side: &dyn Fn(&Run) -> bool| {
+        let mut ys: Vec<i64> = runs
+            .iter()
+            .filter(|r| side(r))
+            .map(|r| r.y as i64)
+            .collect();
+        ys.sort_unstable();
+        ys.dedup();
+        ys.len()
+    };
+    let enough = 5;
+    (lines(&|r| r.end_x <= gutter) >= enough && lines(&|r| r.x >= gutter) >= enough)
+        .then_some(gutter)
 }
 
 /// Glyph widths of a font, in thousandths of an em, by character code.
@@ -272,11 +391,7 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
         })
         .collect();
     let content = Content::decode(&pdf.get_page_content(page)?)?;
-    let mut layout = Layout {
-        text: String::new(),
-        last: None,
-        end_x: 0.0,
-    };
+    let mut runs: Vec<Run> = Vec::new();
     let mut ctm = Matrix::IDENTITY;
     let mut saved: Vec<Matrix> = Vec::new();
     let (mut tm, mut line_start) = (Matrix::IDENTITY, Matrix::IDENTITY);
@@ -328,16 +443,39 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
             continue;
         };
         for object in shown {
-            let device = tm.then(ctm);
-            let [_, _, _, d, x, y] = device.0;
-            let scale = d.abs().max(f64::EPSILON);
-            let mut text = String::new();
-            // How far the text moves the pen, in thousandths of an em.
-            let mut advance = 0.0;
+            let scale = tm.then(ctm).0[3].abs().max(f64::EPSILON);
             let mut pieces = vec![object];
             if let Object::Array(items) = object {
                 pieces = items.iter().collect();
             }
+            // How far the text has moved the pen, in thousandths of an em, and where the
+            // run being gathered started.
+            let mut advance = 0.0;
+            let (mut text, mut started) = (String::new(), 0.0);
+            let at = |advance: f64| {
+                Matrix::translation(advance / 1000.0 * size, 0.0)
+                    .then(tm)
+                    .then(ctm)
+            };
+            let mut flush = |text: &mut String, from: f64, to: f64| {
+                let gathered: String = text.chars().filter(|c| !c.is_control()).collect();
+                text.clear();
+                if gathered.trim().is_empty() {
+                    // A drawn space belongs to the run before it.
+                    if let Some(last) = runs.last_mut().filter(|_| !gathered.is_empty()) {
+                        last.text.push(' ');
+                    }
+                    return;
+                }
+                let (start, end) = (at(from).0, at(to).0);
+                runs.push(Run {
+                    x: start[4],
+                    end_x: end[4],
+                    y: start[5],
+                    size: size * scale,
+                    text: gathered,
+                });
+            };
             for piece in pieces {
                 match piece {
                     Object::String(bytes, _) => {
@@ -346,25 +484,30 @@ fn page_text(pdf: &Pdf, page: ObjectId) -> lopdf::Result<String> {
                     }
                     other => {
                         let adjustment = number(other).unwrap_or(0.0);
-                        // A TJ adjustment of a fifth of an em or more is a word space.
-                        if adjustment < -200.0 {
+                        if adjustment < -COLUMN_JUMP {
+                            // Far along the line: the text after is a run of its own (the
+                            // next column, a table cell).
+                            flush(&mut text, started, advance);
+                            started = advance - adjustment;
+                        } else if adjustment < -200.0 {
+                            // A fifth of an em or more is a word space.
                             text.push(' ');
                         }
                         advance -= adjustment;
                     }
                 }
             }
-            let moved = advance / 1000.0 * size;
-            let text: String = text.chars().filter(|c| !c.is_control()).collect();
-            tm = Matrix::translation(moved, 0.0).then(tm);
-            if text.trim().is_empty() {
-                if !text.is_empty() {
-                    layout.space();
-                }
-                continue;
-            }
-            layout.show(x, y, size * scale, tm.then(ctm).0[4], &text);
+            flush(&mut text, started, advance);
+            tm = Matrix::translation(advance / 1000.0 * size, 0.0).then(tm);
         }
+    }
+    let mut layout = Layout {
+        text: String::new(),
+        last: None,
+        end_x: 0.0,
+    };
+    for run in reading_order(runs) {
+        layout.show(run.x, run.y, run.size, run.end_x, &run.text);
     }
     Ok(layout.text)
 }
@@ -540,6 +683,49 @@ mod tests {
         assert_eq!(kept[0], "\n\nFirst page text.\n\n");
         assert!(kept[1].contains("Second page text mentions ACME Annual Report."));
         assert!(!kept[2].contains("Page 3"));
+    }
+
+    fn run(x: f64, end_x: f64, y: f64, text: &str) -> Run {
+        Run {
+            x,
+            end_x,
+            y,
+            size: 10.0,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn two_columns_written_line_by_line_are_read_column_by_column() {
+        let mut runs = vec![run(72.0, 520.0, 760.0, "Title across both")];
+        for line in 0..8 {
+            let y = 700.0 - 12.0 * f64::from(line);
+            runs.push(run(72.0, 280.0, y, &format!("left {line}")));
+            runs.push(run(310.0, 520.0, y, &format!("right {line}")));
+        }
+        runs.push(run(280.0, 320.0, 50.0, "Page 1"));
+        let order: Vec<String> = reading_order(runs).into_iter().map(|r| r.text).collect();
+        let expected: Vec<String> = std::iter::once("Title across both".to_string())
+            .chain((0..8).map(|l| format!("left {l}")))
+            .chain((0..8).map(|l| format!("right {l}")))
+            .chain(std::iter::once("Page 1".to_string()))
+            .collect();
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn one_column_keeps_stream_order() {
+        let runs: Vec<Run> = (0..20)
+            .map(|line| {
+                run(
+                    72.0,
+                    500.0,
+                    700.0 - 12.0 * f64::from(line),
+                    &line.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(reading_order(runs.clone()), runs);
     }
 
     #[test]
