@@ -80,6 +80,12 @@ struct JsonParagraph<'a> {
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    /// The document's date, in `show --json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    /// An e-mail's sender and recipients, in `show --json`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    people: &'a [String],
     paragraph: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<u64>,
@@ -95,6 +101,8 @@ impl<'a> JsonParagraph<'a> {
         JsonParagraph {
             path: None,
             id: None,
+            date: None,
+            people: &[],
             paragraph: paragraph.number,
             page: paragraph.page,
             line: paragraph.line,
@@ -403,6 +411,8 @@ pub fn write_document_json<W: Write>(out: &mut W, document: &StoredDocument) -> 
         let json = JsonParagraph {
             path: Some(&document.path),
             id: document.id.as_deref(),
+            date: document.date.map(|d| d.to_string()),
+            people: &document.people,
             ..JsonParagraph::new(paragraph)
         };
         serde_json::to_writer(&mut *out, &json)?;

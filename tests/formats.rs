@@ -295,6 +295,23 @@ fn an_email_stores_its_sender_and_recipients() {
         ),
         "{stdout}"
     );
+    let output = dossier(dir.path())
+        .args(["show", "--index", "idx", "dividend.eml", "--json"])
+        .output()
+        .unwrap();
+    let first: Value = serde_json::from_str(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(first["date"], "2024-03-05");
+    assert_eq!(
+        first["people"],
+        serde_json::json!(["Ann Lee <ann@example.com>", "Bob Ray <bob@example.com>"])
+    );
 }
 
 /// Every fixture, sound and hostile, as (file name, bytes): seeds for the property test.
