@@ -44,6 +44,9 @@ pub(super) fn read(bytes: &[u8], path: &str) -> Result<Document, Reason> {
         })?;
         pages.push((number, text));
     }
+    if pages.is_empty() {
+        return Err("is not a readable PDF (it has no pages); skipped it".to_string());
+    }
     if pages.iter().all(|(_, text)| text.trim().is_empty()) {
         return Err(if contains(bytes, b"/Encrypt") {
             encrypted().to_string()
@@ -732,5 +735,28 @@ mod tests {
     fn broken_bytes_are_a_reason() {
         let reason = read(b"%PDF-1.4\n1 0 obj\n<<", "x.pdf").unwrap_err();
         assert!(reason.starts_with("is not a readable PDF ("), "{reason}");
+        // Sound syntax, but a catalog whose page tree holds nothing.
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [] /Count 0 >>",
+        ];
+        let mut offsets = Vec::new();
+        for (number, object) in (1..).zip(objects) {
+            offsets.push(pdf.len());
+            pdf.extend(format!("{number} 0 obj\n{object}\nendobj\n").bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend(b"xref\n0 3\n0000000000 65535 f \n");
+        for offset in offsets {
+            pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+        }
+        pdf.extend(
+            format!("trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").bytes(),
+        );
+        assert_eq!(
+            read(&pdf, "empty.pdf").unwrap_err(),
+            "is not a readable PDF (it has no pages); skipped it"
+        );
     }
 }
