@@ -14,8 +14,8 @@ use anyhow::{Context, Result, bail};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use dossier::index::{self, DEFAULT_MEMORY_MB};
-use dossier::split::split;
-use dossier::walk::{self, Entry, Found, RecordFields, WalkOptions};
+use dossier::read::{self, ReadOptions};
+use dossier::walk::{self, Found, WalkOptions};
 
 /// One paragraph as dossier indexes it, without tags.
 struct Paragraph {
@@ -56,26 +56,29 @@ fn read_paragraphs(dir: &Path) -> Result<(Vec<Paragraph>, u64)> {
     let mut bytes = 0;
     for found in walk::files(dir, &WalkOptions::default())? {
         let Found::File(file) = found else { continue };
-        let Ok(content) = walk::read(&file) else {
+        let Ok(content) = read::load(&file) else {
             continue;
         };
         bytes += file.size;
-        let Entry::Document(document, _) =
-            walk::documents(&file, content, &RecordFields::default())
-        else {
+        let Ok(output) = read::read(&file, content, &ReadOptions::default()) else {
             continue;
         };
-        let split = split(&document.text);
-        let title = split.title.clone().unwrap_or_else(|| document.path.clone());
-        for paragraph in split.paragraphs {
-            paragraphs.push(Paragraph {
-                path: document.path.clone(),
-                title: title.clone(),
-                section: paragraph.section,
-                text: paragraph.text,
-                line: paragraph.line as u64,
-                number: paragraph.number as u64,
-            });
+        for document in output.documents {
+            let (title, blocks) = document.content();
+            let title = title.unwrap_or_else(|| document.path.clone());
+            paragraphs.extend(
+                blocks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, block)| Paragraph {
+                        path: document.path.clone(),
+                        title: title.clone(),
+                        section: block.section,
+                        text: block.text,
+                        line: block.line as u64,
+                        number: index as u64 + 1,
+                    }),
+            );
         }
     }
     Ok((paragraphs, bytes))

@@ -55,6 +55,7 @@ fn main() -> Result<()> {
             facets: query.facets,
             context: 0,
             explain: false,
+            dates: Vec::new(),
         };
         for _ in 0..runs {
             let started = Instant::now();

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::read::DateRange;
+
 /// Index a folder of documents into paragraphs tagged with companies and topics, and
 /// search them.
 #[derive(Debug, Parser)]
@@ -78,7 +80,8 @@ pub struct IndexArgs {
     /// Print no progress bar and no report (warnings about files still print).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Skip files larger than this many megabytes.
+    /// Skip files larger than this many megabytes, on disk or decompressed (so a zip or
+    /// gzip bomb stops there).
     #[arg(long, value_name = "MB", default_value_t = crate::walk::DEFAULT_MAX_FILE_MB)]
     pub max_file_size: u64,
     /// Field of the documents of .jsonl files that holds their id [default: id, else _id].
@@ -90,6 +93,10 @@ pub struct IndexArgs {
     /// Field of the documents of .jsonl files that holds their text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+    /// Field of the documents of .jsonl files that holds their date (ISO 8601 such as
+    /// 2024-03-05, or as e-mail writes dates).
+    #[arg(long, value_name = "NAME", default_value = "date")]
+    pub date_field: String,
 }
 
 /// Arguments of `dossier watch`.
@@ -108,7 +115,8 @@ pub struct WatchArgs {
 pub struct SearchArgs {
     /// What to search for: words (all must appear unless --any), "exact phrase",
     /// -excluded, +required, a OR b, (groups), prefix*, fuzzy~1 (one typo), and filters
-    /// company:NAME, topic:"NAME", path:GLOB, section:WORDS, title:WORDS, id:ID.
+    /// company:NAME, topic:"NAME", path:GLOB, section:WORDS, title:WORDS, id:ID,
+    /// date:2024, date:2024-03, date:2024-03-01..2024-06-30.
     #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Only paragraphs tagged with this company or one of its units (name or alias, any
@@ -134,7 +142,8 @@ pub struct SearchArgs {
     /// (pseudo-relevance feedback), so related paragraphs follow the literal matches.
     #[arg(long)]
     pub expand: bool,
-    /// Order of the hits: best score first, or by path and line as grep prints them.
+    /// Order of the hits: best score first, by path and line as grep prints them, or
+    /// newest document first.
     #[arg(long, value_enum, default_value_t = Sort::Score)]
     pub sort: Sort,
     /// Explain each hit: its score, term by term and field by field, and the text that
@@ -144,8 +153,15 @@ pub struct SearchArgs {
     /// Show N paragraphs before and after each hit, from the same document.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
-    /// Count the companies and topics of all matching paragraphs, under the hits (with
-    /// --json, as a last line {"facets": ...}).
+    /// Only paragraphs of documents dated on or after this day, month or year
+    /// (2024-03-05, 2024-03, 2024).
+    #[arg(long, value_name = "DATE", value_parser = since)]
+    pub since: Option<String>,
+    /// Only paragraphs of documents dated on or before this day, month or year.
+    #[arg(long, value_name = "DATE", value_parser = until)]
+    pub until: Option<String>,
+    /// Count the companies, topics and months of all matching paragraphs, under the hits
+    /// (with --json, as a last line {"facets": ...}).
     #[arg(long)]
     pub facets: bool,
     /// Print one JSON object per hit per line, and nothing else.
@@ -197,6 +213,25 @@ pub enum Sort {
     Score,
     /// By document path, then line.
     Path,
+    /// Newest document first (undated ones last).
+    Date,
+}
+
+/// A `--since` value as the query's `date:` range it stands for (`2024-03..`).
+fn since(text: &str) -> Result<String, String> {
+    date_bound(format!("{}..", text.trim()))
+}
+
+/// An `--until` value as the query's `date:` range it stands for (`..2024-03`).
+fn until(text: &str) -> Result<String, String> {
+    date_bound(format!("..{}", text.trim()))
+}
+
+fn date_bound(range: String) -> Result<String, String> {
+    match range.matches("..").count() == 1 && DateRange::parse(&range).is_some() {
+        true => Ok(range),
+        false => Err("give a day (2024-03-05), a month (2024-03) or a year (2024)".to_string()),
+    }
 }
 
 /// When to use bold highlighting.

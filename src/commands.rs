@@ -15,12 +15,13 @@ use crate::cli::{
     Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs, WatchArgs,
 };
 use crate::index::{self, BuildOptions, IndexReport};
+use crate::read::{Format, ReadOptions, RecordFields};
 use crate::render::{self, Highlight};
 use crate::search::{self, SearchRequest, SortOrder};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
-use crate::walk::{Found, Notice, RecordFields, WalkOptions};
+use crate::walk::{Found, Notice, WalkOptions};
 
 /// Default folder of documents, relative to the working folder.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -79,8 +80,8 @@ fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
 }
 
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
-    let (record_fields, walk) = index_inputs(args);
-    let settings = index_settings(args, &record_fields, &walk);
+    let (read, walk) = index_inputs(args);
+    let settings = index_settings(args, &read, &walk);
     let report = build_index(&args.dir, &args.index, &settings, &mut print_notice)?;
     if !args.quiet {
         print_report(&report, &args.index);
@@ -88,29 +89,35 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn index_inputs(args: &IndexArgs) -> (RecordFields, WalkOptions) {
-    let record_fields = RecordFields {
-        id: args.id_field.clone(),
-        title: args.title_field.clone(),
-        text: args.text_field.clone(),
+fn index_inputs(args: &IndexArgs) -> (ReadOptions, WalkOptions) {
+    let max_file_bytes = args.max_file_size.saturating_mul(1024 * 1024);
+    let read = ReadOptions {
+        fields: RecordFields {
+            id: args.id_field.clone(),
+            title: args.title_field.clone(),
+            text: args.text_field.clone(),
+            date: args.date_field.clone(),
+        },
+        max_bytes: max_file_bytes,
+        ..ReadOptions::default()
     };
     let walk = WalkOptions {
         hidden: args.hidden,
         ignore_files: !args.no_ignore,
-        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+        max_file_bytes,
     };
-    (record_fields, walk)
+    (read, walk)
 }
 
 fn index_settings<'a>(
     args: &'a IndexArgs,
-    record_fields: &'a RecordFields,
+    read: &'a ReadOptions,
     walk: &'a WalkOptions,
 ) -> IndexSettings<'a> {
     IndexSettings {
         taxonomy: args.taxonomy.as_deref(),
         tagging: !args.no_tags,
-        record_fields,
+        read,
         walk,
         rebuild: args.rebuild,
         memory_mb: args.memory,
@@ -127,8 +134,8 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
         .filter(|interval| !interval.is_zero())
         .context("--interval must be a positive number of seconds")?;
     let index_args = &args.index;
-    let (record_fields, walk) = index_inputs(index_args);
-    let mut settings = index_settings(index_args, &record_fields, &walk);
+    let (read, walk) = index_inputs(index_args);
+    let mut settings = index_settings(index_args, &read, &walk);
     let mut seen = HashSet::new();
     let mut print_new_notice = |notice: &Notice| {
         if seen.insert((notice.path.clone(), notice.reason.clone())) {
@@ -174,7 +181,7 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
 struct IndexSettings<'a> {
     taxonomy: Option<&'a Path>,
     tagging: bool,
-    record_fields: &'a RecordFields,
+    read: &'a ReadOptions,
     walk: &'a WalkOptions,
     rebuild: bool,
     memory_mb: usize,
@@ -218,7 +225,7 @@ fn build_index(
         tagger: settings.tagging.then_some(&tagger),
         taxonomy: tagger.taxonomy(),
         taxonomy_text: &taxonomy_text,
-        record_fields: settings.record_fields,
+        read: settings.read,
         walk: settings.walk,
         rebuild: settings.rebuild,
         memory_bytes: settings.memory_mb.saturating_mul(1_000_000),
@@ -264,11 +271,12 @@ fn print_report(report: &IndexReport, index_path: &Path) {
         eprintln!("dossier: {reason}");
     }
     eprintln!(
-        "dossier: indexed {} paragraphs from {} files in {:.2} s into {}: {} added, {} updated, \
-         {} removed, {} unchanged ({} files or lines skipped, {} files with other extensions \
-         ignored)",
+        "dossier: indexed {} paragraphs from {} files{} in {:.2} s into {}: {} added, {} \
+         updated, {} removed, {} unchanged ({} files or lines skipped, {} files with other \
+         extensions ignored)",
         report.paragraphs,
         report.added + report.updated,
+        format_counts(&report.formats),
         report.elapsed.as_secs_f64(),
         index_path.display(),
         report.added,
@@ -278,6 +286,19 @@ fn print_report(report: &IndexReport, index_path: &Path) {
         report.skipped.len(),
         report.ignored,
     );
+}
+
+/// " (12 text, 3 HTML, 1 PDF)": the files of each format a run read, in a fixed order;
+/// empty when it read none.
+fn format_counts(formats: &std::collections::BTreeMap<Format, usize>) -> String {
+    if formats.is_empty() {
+        return String::new();
+    }
+    let counts: Vec<String> = formats
+        .iter()
+        .map(|(format, count)| format!("{count} {}", format.name()))
+        .collect();
+    format!(" ({})", counts.join(", "))
 }
 
 fn search_command(args: &SearchArgs) -> Result<ExitCode> {
@@ -304,7 +325,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 let settings = IndexSettings {
                     taxonomy: None,
                     tagging: true,
-                    record_fields: &RecordFields::default(),
+                    read: &ReadOptions::default(),
                     walk: &WalkOptions::default(),
                     rebuild: false,
                     memory_mb: index::DEFAULT_MEMORY_MB,
@@ -334,10 +355,12 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         sort: match args.sort {
             Sort::Score => SortOrder::Score,
             Sort::Path => SortOrder::Path,
+            Sort::Date => SortOrder::Date,
         },
         facets: args.facets,
         context: args.context,
         explain: args.explain,
+        dates: args.since.iter().chain(&args.until).cloned().collect(),
     };
     let results = search::search(&open, &request)?;
     if !results.dropped_words.is_empty() {
@@ -368,12 +391,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 }
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
-    let (path, line) = match args.document.rsplit_once(':') {
-        Some((path, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
-            (path, line.parse::<u64>().ok())
-        }
-        _ => (args.document.as_str(), None),
-    };
+    let (path, page, line) = location(&args.document);
     let open = index::open(&args.index)?;
     let document = search::show(&open, path, line)?;
     let stdout = io::stdout();
@@ -381,10 +399,31 @@ fn show_command(args: &ShowArgs) -> Result<ExitCode> {
     if args.json {
         render::write_document_json(&mut out, &document)?;
     } else {
-        render::write_document(&mut out, &document, line)?;
+        render::write_document(&mut out, &document, line.map(|line| (page, line)))?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A document as hits name it: `PATH`, `PATH:LINE`, or `PATH:pPAGE:LINE` in a PDF.
+fn location(document: &str) -> (&str, Option<u64>, Option<u64>) {
+    let number = |text: &str| {
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u64>().ok())
+            .flatten()
+    };
+    let Some((rest, line)) = document
+        .rsplit_once(':')
+        .filter(|(_, l)| number(l).is_some())
+    else {
+        return (document, None, None);
+    };
+    match rest.rsplit_once(':') {
+        Some((path, page)) if page.strip_prefix('p').and_then(number).is_some() => {
+            (path, page.strip_prefix('p').and_then(number), number(line))
+        }
+        _ => (rest, None, number(line)),
+    }
 }
 
 fn highlight(color: Color) -> Highlight {
@@ -504,7 +543,7 @@ fn read_input(file: &Path) -> Result<String> {
     } else {
         std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?
     };
-    let decoded = crate::walk::decode(bytes)
+    let decoded = crate::read::decode(bytes)
         .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.display()))?;
     if let Some(reason) = decoded.fallback {
         eprintln!("dossier: {}: {reason}", file.display());

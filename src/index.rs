@@ -27,10 +27,10 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::manifest::{self, FileMap, FileState, Manifest};
-use crate::split::split;
+use crate::read::{self, Format, ReadOptions};
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
-use crate::walk::{self, Found, FoundFile, Notice, RecordFields, WalkOptions};
+use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
 
 /// Name of the file that marks a folder as a dossier index.
 pub const MARKER_FILE: &str = "dossier.json";
@@ -42,7 +42,7 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// tag: small enough to read on every search, for queries that name a company.
 pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Default memory given to tantivy's writer, shared by its threads, in megabytes: indexing
 /// a gigabyte of text stays within a few hundred megabytes of memory.
 pub const DEFAULT_MEMORY_MB: usize = 200;
@@ -83,6 +83,13 @@ pub struct Fields {
     pub line: Field,
     /// 1-based paragraph number within the document.
     pub paragraph: Field,
+    /// 1-based page of a PDF paragraph; absent for other formats.
+    pub page: Field,
+    /// The document's date as the number YYYYMMDD (ranges and months are ranges of it);
+    /// absent when the document has none.
+    pub date: Field,
+    /// Sender and recipients of an e-mail, stored for output.
+    pub people: Field,
     /// Companies as facets `/Parent/Unit`, so a parent filter finds its units.
     pub companies: Field,
     /// Topics as facets `/topic`.
@@ -105,6 +112,9 @@ pub fn schema() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED | FAST),
         line: builder.add_u64_field("line", INDEXED | STORED | FAST),
         paragraph: builder.add_u64_field("paragraph", INDEXED | STORED),
+        page: builder.add_u64_field("page", INDEXED | STORED),
+        date: builder.add_u64_field("date", INDEXED | STORED | FAST),
+        people: builder.add_text_field("people", STORED),
         companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
         topics: builder.add_facet_field("topics", FacetOptions::default().set_stored()),
     };
@@ -333,6 +343,8 @@ pub struct IndexReport {
     pub skipped: Vec<Notice>,
     /// Files left out because of their extension.
     pub ignored: usize,
+    /// Files read and indexed, by format.
+    pub formats: BTreeMap<Format, usize>,
     /// Paragraphs added to the index.
     pub paragraphs: usize,
     /// Wall-clock time of the run.
@@ -347,8 +359,8 @@ pub struct BuildOptions<'a> {
     pub taxonomy: &'a Taxonomy,
     /// The taxonomy's source text, saved with the index.
     pub taxonomy_text: &'a str,
-    /// Which fields of JSON Lines documents hold what.
-    pub record_fields: &'a RecordFields,
+    /// How to read files: JSON Lines fields, budgets.
+    pub read: &'a ReadOptions,
     /// Which files to take.
     pub walk: &'a WalkOptions,
     /// Discard what the index holds and index every file.
@@ -410,7 +422,7 @@ pub fn build(
         writer: &writer,
         path_field: fields.path,
         progress: options.progress,
-        record_fields: options.record_fields,
+        read: options.read,
         current: &mut current,
         report: &mut report,
         on_notice: &mut on_notice,
@@ -449,7 +461,7 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
     } else {
         "untagged"
     };
-    let fields = options.record_fields;
+    let fields = &options.read.fields;
     let id = fields.id_names().collect::<Vec<_>>().join(" ");
     manifest::settings_fingerprint(&[
         &format,
@@ -458,6 +470,7 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
         &id,
         &fields.title,
         &fields.text,
+        &fields.date,
     ])
 }
 
@@ -687,12 +700,12 @@ struct Reading<'a, F, N> {
     /// What the index held before this run, of the files not walked yet.
     previous: &'a mut FileMap,
     /// Documents of a JSON Lines file not yet handed out.
-    pending: VecDeque<walk::Document>,
+    pending: VecDeque<read::Document>,
     writer: &'a IndexWriter,
     /// The field whose term names a file's paragraphs, to delete them.
     path_field: Field,
     progress: Option<&'a (dyn Fn(u64) + Sync)>,
-    record_fields: &'a RecordFields,
+    read: &'a ReadOptions,
     current: &'a mut Manifest,
     report: &'a mut IndexReport,
     on_notice: &'a mut N,
@@ -726,14 +739,14 @@ where
     /// The next document to index. Reads files until one changed: a file whose bytes
     /// hash as before is carried over as unchanged; the old paragraphs of a changed file
     /// are deleted before any of its new ones is added.
-    fn next_document(&mut self) -> Option<walk::Document> {
+    fn next_document(&mut self) -> Option<read::Document> {
         if let Some(document) = self.pending.pop_front() {
             return Some(document);
         }
         while let Some((file, previous)) = self.next_file() {
             self.advance(file.size);
             self.report.read += 1;
-            let bytes = match walk::read(&file) {
+            let bytes = match read::load(&file) {
                 Ok(bytes) => bytes,
                 Err(notice) => {
                     self.notice(notice);
@@ -754,21 +767,26 @@ where
                 }
                 previous => previous,
             };
-            let documents = match walk::documents(&file, bytes, self.record_fields) {
-                walk::Entry::Document(document, notice) => {
-                    notice.into_iter().for_each(|n| self.notice(n));
-                    vec![document]
+            let documents = match read::read(&file, bytes, self.read) {
+                Ok(output) => {
+                    for reason in output.warnings {
+                        self.notice(Notice {
+                            path: file.path.clone(),
+                            reason,
+                            skipped: false,
+                        });
+                    }
+                    output.documents
                 }
-                walk::Entry::Records(documents, notices) => {
-                    notices.into_iter().for_each(|n| self.notice(n));
-                    documents
-                }
-                walk::Entry::Skipped(notice) => {
+                Err(notice) => {
                     self.notice(notice);
                     self.forget(&file, previous.is_some());
                     continue;
                 }
             };
+            if let Some(format) = Format::of(&file.path) {
+                *self.report.formats.entry(format).or_default() += 1;
+            }
             if previous.is_some() {
                 self.delete_paragraphs(&file.relative);
                 self.report.updated += 1;
@@ -867,21 +885,17 @@ fn add_document(
     writer: &IndexWriter,
     fields: Fields,
     tagger: Option<&Tagger>,
-    document: &walk::Document,
+    document: &read::Document,
 ) -> Result<(usize, Vec<u32>)> {
-    let split = split(&document.text);
-    let title = document
-        .title
-        .clone()
-        .or_else(|| split.title.clone())
-        .unwrap_or_else(|| file_stem(&document.path));
-    let texts: Vec<&str> = split.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let (title, blocks) = document.content();
+    let title = title.unwrap_or_else(|| file_stem(&document.path));
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
     let tags = match tagger {
         Some(tagger) => tagger.tag_document(&texts),
         None => vec![Tags::default(); texts.len()],
     };
     let mut companies: Vec<u32> = Vec::new();
-    for (paragraph, tags) in split.paragraphs.iter().zip(&tags) {
+    for ((number, paragraph), tags) in (1u64..).zip(&blocks).zip(&tags) {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.text, &paragraph.text);
         doc.add_text(fields.title, &title);
@@ -898,7 +912,16 @@ fn add_document(
             None => paragraph.line,
         };
         doc.add_u64(fields.line, line as u64);
-        doc.add_u64(fields.paragraph, paragraph.number as u64);
+        doc.add_u64(fields.paragraph, number);
+        if let Some(page) = paragraph.page {
+            doc.add_u64(fields.page, u64::from(page));
+        }
+        if let Some(date) = document.date {
+            doc.add_u64(fields.date, date.number());
+        }
+        for person in &document.people {
+            doc.add_text(fields.people, person);
+        }
         if let Some(tagger) = tagger {
             add_tags(&mut doc, fields, tagger.taxonomy(), tags);
         }
@@ -911,7 +934,7 @@ fn add_document(
     }
     companies.sort_unstable();
     companies.dedup();
-    Ok((split.paragraphs.len(), companies))
+    Ok((blocks.len(), companies))
 }
 
 /// The names of these companies (canonical, aliases, products) by tag, as JSON.

@@ -4,7 +4,8 @@
 //! The modules follow the data flow:
 //!
 //! ```text
-//! walk (files, text) -> split (paragraphs) -> tag (companies, topics)
+//! walk (files) -> read (documents: text, blocks, dates) -> split (paragraphs)
+//!     -> tag (companies, topics)
 //!     -> index (tantivy on disk) -> search (hits, counts) -> render (text, JSON)
 //! ```
 //!
@@ -18,6 +19,7 @@ pub mod commands;
 pub mod index;
 pub mod manifest;
 pub mod query;
+pub mod read;
 pub mod render;
 pub mod search;
 pub mod split;

@@ -17,6 +17,8 @@
 
 use std::fmt;
 
+use crate::read::DateRange;
+
 /// A parsed query: items side by side, each with how it must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -102,16 +104,19 @@ pub enum FilterField {
     Title,
     /// The JSON Lines document with this id.
     Id,
+    /// Documents dated in a year, month, day or range of them.
+    Date,
 }
 
 /// The field names, as typed, in the order error messages list them.
-const FIELDS: [(&str, FilterField); 6] = [
+const FIELDS: [(&str, FilterField); 7] = [
     ("company", FilterField::Company),
     ("topic", FilterField::Topic),
     ("path", FilterField::Path),
     ("section", FilterField::Section),
     ("title", FilterField::Title),
     ("id", FilterField::Id),
+    ("date", FilterField::Date),
 ];
 
 /// Most edits a fuzzy word may allow; more would match almost anything.
@@ -509,6 +514,13 @@ impl Parser<'_> {
                 }
             }
         };
+        if field == FilterField::Date && DateRange::parse(&value).is_none() {
+            return Err(self.error(
+                token.start,
+                &format!("date:{value} is not a date or a range of dates"),
+                &format!("write {}", DateRange::SYNTAX),
+            ));
+        }
         Ok(Expr::Filter { field, value })
     }
 }

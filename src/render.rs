@@ -27,10 +27,14 @@ struct JsonHit<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u64>,
     line: u64,
     paragraph: u64,
     section: Option<&'a str>,
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
     score: f32,
     companies: &'a [String],
     topics: &'a [String],
@@ -76,7 +80,15 @@ struct JsonParagraph<'a> {
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    /// The document's date, in `show --json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    /// An e-mail's sender and recipients, in `show --json`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    people: &'a [String],
     paragraph: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u64>,
     line: u64,
     section: Option<&'a str>,
     companies: &'a [String],
@@ -89,7 +101,10 @@ impl<'a> JsonParagraph<'a> {
         JsonParagraph {
             path: None,
             id: None,
+            date: None,
+            people: &[],
             paragraph: paragraph.number,
+            page: paragraph.page,
             line: paragraph.line,
             section: paragraph.section.as_deref(),
             companies: &paragraph.companies,
@@ -114,6 +129,14 @@ struct FacetLists<'a> {
     total: usize,
     companies: Vec<JsonCount<'a>>,
     topics: Vec<JsonCount<'a>>,
+    /// The timeline: matching paragraphs of dated documents by month, oldest first.
+    months: Vec<JsonMonth<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMonth<'a> {
+    month: &'a str,
+    paragraphs: u64,
 }
 
 #[derive(Serialize)]
@@ -129,10 +152,12 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) 
         let json = JsonHit {
             path: &hit.path,
             id: hit.id.as_deref(),
+            page: hit.page,
             line: hit.line,
             paragraph: hit.paragraph,
             section: hit.section.as_deref(),
             title: &hit.title,
+            date: hit.date.map(|d| d.to_string()),
             score: hit.score,
             companies: &hit.companies,
             topics: &hit.topics,
@@ -156,6 +181,14 @@ pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) 
                 total: results.total,
                 companies: json_counts(&results.company_counts),
                 topics: json_counts(&results.topic_counts),
+                months: results
+                    .month_counts
+                    .iter()
+                    .map(|(month, paragraphs)| JsonMonth {
+                        month,
+                        paragraphs: *paragraphs,
+                    })
+                    .collect(),
             },
         };
         serde_json::to_writer(&mut *out, &line)?;
@@ -207,8 +240,22 @@ pub fn write_text<W: Write>(
     if facets {
         write_counts(out, "companies", &results.company_counts)?;
         write_counts(out, "topics", &results.topic_counts)?;
+        write_timeline(out, &results.month_counts)?;
     }
     Ok(())
+}
+
+/// The months of the matching paragraphs, oldest first, every one (a timeline cut short
+/// would hide when things were said): `months: 2024-02 (2), 2024-03 (5)`.
+fn write_timeline<W: Write>(out: &mut W, months: &[(String, u64)]) -> io::Result<()> {
+    if months.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<String> = months
+        .iter()
+        .map(|(month, count)| format!("{month} ({count})"))
+        .collect();
+    writeln!(out, "months: {}", items.join(", "))
 }
 
 fn write_hit<W: Write>(
@@ -219,11 +266,15 @@ fn write_hit<W: Write>(
 ) -> io::Result<()> {
     write!(
         out,
-        "{rank:>2}. {:6.2}  {}:{}",
-        hit.score, hit.path, hit.line
+        "{rank:>2}. {:6.2}  {}",
+        hit.score,
+        location(&hit.path, hit.page, hit.line)
     )?;
     if let Some(id) = &hit.id {
         write!(out, "  id {id}")?;
+    }
+    if let Some(date) = &hit.date {
+        write!(out, "  {date}")?;
     }
     match &hit.section {
         Some(section) => writeln!(out, "  [{section}]")?,
@@ -300,22 +351,29 @@ fn write_score_node<W: Write>(
 }
 
 /// A stored document: its path, title, then each paragraph with its number, line, heading
-/// and tags; the paragraph at `mark_line` is marked with `>`.
+/// and tags; the paragraph at `mark` (page of a PDF, line) is marked with `>`.
 pub fn write_document<W: Write>(
     out: &mut W,
     document: &StoredDocument,
-    mark_line: Option<u64>,
+    mark: Option<(Option<u64>, u64)>,
 ) -> io::Result<()> {
-    match &document.id {
-        Some(id) => writeln!(out, "{}  id {id}", document.path)?,
-        None => writeln!(out, "{}", document.path)?,
+    write!(out, "{}", document.path)?;
+    if let Some(id) = &document.id {
+        write!(out, "  id {id}")?;
     }
+    if let Some(date) = &document.date {
+        write!(out, "  {date}")?;
+    }
+    writeln!(out)?;
     writeln!(out, "{}", document.title)?;
-    let marked = mark_line.and_then(|line| {
+    if !document.people.is_empty() {
+        writeln!(out, "{}", document.people.join(", "))?;
+    }
+    let marked = mark.and_then(|(page, line)| {
         document
             .paragraphs
             .iter()
-            .filter(|p| p.line <= line)
+            .filter(|p| (p.page, p.line) <= (page, line))
             .map(|p| p.number)
             .next_back()
     });
@@ -325,11 +383,11 @@ pub fn write_document<W: Write>(
         } else {
             " "
         };
-        write!(
-            out,
-            "\n{mark}[{}] line {}",
-            paragraph.number, paragraph.line
-        )?;
+        write!(out, "\n{mark}[{}] ", paragraph.number)?;
+        if let Some(page) = paragraph.page {
+            write!(out, "page {page} ")?;
+        }
+        write!(out, "line {}", paragraph.line)?;
         match &paragraph.section {
             Some(section) => writeln!(out, "  [{section}]")?,
             None => writeln!(out)?,
@@ -353,12 +411,22 @@ pub fn write_document_json<W: Write>(out: &mut W, document: &StoredDocument) -> 
         let json = JsonParagraph {
             path: Some(&document.path),
             id: document.id.as_deref(),
+            date: document.date.map(|d| d.to_string()),
+            people: &document.people,
             ..JsonParagraph::new(paragraph)
         };
         serde_json::to_writer(&mut *out, &json)?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// Where a hit is, as `show` accepts it: `path:line`, or `path:p12:line` in a PDF.
+fn location(path: &str, page: Option<u64>, line: u64) -> String {
+    match page {
+        Some(page) => format!("{path}:p{page}:{line}"),
+        None => format!("{path}:{line}"),
+    }
 }
 
 fn list_or_dash(names: &[String]) -> String {
@@ -416,7 +484,9 @@ mod tests {
                 path: "a.txt".into(),
                 id: None,
                 line: 4,
+                page: None,
                 paragraph: 2,
+                date: None,
                 section: Some("Markets".into()),
                 title: "A story".into(),
                 companies: vec!["Apple".into()],
@@ -434,7 +504,43 @@ mod tests {
             dropped_words: vec![],
             company_counts: vec![("Apple".into(), 1)],
             topic_counts: vec![],
+            month_counts: vec![],
         }
+    }
+
+    #[test]
+    fn a_dated_pdf_hit_names_its_page_and_date_and_facets_add_a_timeline() {
+        let mut dated = results();
+        dated.hits[0].page = Some(12);
+        dated.hits[0].date = crate::read::Date::parse("2024-03-05");
+        dated.month_counts = vec![("2024-02".into(), 2), ("2024-03".into(), 5)];
+        let mut text = Vec::new();
+        write_text(&mut text, &dated, Highlight::Plain, true).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.starts_with(" 1.   3.50  a.txt:p12:4  2024-03-05  [Markets]\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("months: 2024-02 (2), 2024-03 (5)\n"),
+            "{text}"
+        );
+        let mut json = Vec::new();
+        write_json(&mut json, &dated, true).unwrap();
+        let json = String::from_utf8(json).unwrap();
+        let lines: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["page"], 12);
+        assert_eq!(lines[0]["date"], "2024-03-05");
+        assert_eq!(
+            lines[1]["facets"]["months"],
+            serde_json::json!([
+                {"month": "2024-02", "paragraphs": 2},
+                {"month": "2024-03", "paragraphs": 5}
+            ])
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod stored;
 
 use compile::Compiler;
 use explain::explain;
-use facets::facet_counts;
+use facets::{facet_counts, month_counts};
 use feedback::{expanded, feedback_terms};
 use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
@@ -39,6 +39,7 @@ pub use stored::show;
 
 use crate::index::OpenIndex;
 use crate::query::{self, Expr, FilterField, Item, Mark, Query as ParsedQuery};
+use crate::read::Date;
 use crate::tag::Tagger;
 
 /// Longest snippet, in characters.
@@ -73,6 +74,9 @@ pub struct SearchRequest {
     pub context: usize,
     /// Explain each hit's score and tags.
     pub explain: bool,
+    /// Only paragraphs of documents dated in these ranges (`--since`, `--until`), as the
+    /// query's `date:` writes them.
+    pub dates: Vec<String>,
 }
 
 /// How hits are ordered.
@@ -83,6 +87,8 @@ pub enum SortOrder {
     Score,
     /// By document path, then line, as grep prints them.
     Path,
+    /// Newest document first; undated documents last; best score first within a day.
+    Date,
 }
 
 /// A fragment of a paragraph with the matched words marked.
@@ -103,10 +109,14 @@ pub struct Hit {
     pub path: String,
     /// Id of a document of a JSON Lines file.
     pub id: Option<String>,
-    /// Line where the paragraph starts.
+    /// Line where the paragraph starts (in a PDF, on its page).
     pub line: u64,
+    /// Page of a PDF paragraph.
+    pub page: Option<u64>,
     /// Paragraph number in its document.
     pub paragraph: u64,
+    /// The document's date.
+    pub date: Option<Date>,
     /// Heading the paragraph sits under.
     pub section: Option<String>,
     /// Document title.
@@ -141,8 +151,11 @@ pub struct Explanation {
 pub struct Paragraph {
     /// Paragraph number in its document.
     pub number: u64,
-    /// Line where it starts (for a JSON Lines document, the document's line).
+    /// Line where it starts (for a JSON Lines document, the document's line; in a PDF,
+    /// the line on its page).
     pub line: u64,
+    /// Page of a PDF paragraph.
+    pub page: Option<u64>,
     /// Heading it sits under.
     pub section: Option<String>,
     /// Companies tagged, canonical names.
@@ -162,6 +175,10 @@ pub struct StoredDocument {
     pub id: Option<String>,
     /// Title.
     pub title: String,
+    /// Date.
+    pub date: Option<Date>,
+    /// Sender and recipients of an e-mail.
+    pub people: Vec<String>,
     /// Paragraphs in order.
     pub paragraphs: Vec<Paragraph>,
 }
@@ -182,6 +199,8 @@ pub struct SearchResults {
     pub company_counts: Vec<(String, u64)>,
     /// Topics among all matching paragraphs, most frequent first.
     pub topic_counts: Vec<(String, u64)>,
+    /// Matching paragraphs of dated documents by month (`2024-03`), oldest first.
+    pub month_counts: Vec<(String, u64)>,
 }
 
 /// Runs a search on an opened index.
@@ -198,7 +217,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
         .companies
         .iter()
         .map(|name| (FilterField::Company, name))
-        .chain(request.topics.iter().map(|name| (FilterField::Topic, name)));
+        .chain(request.topics.iter().map(|name| (FilterField::Topic, name)))
+        .chain(request.dates.iter().map(|range| (FilterField::Date, range)));
     for (field, value) in flags {
         parsed.items.push(Item {
             mark: Mark::Required,
@@ -297,6 +317,7 @@ fn search_once(
         offset: request.offset,
         total,
         dropped_words: Vec::new(),
+        month_counts: month_counts(searcher, &matching, request.facets)?,
         company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
         topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
     })
@@ -322,20 +343,23 @@ fn ranked_page(
 ) -> Result<Vec<(f32, DocAddress)>> {
     let wanted = request.offset + request.limit;
     let locator = Locator::new(searcher)?;
-    let mut fetch = if request.sort == SortOrder::Path || request.per_doc == 0 {
-        if request.sort == SortOrder::Path {
-            total
-        } else {
-            wanted
-        }
+    let whole = request.sort != SortOrder::Score;
+    let mut fetch = if whole || request.per_doc == 0 {
+        if whole { total } else { wanted }
     } else {
         wanted * 2
     };
     loop {
         let top = TopDocs::with_limit(fetch.max(1)).order_by_score();
         let mut ranked = searcher.search(query, &top)?;
-        if request.sort == SortOrder::Path {
-            ranked.sort_by_cached_key(|(_, address)| locator.position(*address));
+        match request.sort {
+            SortOrder::Path => ranked.sort_by_cached_key(|(_, address)| locator.position(*address)),
+            // Newest first: the date reversed; the score order of TopDocs holds within a day
+            // (the sort is stable).
+            SortOrder::Date => {
+                ranked.sort_by_cached_key(|(_, address)| std::cmp::Reverse(locator.date(*address)));
+            }
+            SortOrder::Score => {}
         }
         let kept = keep_per_document(&ranked, &locator, request.per_doc, wanted);
         if kept.len() >= wanted || fetch >= total {
@@ -382,6 +406,8 @@ struct SegmentColumns {
     /// JSON Lines ids; empty for whole files.
     ids: Option<StrColumn>,
     lines: Option<Column<u64>>,
+    /// Document dates as `YYYYMMDD`; absent for undated documents.
+    dates: Option<Column<u64>>,
 }
 
 impl Locator {
@@ -395,6 +421,7 @@ impl Locator {
                     paths: fast.str("path")?,
                     ids: fast.str("id")?,
                     lines: fast.u64("line").ok(),
+                    dates: fast.u64("date").ok(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -408,6 +435,15 @@ impl Locator {
             first_str(columns.paths.as_ref(), address.doc_id),
             first_str(columns.ids.as_ref(), address.doc_id),
         )
+    }
+
+    /// The paragraph's document date as `YYYYMMDD`, 0 when it has none.
+    fn date(&self, address: DocAddress) -> u64 {
+        self.segments[address.segment_ord as usize]
+            .dates
+            .as_ref()
+            .and_then(|column| column.first(address.doc_id))
+            .unwrap_or(0)
     }
 
     /// Path, then line: the order grep prints matches in.

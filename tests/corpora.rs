@@ -52,7 +52,7 @@ fn all_shared_corpora_index_and_answer_known_queries() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let report = stderr.lines().last().unwrap();
-    let files = number_before(report, "files in");
+    let files = number_before(report, "files (");
     let paragraphs = number_before(report, "paragraphs from");
     // 2,225 BBC articles + 21,578 Reuters stories, plus the corpora's own notes.
     assert!((23_803..24_000).contains(&files), "{report}");

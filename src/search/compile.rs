@@ -2,11 +2,12 @@
 //! bonus, phrases, prefixes and fuzzy words, company names, and the filters.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use anyhow::{Context, Result, bail};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RegexQuery, TermQuery,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::Field;
 use tantivy::schema::{Facet, IndexRecordOption};
@@ -19,6 +20,7 @@ use super::facets::for_each_tag;
 use super::stop_words::is_query_stop_word;
 use crate::index::{Fields, OpenIndex};
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
+use crate::read::DateRange;
 use crate::taxonomy::{Taxonomy, quote_list};
 
 /// The tag of a topic the index holds, named in any case, read from the index's list of
@@ -416,6 +418,15 @@ impl<'a> Compiler<'a> {
                 Term::from_field_text(fields.id, value),
                 IndexRecordOption::Basic,
             )),
+            FilterField::Date => {
+                // The query parser let only valid ranges through.
+                let range = DateRange::parse(value)
+                    .with_context(|| format!("date:{value} is not a date or a range of dates"))?;
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(fields.date, range.from)),
+                    Bound::Included(Term::from_field_u64(fields.date, range.to)),
+                ))
+            }
             FilterField::Section | FilterField::Title => {
                 let (name, target) = match field {
                     FilterField::Section => ("section", fields.section),

@@ -11,6 +11,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::{Hit, Paragraph, SNIPPET_CHARS, Snippet, StoredDocument};
 use crate::index::{Fields, OpenIndex};
+use crate::read::Date;
 
 /// The document at `path` (a path relative to the indexed folder, as hits print it), or for
 /// a JSON Lines file the document on `line`; the whole file's paragraphs otherwise.
@@ -62,13 +63,16 @@ fn stored_documents(
     let mut documents: Vec<StoredDocument> = Vec::new();
     for address in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let (id, title, paragraph) = stored_paragraph(&doc, fields);
+        let stored = stored_paragraph(&doc, fields);
+        let (id, paragraph) = (stored.id, stored.paragraph);
         match documents.iter_mut().find(|d| d.id == id) {
             Some(document) => document.paragraphs.push(paragraph),
             None => documents.push(StoredDocument {
                 path: path.to_string(),
                 id,
-                title,
+                title: stored.title,
+                date: stored.date,
+                people: stored.people,
                 paragraphs: vec![paragraph],
             }),
         }
@@ -94,8 +98,17 @@ pub(super) fn stored_paragraphs(
         .unwrap_or_default())
 }
 
-/// A stored paragraph's document id, document title and the paragraph itself.
-fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> (Option<String>, String, Paragraph) {
+/// A stored paragraph with what it stores of its document.
+struct Stored {
+    id: Option<String>,
+    title: String,
+    date: Option<Date>,
+    people: Vec<String>,
+    paragraph: Paragraph,
+}
+
+/// A stored paragraph's document id, title, date and people, and the paragraph itself.
+fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> Stored {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
@@ -106,13 +119,28 @@ fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> (Option<String>, S
     let paragraph = Paragraph {
         number: number_of(fields.paragraph),
         line: number_of(fields.line),
+        page: doc.get_first(fields.page).and_then(|v| v.as_u64()),
         section: Some(text_of(fields.section)).filter(|s| !s.is_empty()),
         companies: last_segments(doc, fields.companies),
         topics: last_segments(doc, fields.topics),
         text: text_of(fields.text),
     };
     let id = Some(text_of(fields.id)).filter(|id| !id.is_empty());
-    (id, text_of(fields.title), paragraph)
+    let date = doc
+        .get_first(fields.date)
+        .and_then(|v| v.as_u64())
+        .and_then(Date::from_number);
+    let people = doc
+        .get_all(fields.people)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    Stored {
+        id,
+        title: text_of(fields.title),
+        date,
+        people,
+        paragraph,
+    }
 }
 
 /// The last names of the facets of `field`: "Alibaba Cloud" for /Alibaba/Alibaba Cloud.
@@ -130,7 +158,13 @@ pub(super) fn hit(
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
-    let (id, title, paragraph) = stored_paragraph(doc, fields);
+    let Stored {
+        id,
+        title,
+        date,
+        paragraph,
+        ..
+    } = stored_paragraph(doc, fields);
     let path = doc
         .get_first(fields.path)
         .and_then(|value| value.as_str())
@@ -141,7 +175,9 @@ pub(super) fn hit(
         path,
         id,
         line: paragraph.line,
+        page: paragraph.page,
         paragraph: paragraph.number,
+        date,
         section: paragraph.section,
         title,
         companies: paragraph.companies,
