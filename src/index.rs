@@ -736,12 +736,12 @@ where
         None
     }
 
-    /// The next document to index. Reads files until one changed: a file whose bytes
-    /// hash as before is carried over as unchanged; the old paragraphs of a changed file
-    /// are deleted before any of its new ones is added.
-    fn next_document(&mut self) -> Option<read::Document> {
+    /// The next work for an indexing worker: a document to index, else the next file
+    /// that changed, loaded from disk for the worker to read (parse) outside the lock. A
+    /// file whose bytes hash as before is carried over as unchanged.
+    fn next_work(&mut self) -> Option<Work> {
         if let Some(document) = self.pending.pop_front() {
-            return Some(document);
+            return Some(Work::Document(document));
         }
         while let Some((file, previous)) = self.next_file() {
             self.advance(file.size);
@@ -755,7 +755,7 @@ where
                 }
             };
             let hash = manifest::content_hash(&bytes);
-            let previous = match previous {
+            match previous {
                 Some(previous) if previous.hash == hash => {
                     let state = FileState {
                         companies: previous.companies,
@@ -763,45 +763,54 @@ where
                     };
                     self.current.files.insert(file.relative, state);
                     self.report.unchanged += 1;
-                    continue;
                 }
-                previous => previous,
-            };
-            let documents = match read::read(&file, bytes, self.read) {
-                Ok(output) => {
-                    for reason in output.warnings {
-                        self.notice(Notice {
-                            path: file.path.clone(),
-                            reason,
-                            skipped: false,
-                        });
-                    }
-                    output.documents
+                previous => {
+                    return Some(Work::File(Changed {
+                        file,
+                        bytes,
+                        hash,
+                        was_indexed: previous.is_some(),
+                    }));
                 }
-                Err(notice) => {
-                    self.notice(notice);
-                    self.forget(&file, previous.is_some());
-                    continue;
-                }
-            };
-            if let Some(format) = Format::of(&file.path) {
-                *self.report.formats.entry(format).or_default() += 1;
-            }
-            if previous.is_some() {
-                self.delete_paragraphs(&file.relative);
-                self.report.updated += 1;
-            } else {
-                self.report.added += 1;
-            }
-            self.current
-                .files
-                .insert(file.relative.clone(), FileState::of(&file, hash));
-            self.pending.extend(documents);
-            if let Some(document) = self.pending.pop_front() {
-                return Some(document);
             }
         }
         None
+    }
+
+    /// Takes in what a worker read from a changed file: its documents are queued for
+    /// indexing after its old paragraphs are deleted; a file that could not be read is
+    /// reported, and its old paragraphs go.
+    fn settle(&mut self, file: FoundFile, hash: u128, was_indexed: bool, read: ReadResult) {
+        let documents = match read {
+            Ok(output) => {
+                for reason in output.warnings {
+                    self.notice(Notice {
+                        path: file.path.clone(),
+                        reason,
+                        skipped: false,
+                    });
+                }
+                output.documents
+            }
+            Err(notice) => {
+                self.notice(notice);
+                self.forget(&file, was_indexed);
+                return;
+            }
+        };
+        if let Some(format) = Format::of(&file.path) {
+            *self.report.formats.entry(format).or_default() += 1;
+        }
+        if was_indexed {
+            self.delete_paragraphs(&file.relative);
+            self.report.updated += 1;
+        } else {
+            self.report.added += 1;
+        }
+        self.current
+            .files
+            .insert(file.relative.clone(), FileState::of(&file, hash));
+        self.pending.extend(documents);
     }
 
     /// A file the index held that can no longer be used (unreadable, now binary): its
@@ -845,11 +854,31 @@ where
     }
 }
 
-/// One indexing worker: takes documents off the shared list until it is done, and
-/// splits, tags and hands them to the writer; returns how many paragraphs it added. The
-/// companies of each document go back with the request for the next one. Reading stays
-/// sequential behind the lock: the files come sorted, and reading is a small share of the
-/// work.
+/// What a file that changed was read into: its documents, or why it was skipped.
+type ReadResult = std::result::Result<read::Output, Notice>;
+
+/// A new or changed file, loaded, for a worker to read.
+struct Changed {
+    file: FoundFile,
+    bytes: Vec<u8>,
+    hash: u128,
+    was_indexed: bool,
+}
+
+/// What a worker does next.
+enum Work {
+    /// Index a document (split, tag, add).
+    Document(read::Document),
+    /// Read a changed file into documents.
+    File(Changed),
+}
+
+/// One indexing worker: takes work off the shared list until it is done: reads changed
+/// files into documents (outside the lock, so PDFs and other slow formats are read in
+/// parallel), and splits, tags and hands documents to the writer; returns how many
+/// paragraphs it added. The companies of each document go back with the request for the
+/// next work. The walk and the change checks stay sequential behind the lock: files come
+/// sorted, and loading and hashing are a small share of the work.
 fn index_documents<F, N>(
     reading: &Mutex<Reading<'_, F, N>>,
     writer: &IndexWriter,
@@ -871,13 +900,30 @@ where
         if let Some((path, companies)) = finished.take() {
             shared.record_companies(&path, companies);
         }
-        let Some(document) = shared.next_document() else {
-            return Ok(paragraphs);
-        };
+        let options = shared.read;
+        let work = shared.next_work();
         drop(shared);
-        let (added, companies) = add_document(writer, fields, tagger, &document)?;
-        paragraphs += added;
-        finished = Some((document.path, companies));
+        match work {
+            None => return Ok(paragraphs),
+            Some(Work::Document(document)) => {
+                let (added, companies) = add_document(writer, fields, tagger, &document)?;
+                paragraphs += added;
+                finished = Some((document.path, companies));
+            }
+            Some(Work::File(changed)) => {
+                let Changed {
+                    file,
+                    bytes,
+                    hash,
+                    was_indexed,
+                } = changed;
+                let read = read::read(&file, bytes, options);
+                let Ok(mut shared) = reading.lock() else {
+                    return Ok(paragraphs);
+                };
+                shared.settle(file, hash, was_indexed, read);
+            }
+        }
     }
 }
 
