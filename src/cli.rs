@@ -62,6 +62,10 @@ pub struct IndexArgs {
     /// Taxonomy TOML to tag with, instead of DIR/dossier.toml or the built-in one.
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+    /// Word list TOML whose words join the tagger's built-in lists (tables as in
+    /// taxonomy/lexicon.toml, e.g. `[company_cues]` `words = ["announced"]`).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
     /// Index without tagging companies and topics (to measure what tagging costs).
     #[arg(long)]
     pub no_tags: bool,
@@ -204,6 +208,9 @@ pub struct TagArgs {
     /// Taxonomy TOML to tag with, instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+    /// Word list TOML whose words join the tagger's built-in lists.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
 }
 
 /// Order of search hits.

@@ -116,6 +116,7 @@ fn index_settings<'a>(
 ) -> IndexSettings<'a> {
     IndexSettings {
         taxonomy: args.taxonomy.as_deref(),
+        lexicon: args.lexicon.as_deref(),
         tagging: !args.no_tags,
         read,
         walk,
@@ -180,6 +181,7 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
 /// What `dossier index` was asked for, before the taxonomy is loaded.
 struct IndexSettings<'a> {
     taxonomy: Option<&'a Path>,
+    lexicon: Option<&'a Path>,
     tagging: bool,
     read: &'a ReadOptions,
     walk: &'a WalkOptions,
@@ -187,6 +189,22 @@ struct IndexSettings<'a> {
     memory_mb: usize,
     /// Show a progress bar on stderr.
     progress: bool,
+}
+
+/// The tagger of a taxonomy, with the words of a user's word list file if one is given.
+fn load_tagger(taxonomy: Taxonomy, lexicon: Option<&Path>) -> Result<Tagger> {
+    match lexicon {
+        None => Tagger::new(taxonomy),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "cannot read the word list file {}; check the --lexicon path",
+                    path.display()
+                )
+            })?;
+            Tagger::with_lexicon(taxonomy, Some((path, &text)))
+        }
+    }
 }
 
 /// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
@@ -208,7 +226,7 @@ fn build_index(
     on_notice: &mut (impl FnMut(&Notice) + Send),
 ) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
-    let tagger = Tagger::new(taxonomy)?;
+    let tagger = load_tagger(taxonomy, settings.lexicon)?;
     let bar = settings
         .progress
         .then(|| progress_bar(dir, settings.walk))
@@ -324,6 +342,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 eprintln!("dossier: {reason}");
                 let settings = IndexSettings {
                     taxonomy: None,
+                    lexicon: None,
                     tagging: true,
                     read: &ReadOptions::default(),
                     walk: &WalkOptions::default(),
@@ -457,7 +476,7 @@ struct Evidence<'a> {
 
 fn tag_command(args: &TagArgs) -> Result<ExitCode> {
     let (taxonomy, _) = load_taxonomy(args.taxonomy.as_deref(), None)?;
-    let tagger = Tagger::new(taxonomy)?;
+    let tagger = load_tagger(taxonomy, args.lexicon.as_deref())?;
     let text = read_input(&args.file)?;
     let passages: Vec<(usize, String)> = if args.whole {
         vec![(1, text.trim().to_string())]

@@ -463,10 +463,16 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
     };
     let fields = &options.read.fields;
     let id = fields.id_names().collect::<Vec<_>>().join(" ");
+    // The tagger's word lists and model decide tags as much as the taxonomy does.
+    let tagger_data = options
+        .tagger
+        .map(Tagger::data_fingerprint)
+        .unwrap_or_default();
     manifest::settings_fingerprint(&[
         &format,
         tagging,
         options.taxonomy_text,
+        &tagger_data,
         &id,
         &fields.title,
         &fields.text,

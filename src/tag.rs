@@ -14,6 +14,7 @@ mod names;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -155,6 +156,8 @@ pub struct Tagger {
     lexicon: Arc<Lexicon>,
     /// The learned signal for names no list knows.
     model: Arc<NameModel>,
+    /// See [`Tagger::data_fingerprint`].
+    data_fingerprint: String,
     /// For each company, whether the lexicon calls one of its names an institution.
     institution_companies: Vec<bool>,
     /// Lower-cased words of company names -> the companies with the word in a name (one
@@ -163,8 +166,20 @@ pub struct Tagger {
 }
 
 impl Tagger {
-    /// Builds the matchers for every name and term of the taxonomy.
+    /// Builds the matchers for every name and term of the taxonomy, reading text with the
+    /// built-in word lists.
     pub fn new(taxonomy: Taxonomy) -> Result<Tagger> {
+        Tagger::with_lexicon(taxonomy, None)
+    }
+
+    /// Like [`Tagger::new`], with the words of a user's word list file added to the
+    /// built-in lists: `(path, text)` of a file holding any of taxonomy/lexicon.toml's
+    /// tables.
+    pub fn with_lexicon(taxonomy: Taxonomy, user_lexicon: Option<(&Path, &str)>) -> Result<Tagger> {
+        let lexicon = match user_lexicon {
+            None => Lexicon::builtin()?,
+            Some((path, text)) => Arc::new(Lexicon::extended(text, &path.display().to_string())?),
+        };
         let (company_texts, company_patterns) = company_patterns(&taxonomy);
         let company_names = NameIndex::new(&company_texts)?;
         // One automaton pattern per distinct term; a term of several topics ("sales")
@@ -208,7 +223,6 @@ impl Tagger {
             }
         }
         let topic_matcher = build_matcher(&topic_texts)?;
-        let lexicon = Lexicon::builtin()?;
         let discoverer = Discoverer::new(
             Arc::clone(&lexicon),
             &taxonomy.legal_suffixes,
@@ -260,7 +274,21 @@ impl Tagger {
                 }
             }
         }
+        let data_fingerprint = format!(
+            "{}:{:x}",
+            env!("CARGO_PKG_VERSION"),
+            crate::manifest::content_hash(
+                format!(
+                    "{}\u{0}{}\u{0}{}",
+                    lexicon::DEFAULT_LEXICON,
+                    user_lexicon.map_or("", |(_, text)| text),
+                    model::DEFAULT_MODEL
+                )
+                .as_bytes()
+            )
+        );
         Ok(Tagger {
+            data_fingerprint,
             model: NameModel::builtin()?,
             name_word_companies,
             institution_companies,
@@ -275,6 +303,13 @@ impl Tagger {
             topic_patterns,
             company_texts,
         })
+    }
+
+    /// What, besides the taxonomy and the code, decides this tagger's tags: the word lists
+    /// (with a user's additions) and the name model, as one fingerprint, so an index
+    /// re-tags its files when they change.
+    pub fn data_fingerprint(&self) -> String {
+        self.data_fingerprint.clone()
     }
 
     /// The taxonomy this tagger matches.

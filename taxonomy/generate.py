@@ -642,6 +642,7 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
         taken_tickers.update(free)
         entry["tickers"] = free
         entry["common_word"] = usage.is_common(name, joined=True)
+        entry["news_source"] = name.split()[-1] in LEXICON["newspaper_words"]
         entry["topics"] = sorted(topics)
         companies.append(entry)
     companies.sort(key=lambda c: key(c["name"]))
@@ -792,7 +793,7 @@ def main():
             taken.add(key(name))
             continue
         taken.add(key(name))
-        entry = {"name": name}
+        entry = {"name": name, "news_source": name.split()[-1] in LEXICON["newspaper_words"]}
         # "Champlin Petroleum" is "Champlin" later in the story.
         short = short_name(name, usage, excluded)
         # "EMS" of "EMS Systems" is the European Monetary System as often: initials no list

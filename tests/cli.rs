@@ -1364,3 +1364,72 @@ fn quiet_indexing_prints_nothing_and_memory_has_a_floor() {
     let (code, stderr) = stderr_of(index_seeds(dir.path(), "idx3").args(["--memory", "40"]));
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn a_user_word_list_extends_the_tagger_and_re_tags_the_index() {
+    let dir = corpus(&[("a.txt", "Shares of Diageo rose after the results.\n")]);
+    let lexicon = dir.path().join("mine.toml");
+    // The user's lists say Diageo is an institution here, so it is no company.
+    fs::write(&lexicon, "[institutions]\nwords = [\"Diageo\"]\n").unwrap();
+    let tagged = |extra: &[&str]| {
+        let output = dossier(dir.path())
+            .args(["tag", "-", "--json"])
+            .args(extra)
+            .write_stdin("Shares of Diageo rose after the results.")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        names(&value, "companies")
+    };
+    assert_eq!(tagged(&[]), ["Diageo"]);
+    assert!(tagged(&["--lexicon", "mine.toml"]).is_empty());
+
+    assert_eq!(
+        search_json(dir.path(), &["path:*", "--company", "Diageo"]).len(),
+        1
+    );
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx", "--lexicon", "mine.toml"])
+        .assert()
+        .success();
+    let output = dossier(dir.path())
+        .args(["search", "path:*", "--index", "idx", "--company", "Diageo"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "the index kept the old tags");
+}
+
+#[test]
+fn a_missing_or_broken_word_list_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = stderr_of(
+        dossier(dir.path())
+            .args(["tag", "-", "--lexicon", "nowhere.toml"])
+            .write_stdin("text"),
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("nowhere.toml") && stderr.contains("--lexicon"),
+        "{stderr}"
+    );
+    for (text, problem) in [
+        ("[company_cues\nwords = []\n", "line 1"),
+        ("[company_clues]\nwords = [\"x\"]\n", "company_clues"),
+        ("[person_roles]\nwords = [\"\"]\n", "empty"),
+    ] {
+        fs::write(dir.path().join("bad.toml"), text).unwrap();
+        let (code, stderr) = stderr_of(
+            dossier(dir.path())
+                .args(["tag", "-", "--lexicon", "bad.toml"])
+                .write_stdin("text"),
+        );
+        assert_eq!(code, Some(2));
+        assert!(
+            stderr.contains("bad.toml") && stderr.contains(problem),
+            "{stderr}"
+        );
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The lexicon compiled into the binary.
-const DEFAULT_LEXICON: &str = include_str!("../../taxonomy/lexicon.toml");
+pub const DEFAULT_LEXICON: &str = include_str!("../../taxonomy/lexicon.toml");
 /// Where [`DEFAULT_LEXICON`] comes from, for error messages.
 const DEFAULT_LEXICON_PATH: &str = "taxonomy/lexicon.toml";
 
@@ -124,6 +124,8 @@ pub struct Lexicon {
     pub institutions: Words,
     /// "Dow Jones industrial average": words after a name that make it an index's.
     pub index_words: Words,
+    /// generate.py: "New York Times": last words of news organisations' names.
+    pub newspaper_words: Words,
     /// ", the ...": words that open an appositive.
     pub appositive_determiners: Words,
     /// ", two of the largest brewers": words before "of" opening an appositive.
@@ -167,6 +169,39 @@ impl Lexicon {
         Ok(Arc::clone(BUILTIN.get_or_init(|| lexicon)))
     }
 
+    /// The built-in lexicon with the words of a user's file added: `text`, read from `path`,
+    /// holds any of the built-in tables (`[company_cues]\nwords = ["announced"]`), and each
+    /// table's words join that list. An unknown table, a key other than `words` or a word
+    /// that breaks a list's rules is an error naming the file.
+    pub fn extended(text: &str, path: &str) -> Result<Lexicon> {
+        Lexicon::extend(text).with_context(|| format!("word list file {path} is invalid"))
+    }
+
+    fn extend(text: &str) -> Result<Lexicon> {
+        let additions: std::collections::BTreeMap<String, Table> =
+            crate::taxonomy::parse_toml(text)?;
+        let mut merged: toml::Table = toml::from_str(DEFAULT_LEXICON)?;
+        for (name, table) in additions {
+            let Some(toml::Value::Table(list)) = merged.get_mut(&name) else {
+                bail!("there is no list {name:?} to add words to");
+            };
+            let Some(toml::Value::Array(words)) = list.get_mut("words") else {
+                bail!("list {name} of the built-in file has no words");
+            };
+            for word in table.words {
+                let word = toml::Value::String(word);
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+        }
+        let lexicon: Lexicon = merged.try_into()?;
+        for (name, words, case) in lexicon.lists() {
+            check(name, words, case)?;
+        }
+        Ok(lexicon)
+    }
+
     /// Parses and checks lexicon TOML text read from `path`; errors name the file, and the
     /// line or the list.
     pub fn from_toml(text: &str, path: &str) -> Result<Lexicon> {
@@ -182,7 +217,7 @@ impl Lexicon {
     }
 
     /// Every list with its name in the file and how the code compares it.
-    fn lists(&self) -> [(&'static str, &Words, Case); 34] {
+    fn lists(&self) -> [(&'static str, &Words, Case); 35] {
         use Case::{AsWritten, Lower};
         [
             ("function_words", &self.function_words, Lower),
@@ -209,6 +244,7 @@ impl Lexicon {
             ("institution_words", &self.institution_words, AsWritten),
             ("institutions", &self.institutions, AsWritten),
             ("index_words", &self.index_words, Lower),
+            ("newspaper_words", &self.newspaper_words, AsWritten),
             (
                 "appositive_determiners",
                 &self.appositive_determiners,
@@ -277,6 +313,28 @@ mod tests {
             "{:#}",
             Lexicon::from_toml(text, "lexicon.toml").unwrap_err()
         )
+    }
+
+    #[test]
+    fn a_user_file_adds_words_to_the_lists() {
+        let extended = Lexicon::extended(
+            "[company_cues]\nwords = [\"announced\", \"said\"]\n",
+            "mine.toml",
+        )
+        .unwrap();
+        assert!(extended.company_cues.contains("announced"));
+        assert!(extended.company_cues.contains("said"));
+        assert!(extended.personal_titles.contains("Mr"));
+        let errors = [
+            ("[company_clues]\nwords = [\"x\"]\n", "company_clues"),
+            ("[company_cues]\nword = [\"x\"]\n", "word"),
+            ("[company_cues]\nwords = [\"Announced\"]\n", "lower case"),
+            ("[company_cues\nwords = []\n", "line 1"),
+        ];
+        for (text, problem) in errors {
+            let err = format!("{:#}", Lexicon::extended(text, "mine.toml").unwrap_err());
+            assert!(err.contains("mine.toml") && err.contains(problem), "{err}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The model compiled into the binary.
-const DEFAULT_MODEL: &str = include_str!("../../taxonomy/name_model.toml");
+pub const DEFAULT_MODEL: &str = include_str!("../../taxonomy/name_model.toml");
 /// Where [`DEFAULT_MODEL`] comes from, for error messages.
 const DEFAULT_MODEL_PATH: &str = "taxonomy/name_model.toml";
 
