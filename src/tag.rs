@@ -379,14 +379,23 @@ impl Tagger {
         paragraphs: &[&str],
         companies: &mut [Vec<CompanyMention>],
     ) {
+        // The document with its whitespace collapsed (wire text wraps names), made once and
+        // only for a document with a name inside an institution's.
+        let collapsed = std::cell::OnceCell::new();
+        let document = || {
+            collapsed.get_or_init(|| {
+                paragraphs
+                    .iter()
+                    .flat_map(|text| text.split_whitespace())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        };
         let inside_named_institution = |evidence: &str| {
             self.lexicon.institutions.iter().any(|institution| {
                 institution.len() > evidence.len()
                     && institution.contains(evidence)
-                    && paragraphs.iter().any(|text| {
-                        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                        collapsed.contains(institution)
-                    })
+                    && document().contains(institution)
             })
         };
         let mut dropped: Vec<String> = Vec::new();
