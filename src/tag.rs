@@ -848,6 +848,11 @@ impl Tagger {
         if !ends_on_boundary(text, span.end, written) && !ends_on_boundary(text, end, written) {
             return false;
         }
+        // "Pew Internet and American Life Project", "Ford Foundation": a name that an
+        // institution's head word follows is part of the institution's name.
+        if is_followed_by_institution_word(&self.lexicon, &text[span.end..]) {
+            return false;
+        }
         if pattern.needs_evidence {
             let lexicon = &self.lexicon;
             return !is_inside_longer_name(lexicon, text, span.clone())
@@ -1267,6 +1272,15 @@ fn is_inside_longer_name(lexicon: &Lexicon, text: &str, span: Range<usize>) -> b
         .and_then(|rest| rest.rsplit(|c: char| !is_word_char(c)).next());
     previous_word
         .is_some_and(|w| starts_uppercase(w) && !lexicon.function_words.contains(&w.to_lowercase()))
+}
+
+/// Whether the text after a name starts with an institution's head word, glued by one
+/// space: "... American Life Project", "Ford Foundation".
+fn is_followed_by_institution_word(lexicon: &Lexicon, after: &str) -> bool {
+    after
+        .strip_prefix(' ')
+        .and_then(|rest| rest.split(|c: char| !is_word_char(c)).next())
+        .is_some_and(|word| lexicon.institution_words.contains(word))
 }
 
 /// A name that is also an ordinary word used as a place: "Gibraltar-based", "in Albany"

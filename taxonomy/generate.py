@@ -470,6 +470,44 @@ def without_person_or_part(name, usage, excluded, company_words):
     return name
 
 
+# Words that open sentences and phrases but never a company's name ("Shares of Polaroid",
+# "But Asarco", "Subsidiary Courage"): the lexicon's list, shared with the tagger.
+NOT_NAME_STARTS = set(LEXICON["not_name_starts"])
+QUANTIFIERS = set(LEXICON["appositive_quantifiers"])
+PERSON_WORDS = {w.lower() for w in LEXICON["personal_titles"] + LEXICON["person_roles"]}
+
+
+def without_sentence_words(name):
+    """"Shares of Warner Communications" -> "Warner Communications", "Both Sears and
+    Kellwood" -> "Sears and Kellwood": leading words the lexicon says never start a name,
+    with the connectors they leave behind."""
+    words = name.split(" ")
+    # Only a capitalised opener: a name the pattern began at a lower-case "of" or "and"
+    # ("of Italy and Hercules") was cut out of a longer one and stays rejected.
+    while words and words[0][:1].isupper() and words[0].lower() in NOT_NAME_STARTS:
+        if words[0].lower() in PERSON_WORDS:
+            return ""  # "Chairman Jean Mantelet": a person follows
+        if words[0].lower() in QUANTIFIERS and "and" in words:
+            # "Both Sears and Kellwood Co": two companies; the mark is on the last
+            words = words[len(words) - words[::-1].index("and"):]
+            continue
+        words = words[1:]
+        while words and words[0] in ("and", "of", "&"):
+            words = words[1:]
+    return " ".join(words)
+
+
+def after_inner_legal_form(name, legal):
+    """"Clabir Corp and AmBrit", "Automotive Inc and Maremont": a legal form inside a name
+    ends one company's name, so what follows its "and" is the marked name. (Designators
+    do not: "Hycroft Resources and Development Corp" is one name.)"""
+    words = name.split(" ")
+    for i in range(len(words) - 2, 0, -1):
+        if words[i + 1] in ("and", "&") and words[i].lower().replace(".", "") in legal:
+            return " ".join(words[i + 2:])
+    return name
+
+
 def mine_corpus_names(usage, suffix_words, designators, suffixes, excluded):
     """Company names the corpora mark as such: with a legal form ("Tenneco Inc"), in wire
     brackets, after a company noun ("retailer Mothercare") or before words only a business
@@ -488,13 +526,14 @@ def mine_corpus_names(usage, suffix_words, designators, suffixes, excluded):
         for m in marked.finditer(text):
             names.add(m.group(1))
         for m in itertools.chain(cued.finditer(text), cued_after.finditer(text)):
-            names.update(split_list(m.group(1)))
+            names.update(split_list(without_sentence_words(m.group(1))))
         for m in re.finditer(r"<([A-Z][^<>\n]{2,60})>", text):
             inner = m.group(1)
             if " " in inner or any(c.islower() for c in inner):
                 names.add(strip_suffixes(inner, legal))
         for name in names:
-            name = re.sub(r"^(?:The|A|An|In|On|At|For|By|Its|And|Of) ", "", name)
+            name = without_sentence_words(name)
+            name = after_inner_legal_form(name, legal)
             name = re.sub(r"^[A-Z][\w\-]*['\u2019]s ", "", name)  # "Japan's Nippon Steel"
             name = without_person_or_part(name, usage, excluded, company_words)
             # "Amsterdam-based OneStat", "BB-plus Trinity Industries" (a rating)

@@ -503,10 +503,32 @@ impl Discoverer {
             }
             start -= 1;
         }
+        // "Paramount, Universal and Warner Brothers": after a comma and another name the
+        // "and" closes a list, so the marked name is the last item. ("Goldman, Sachs and
+        // Co" is a firm's name: nothing but the marker follows its "and".)
+        let in_list = start > 0
+            && start < end
+            && tokens[start].gap_before == Gap::Comma
+            && is_name_word(tokens[start - 1].text);
+        if in_list
+            && let Some(and) = (start..end)
+                .rev()
+                .find(|&i| matches!(tokens[i].text, "and" | "&"))
+            && and + 1 < end
+        {
+            start = and + 1;
+        }
         while start < end {
             let word = tokens[start].text;
             let lower = word.to_lowercase();
-            if self.lexicon.name_connectors.contains(word)
+            let and = (start..end)
+                .rev()
+                .find(|&i| matches!(tokens[i].text, "and" | "&"));
+            if let Some(and) = and.filter(|_| self.lexicon.appositive_quantifiers.contains(&lower))
+            {
+                // "Both Sears and Kellwood Co": two companies, the mark on the last.
+                start = and + 1;
+            } else if self.lexicon.name_connectors.contains(word)
                 || self.lexicon.not_name_starts.contains(&lower)
             {
                 start += 1;
@@ -1022,6 +1044,22 @@ mod tests {
     fn institutions_are_not_companies() {
         assert!(names("said the Association of European Airlines Group.").is_empty());
         assert!(names("a study by the Food Research Institute Holdings").is_empty());
+    }
+
+    #[test]
+    fn the_last_item_of_a_list_is_the_marked_name() {
+        assert_eq!(
+            names("Last month, Paramount, Universal and Warner Brothers Inc said they would."),
+            vec!["Warner Brothers"]
+        );
+        assert_eq!(
+            names("Both Sears and Kellwood Co agreed."),
+            vec!["Kellwood"]
+        );
+        assert_eq!(
+            names("Shares of Procter and Gamble Co rose."),
+            vec!["Procter and Gamble"]
+        );
     }
 
     #[test]
