@@ -331,6 +331,7 @@ impl Tagger {
             .map(|text| {
                 let mut found = Vec::new();
                 for d in self.discoverer.find(text) {
+                    let d = self.without_place_owner(text, &d).unwrap_or(d);
                     self.push_split_known_pair(text, d, &mut found);
                 }
                 found.retain(|d| {
@@ -563,6 +564,25 @@ impl Tagger {
     /// "Australia Ltd", "Germany" in a list of companies).
     fn is_place(&self, name: &str) -> bool {
         !self.places.is_empty() && self.places.contains(&name.to_lowercase())
+    }
+
+    /// "Australia's Woodside Petroleum": a place's possessive before a marked name says
+    /// where the company is, and is no part of its name.
+    fn without_place_owner(&self, text: &str, found: &Discovered) -> Option<Discovered> {
+        let (owner, rest) = found.name.split_once(' ')?;
+        let place = owner
+            .strip_suffix("'s")
+            .or_else(|| owner.strip_suffix("\u{2019}s"))?;
+        if !self.is_place(place) {
+            return None;
+        }
+        let written = &text[found.span.clone()];
+        let rest_start = written.find(char::is_whitespace)?;
+        let skipped = written[rest_start..].len() - written[rest_start..].trim_start().len();
+        Some(Discovered {
+            name: rest.to_string(),
+            span: found.span.start + rest_start + skipped..found.span.end,
+        })
     }
 
     /// The known company a discovered name stands for: "Nomura Securities" is Nomura
@@ -1643,6 +1663,19 @@ mod tests {
         assert_eq!(
             companies("Advisers were Goldman, Sachs and Co and others."),
             ["Goldman Sachs"]
+        );
+    }
+
+    #[test]
+    fn a_place_owning_a_marked_name_is_not_part_of_it() {
+        let found = companies("It recalled a bid for Australia's Woodside Petroleum Ltd in 2001.");
+        assert!(
+            found.contains(&"Woodside Petroleum".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|c| c.starts_with("Australia")),
+            "{found:?}"
         );
     }
 
