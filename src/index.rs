@@ -33,10 +33,8 @@ use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
 
-mod script;
 mod tokenizer;
 
-pub(crate) use script::han_without_kana;
 pub(crate) use tokenizer::HanReading;
 use tokenizer::ScriptTokenizer;
 

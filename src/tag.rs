@@ -20,6 +20,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
+use crate::script::{Script, is_chinese_word_break, script_of};
 use crate::taxonomy::{Taxonomy, loose_key};
 use discover::{Discovered, Discoverer};
 use lexicon::Lexicon;
@@ -1221,13 +1222,18 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Scripts written without spaces (Chinese, Japanese) have no word boundaries to check.
+/// Scripts written without spaces (Chinese, Japanese) have no word boundaries to check;
+/// a name in Chinese characters is checked against the dictionary's word breaks instead
+/// ("京东" is no name inside "北京东路").
 fn is_spaceless_script(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 fn starts_on_boundary(text: &str, start: usize, pattern: &str) -> bool {
     let first = pattern.chars().next();
+    if first.is_some_and(|c| script_of(c) == Script::Han) {
+        return is_chinese_word_break(text, start);
+    }
     if first.is_none_or(|c| !is_word_char(c) || is_spaceless_script(c)) {
         return true;
     }
@@ -1239,6 +1245,9 @@ fn starts_on_boundary(text: &str, start: usize, pattern: &str) -> bool {
 
 fn ends_on_boundary(text: &str, end: usize, pattern: &str) -> bool {
     let last = pattern.chars().next_back();
+    if last.is_some_and(|c| script_of(c) == Script::Han) {
+        return is_chinese_word_break(text, end);
+    }
     if last.is_none_or(|c| !is_word_char(c) || is_spaceless_script(c)) {
         return true;
     }

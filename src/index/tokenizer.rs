@@ -8,16 +8,9 @@
 //! scripts of its letters, so a folder of mixed languages works. Text that is all ASCII,
 //! or has no CJK letter, goes straight to tantivy's simple tokenizer.
 
-use std::sync::LazyLock;
-
-use jieba_rs::Jieba;
 use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, Token, TokenStream, Tokenizer};
 
-use super::script::{Language, Script, language_of, script_of};
-
-/// jieba's dictionary, loaded on the first Chinese text (it takes a moment and some
-/// megabytes: English-only runs never load it).
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+use crate::script::{Language, Script, chinese_words, is_dictionary_word, language_of, script_of};
 
 /// How a tokenizer reads Chinese characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +129,7 @@ fn segment(text: &str, language: Language, inner_words: bool, out: &mut Vec<Toke
         match script {
             Script::Spaced => sink.word(0, piece),
             Script::Han if language != Language::Japanese => {
-                chinese_words(piece, inner_words, &mut sink);
+                dictionary_words(piece, inner_words, &mut sink);
             }
             Script::Han | Script::Kana | Script::Hangul => pairs(piece, &mut sink),
         }
@@ -192,29 +185,27 @@ impl Sink<'_> {
     }
 }
 
-/// The words of a run of Chinese characters, by jieba's dictionary (and its hidden Markov
-/// model for words the dictionary lacks); with `inner_words`, after each word of three or
-/// more characters the dictionary words of two and three characters inside it, as jieba's
-/// search mode gives them.
-fn chinese_words(piece: &str, inner_words: bool, sink: &mut Sink) {
-    let jieba = &*JIEBA;
-    for token in jieba.cut(piece, true) {
-        sink.word(token.byte_start, token.word);
-        let length = token.end - token.start;
-        if !inner_words || length <= 2 {
+/// The words of a run of Chinese characters (see `script::chinese_words`); with
+/// `inner_words`, after each word of three or more characters the dictionary words of two
+/// and three characters inside it, as jieba's search mode gives them.
+fn dictionary_words(piece: &str, inner_words: bool, sink: &mut Sink) {
+    for word in chinese_words(piece) {
+        sink.word(word.start, word.text);
+        if !inner_words {
             continue;
         }
-        let starts: Vec<usize> = token
-            .word
+        let starts: Vec<usize> = word
+            .text
             .char_indices()
             .map(|(at, _)| at)
-            .chain([token.word.len()])
+            .chain([word.text.len()])
             .collect();
+        let length = starts.len() - 1;
         for width in [2, 3].into_iter().filter(|&width| length > width) {
             for window in starts.windows(width + 1) {
-                let inner = &token.word[window[0]..window[width]];
-                if jieba.has_word(inner) {
-                    sink.inner(token.byte_start + window[0], inner);
+                let inner = &word.text[window[0]..window[width]];
+                if is_dictionary_word(inner) {
+                    sink.inner(word.start + window[0], inner);
                 }
             }
         }

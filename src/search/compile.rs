@@ -18,9 +18,10 @@ use super::analyzed_words;
 use super::bm25f::{CombinedTermQuery, WeightedField};
 use super::facets::for_each_tag;
 use super::stop_words::is_query_stop_word;
-use crate::index::{Fields, HanReading, OpenIndex, fold, han_without_kana, query_analyzer};
+use crate::index::{Fields, HanReading, OpenIndex, fold, query_analyzer};
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::DateRange;
+use crate::script::han_without_kana;
 use crate::taxonomy::{Taxonomy, quote_list};
 
 /// The tag of a topic the index holds, named in any case, read from the index's list of

@@ -1,6 +1,15 @@
-//! Which writing system a piece of text is in, as far as word segmentation cares: scripts
-//! written with spaces between words, Chinese characters, Japanese kana, Korean Hangul.
-//! Pure: no tokenizing here, only the classification the tokenizer dispatches on.
+//! Writing systems, as far as finding words cares: scripts written with spaces between
+//! words, Chinese characters, Japanese kana, Korean Hangul; and the words of Chinese text,
+//! which has no spaces, by jieba's dictionary. Shared by the index's tokenizer and the
+//! tagger's name matching, so both see the same words. Pure: no I/O.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+/// jieba's dictionary, loaded on the first Chinese text (it takes a moment and some
+/// megabytes: English-only runs never load it).
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// The writing system of one character, for segmentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,9 +86,62 @@ pub(crate) fn han_without_kana(text: &str) -> bool {
     language_of(text) == Language::Chinese
 }
 
+/// A Chinese word found by segmentation: where it starts in the text segmented, and its
+/// text.
+pub(crate) struct ChineseWord<'a> {
+    /// Byte offset in the text segmented.
+    pub(crate) start: usize,
+    /// The word.
+    pub(crate) text: &'a str,
+}
+
+/// The words of a run of Chinese characters, by jieba's dictionary (and its hidden Markov
+/// model for words the dictionary lacks), in order; together they are the whole run.
+pub(crate) fn chinese_words(run: &str) -> impl Iterator<Item = ChineseWord<'_>> {
+    JIEBA.cut(run, true).into_iter().map(|token| ChineseWord {
+        start: token.byte_start,
+        text: token.word,
+    })
+}
+
+/// Whether jieba's dictionary holds `word`.
+pub(crate) fn is_dictionary_word(word: &str) -> bool {
+    JIEBA.has_word(word)
+}
+
+/// Whether byte `at` of `text` (a character boundary) is between two words as far as
+/// Chinese characters go: not inside a run of them, or where the dictionary's
+/// segmentation of the run puts a word break. "京东" is a word in "京东宣布", not in "北京
+/// 东路" (北京 + 东路).
+pub(crate) fn is_chinese_word_break(text: &str, at: usize) -> bool {
+    let is_han = |c: &char| script_of(*c) == Script::Han;
+    let before = text[..at].chars().rev().take_while(is_han);
+    let run_start = at - before.map(char::len_utf8).sum::<usize>();
+    let after = text[at..].chars().take_while(is_han);
+    let run_end = at + after.map(char::len_utf8).sum::<usize>();
+    if run_start == at || run_end == at {
+        return true;
+    }
+    let offset = at - run_start;
+    chinese_words(&text[run_start..run_end]).any(|word| word.start == offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_word_breaks_follow_the_dictionary() {
+        let text = "腾讯和百度的股价";
+        let at = |word: &str| text.find(word).unwrap();
+        assert!(is_chinese_word_break(text, at("百度")));
+        assert!(is_chinese_word_break(text, at("的")));
+        assert!(is_chinese_word_break(text, 0));
+        assert!(is_chinese_word_break(text, text.len()));
+        let road = "他住在北京东路";
+        assert!(!is_chinese_word_break(road, road.find("京东").unwrap()));
+        assert!(is_chinese_word_break("Apple的股价", "Apple".len()));
+    }
 
     #[test]
     fn english_and_accented_text_is_spaced() {
