@@ -973,8 +973,12 @@ fn company_patterns(taxonomy: &Taxonomy) -> (Vec<String>, Vec<CompanyPattern>) {
             if text.is_empty() {
                 continue;
             }
-            let needs_evidence =
-                entry.common_word && kind == NameKind::Name && !text.contains(char::is_whitespace);
+            // The evidence is read from capitals and cues of English; a name in Chinese or
+            // Japanese is listed only in forms that are no ordinary word ("苹果公司").
+            let needs_evidence = entry.common_word
+                && kind == NameKind::Name
+                && !text.contains(char::is_whitespace)
+                && !text.chars().any(is_spaceless_script);
             texts.push(text.to_string());
             patterns.push(CompanyPattern {
                 company,
@@ -1681,6 +1685,21 @@ mod tests {
     #[test]
     fn names_in_other_scripts_match_inside_running_text() {
         assert_eq!(companies("阿里巴巴集团发布了新模型"), ["Alibaba"]);
+    }
+
+    #[test]
+    fn chinese_names_match_at_the_dictionarys_word_breaks_only() {
+        assert_eq!(companies("京东宣布开设新的物流中心"), ["JD.com"]);
+        assert!(companies("书店在北京东路").is_empty());
+        assert_eq!(
+            companies("三星电子和苹果公司的新手机"),
+            ["Samsung", "Apple"]
+        );
+        assert!(companies("今年的苹果产量增加了").is_empty());
+        assert_eq!(
+            companies("トヨタとソニーは任天堂と提携した"),
+            ["Toyota", "Sony", "Nintendo"]
+        );
     }
 
     #[test]
