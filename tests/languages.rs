@@ -89,6 +89,10 @@ fn a_word_typed_without_accents_finds_it_written_with_them() {
     assert_eq!(found(&dir, &["creme brulee"]), [at("accents.txt", 6)]);
     assert_eq!(found(&dir, &["\"sao paulo\""]), [at("accents.txt", 9)]);
     assert_eq!(found(&dir, &["naive"]), [at("accents.txt", 6)]);
+    // Prefixes and typos are folded too.
+    assert_eq!(found(&dir, &["crem*"]), [at("accents.txt", 6)]);
+    assert_eq!(found(&dir, &["coöp*"]), [at("accents.txt", 6)]);
+    assert_eq!(found(&dir, &["senor~1"]), [at("accents.txt", 9)]);
 }
 
 #[test]
