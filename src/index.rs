@@ -22,7 +22,8 @@ use tantivy::schema::{
 };
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError, Term};
 
@@ -31,6 +32,11 @@ use crate::read::{self, Format, ReadOptions};
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
+
+mod tokenizer;
+
+pub(crate) use tokenizer::HanReading;
+use tokenizer::ScriptTokenizer;
 
 /// Name of the file that marks a folder as a dossier index.
 pub const MARKER_FILE: &str = "dossier.json";
@@ -41,8 +47,9 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// The names (canonical, aliases, products) of the known companies the index holds, by
 /// tag: small enough to read on every search, for queries that name a company.
 pub const COMPANY_NAMES_FILE: &str = "names.json";
-/// Version of the index layout; an index of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 6;
+/// Version of the index layout; an index of another version must be rebuilt. 7: words
+/// folded to ASCII, Chinese segmented, Japanese and Korean in pairs of letters.
+pub const FORMAT_VERSION: u32 = 7;
 /// Default memory given to tantivy's writer, shared by its threads, in megabytes: indexing
 /// a gigabyte of text stays within a few hundred megabytes of memory.
 pub const DEFAULT_MEMORY_MB: usize = 200;
@@ -61,7 +68,7 @@ const ALLOWED_FOREIGN_FILES: &[&str] = &[
 ];
 
 /// Name of dossier's text analyser in the index's tokenizer registry.
-const TEXT_TOKENIZER: &str = "dossier_en";
+const TEXT_TOKENIZER: &str = "dossier_text";
 /// Longer tokens are dropped (tantivy's default analyser does the same): they are hashes
 /// or base64, not words.
 const MAX_TOKEN_BYTES: usize = 40;
@@ -69,11 +76,11 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// Handles to the fields of the paragraph schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Paragraph text, stemmed English, stored.
+    /// Paragraph text, analysed (see `analyzer`), stored.
     pub text: Field,
-    /// Document title, stemmed English, stored.
+    /// Document title, analysed as the text, stored.
     pub title: Field,
-    /// Heading the paragraph sits under, stemmed English, stored.
+    /// Heading the paragraph sits under, analysed as the text, stored.
     pub section: Field,
     /// Path of the document relative to the indexed folder; exact.
     pub path: Field,
@@ -252,20 +259,53 @@ pub fn index_settings() -> IndexSettings {
     }
 }
 
-/// Registers the text analyser of the text fields on `index`: words lower-cased, English
-/// stop words left out (they match nearly every paragraph and only blur ranking), stemmed.
+/// Registers the text analyser of the text fields on `index`: see `analyzer`.
 pub fn register_tokenizer(index: &Index) {
-    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+    let analyzer = analyzer(ScriptTokenizer::for_index());
+    index.tokenizers().register(TEXT_TOKENIZER, analyzer);
+}
+
+/// The analyser of query words, with the same filters as the index's; Chinese characters
+/// read as `reading` says. Unlike the index's, it gives no words inside longer Chinese
+/// words: the query's own words are what is looked for.
+pub(crate) fn query_analyzer(reading: HanReading) -> TextAnalyzer {
+    analyzer(ScriptTokenizer::for_query(reading))
+}
+
+/// `text` lower-cased and folded to ASCII as the index's words are, but neither cut nor
+/// stemmed: the start of a word in `comput*`, a word whose stem is not wanted.
+pub(crate) fn fold(text: &str) -> String {
+    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = analyzer.token_stream(text);
+    let mut folded = String::new();
+    while stream.advance() {
+        folded.push_str(&stream.token().text);
+    }
+    folded
+}
+
+/// Words cut by script (see `tokenizer`), long tokens dropped, lower-cased, folded to ASCII
+/// ("café" is "cafe", "Zürich" "zurich"), English stop words left out (they match nearly
+/// every paragraph and only blur ranking), stemmed.
+///
+/// Folding comes before the stop words and the stemmer: both know only ASCII English, so
+/// "naïve" folded is stemmed as "naive" is, and a query typed without accents meets the
+/// same stem. Offsets still point into the original text, so snippets show the accents.
+fn analyzer(tokenizer: ScriptTokenizer) -> TextAnalyzer {
+    let mut builder = TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .dynamic();
     if let Some(stop_words) = StopWordFilter::new(Language::English) {
         builder = builder.filter_dynamic(stop_words);
     }
-    let analyzer = builder
+    builder
         .filter_dynamic(Stemmer::new(Language::English))
-        .build();
-    index.tokenizers().register(TEXT_TOKENIZER, analyzer);
+        .build()
 }
 
 /// Opens the tantivy index of a folder marked as a dossier index, checking its schema.

@@ -11,6 +11,7 @@
 //!
 //! `manifest` records what the index holds from each file, for incremental indexing;
 //! `query` parses the search language; `taxonomy` holds the data the tagger matches;
+//! `script` tells writing systems apart and finds Chinese words, for `index` and `tag`;
 //! `commands` runs each subcommand.
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod manifest;
 pub mod query;
 pub mod read;
 pub mod render;
+mod script;
 pub mod search;
 pub mod split;
 pub mod tag;

@@ -37,7 +37,7 @@ pub use compile::{company_facet, topic_facet};
 pub use facets::{TagCount, tag_counts};
 pub use stored::show;
 
-use crate::index::OpenIndex;
+use crate::index::{HanReading, OpenIndex, query_analyzer};
 use crate::query::{self, Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::Date;
 use crate::tag::Tagger;
@@ -230,7 +230,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
     }
     let reader = open.reader()?;
     let searcher = reader.searcher();
-    let droppable = droppable_words(open, &parsed)?;
+    let droppable = droppable_words(&parsed);
     let relaxable = !request.any && droppable.len() > 1;
     let mut dropped_words = Vec::new();
     loop {
@@ -249,9 +249,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
 
 /// Where the plain words of a query that can be dropped are: indexed words side by side
 /// with the others, not excluded, required or inside a group.
-fn droppable_words(open: &OpenIndex, parsed: &ParsedQuery) -> Result<Vec<usize>> {
-    let mut analyzer = open.index.tokenizer_for_field(open.fields.text)?;
-    Ok(parsed
+fn droppable_words(parsed: &ParsedQuery) -> Vec<usize> {
+    let mut analyzer = query_analyzer(HanReading::Detected);
+    parsed
         .items
         .iter()
         .enumerate()
@@ -264,7 +264,7 @@ fn droppable_words(open: &OpenIndex, parsed: &ParsedQuery) -> Result<Vec<usize>>
             _ => false,
         })
         .map(|(at, _)| at)
-        .collect())
+        .collect()
 }
 
 fn search_once(

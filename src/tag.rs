@@ -20,6 +20,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 
+use crate::script::{Script, is_chinese_word_break, script_of};
 use crate::taxonomy::{Taxonomy, loose_key};
 use discover::{Discovered, Discoverer};
 use lexicon::Lexicon;
@@ -997,8 +998,12 @@ fn company_patterns(taxonomy: &Taxonomy) -> (Vec<String>, Vec<CompanyPattern>) {
             if text.is_empty() {
                 continue;
             }
-            let needs_evidence =
-                entry.common_word && kind == NameKind::Name && !text.contains(char::is_whitespace);
+            // The evidence is read from capitals and cues of English; a name in Chinese or
+            // Japanese is listed only in forms that are no ordinary word ("苹果公司").
+            let needs_evidence = entry.common_word
+                && kind == NameKind::Name
+                && !text.contains(char::is_whitespace)
+                && !text.chars().any(is_spaceless_script);
             texts.push(text.to_string());
             patterns.push(CompanyPattern {
                 company,
@@ -1246,13 +1251,18 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Scripts written without spaces (Chinese, Japanese) have no word boundaries to check.
+/// Scripts written without spaces (Chinese, Japanese) have no word boundaries to check;
+/// a name in Chinese characters is checked against the dictionary's word breaks instead
+/// ("京东" is no name inside "北京东路").
 fn is_spaceless_script(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 fn starts_on_boundary(text: &str, start: usize, pattern: &str) -> bool {
     let first = pattern.chars().next();
+    if first.is_some_and(|c| script_of(c) == Script::Han) {
+        return is_chinese_word_break(text, start);
+    }
     if first.is_none_or(|c| !is_word_char(c) || is_spaceless_script(c)) {
         return true;
     }
@@ -1264,6 +1274,9 @@ fn starts_on_boundary(text: &str, start: usize, pattern: &str) -> bool {
 
 fn ends_on_boundary(text: &str, end: usize, pattern: &str) -> bool {
     let last = pattern.chars().next_back();
+    if last.is_some_and(|c| script_of(c) == Script::Han) {
+        return is_chinese_word_break(text, end);
+    }
     if last.is_none_or(|c| !is_word_char(c) || is_spaceless_script(c)) {
         return true;
     }
@@ -1719,6 +1732,21 @@ mod tests {
     #[test]
     fn names_in_other_scripts_match_inside_running_text() {
         assert_eq!(companies("阿里巴巴集团发布了新模型"), ["Alibaba"]);
+    }
+
+    #[test]
+    fn chinese_names_match_at_the_dictionarys_word_breaks_only() {
+        assert_eq!(companies("京东宣布开设新的物流中心"), ["JD.com"]);
+        assert!(companies("书店在北京东路").is_empty());
+        assert_eq!(
+            companies("三星电子和苹果公司的新手机"),
+            ["Samsung", "Apple"]
+        );
+        assert!(companies("今年的苹果产量增加了").is_empty());
+        assert_eq!(
+            companies("トヨタとソニーは任天堂と提携した"),
+            ["Toyota", "Sony", "Nintendo"]
+        );
     }
 
     #[test]

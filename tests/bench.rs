@@ -158,3 +158,40 @@ fn the_ranking_benchmark_scores_dossier_beside_a_plain_bm25() {
     assert_eq!(figures[1], "3", "{row}");
     assert_eq!(&figures[2..8], ["1.0000"; 6], "{row}");
 }
+
+#[test]
+fn the_ab_benchmark_compares_two_builds_on_a_small_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = Path::new(env!("CARGO_BIN_EXE_dossier"));
+    let output = Command::new("bash")
+        .arg(root.join("bench/ab.sh"))
+        .arg(binary)
+        .arg(binary)
+        .arg(root.join("seeds"))
+        .arg("1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    // After the runs, one summary row per build and mode: times and a non-empty index.
+    let (_, summary) = stdout.split_once("\n\n").expect("a summary after the runs");
+    for (side, mode) in [
+        ("A", "tagged"),
+        ("B", "tagged"),
+        ("A", "untagged"),
+        ("B", "untagged"),
+    ] {
+        let row = summary
+            .lines()
+            .find(|line| line.split_whitespace().take(2).eq([side, mode]))
+            .unwrap_or_else(|| panic!("no {side} {mode} row in:\n{stdout}"));
+        let figures: Vec<f64> = row
+            .split_whitespace()
+            .skip(2)
+            .map(|figure| figure.parse().unwrap())
+            .collect();
+        assert_eq!(figures.len(), 4, "{row}");
+        assert!(figures.iter().all(|&figure| figure > 0.0), "{row}");
+    }
+}

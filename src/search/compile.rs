@@ -18,9 +18,10 @@ use super::analyzed_words;
 use super::bm25f::{CombinedTermQuery, WeightedField};
 use super::facets::for_each_tag;
 use super::stop_words::is_query_stop_word;
-use crate::index::{Fields, OpenIndex};
+use crate::index::{Fields, HanReading, OpenIndex, fold, query_analyzer};
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::DateRange;
+use crate::script::han_without_kana;
 use crate::taxonomy::{Taxonomy, quote_list};
 
 /// The tag of a topic the index holds, named in any case, read from the index's list of
@@ -116,6 +117,8 @@ pub(super) struct Compiler<'a> {
     open: &'a OpenIndex,
     searcher: &'a Searcher,
     analyzer: TextAnalyzer,
+    /// The query's Chinese characters read as Japanese, in pairs of letters.
+    japanese: TextAnalyzer,
     every_word: bool,
     /// Names of the companies the index holds, by tag.
     names: &'a BTreeMap<String, Vec<String>>,
@@ -143,7 +146,8 @@ impl<'a> Compiler<'a> {
         Ok(Compiler {
             open,
             searcher,
-            analyzer: open.index.tokenizer_for_field(open.fields.text)?,
+            analyzer: query_analyzer(HanReading::Detected),
+            japanese: query_analyzer(HanReading::Japanese),
             every_word,
             names,
             by_name,
@@ -236,12 +240,12 @@ impl<'a> Compiler<'a> {
                 Some(tag) if positive => self.company_text(text, tag)?,
                 _ => self.text(text, positive),
             },
-            Expr::Prefix(prefix) => Some(self.expansion(&prefix.to_lowercase(), None, positive)?),
+            Expr::Prefix(prefix) => Some(self.expansion(&fold(prefix), None, positive)?),
             Expr::Fuzzy { word, distance } => {
                 let tokens = analyzed_words(&mut self.analyzer, word);
                 let word = match tokens.as_slice() {
                     [stem] => stem.clone(),
-                    _ => word.to_lowercase(),
+                    _ => fold(word),
                 };
                 Some(self.expansion(&word, Some(*distance), positive)?)
             }
@@ -269,12 +273,34 @@ impl<'a> Compiler<'a> {
     fn text(&mut self, text: &str, positive: bool) -> Option<Box<dyn Query>> {
         let fields = self.open.fields;
         let tokens = self.tokens(text);
-        let query = text_in(&tokens, &ranked_fields(fields))?;
+        let query = self.words_in(text, &ranked_fields(fields))?;
         if positive {
             self.words.extend(tokens.into_iter().map(|(_, word)| word));
             self.highlight.push((Occur::Should, query.box_clone()));
         }
         Some(query)
+    }
+
+    /// The words of `text` in the fields (see `text_in`). Chinese characters without kana
+    /// may be Japanese kanji, which Japanese paragraphs hold in pairs: such a text is
+    /// looked for both ways.
+    fn words_in(&mut self, text: &str, fields: &[WeightedField]) -> Option<Box<dyn Query>> {
+        let tokens = self.tokens(text);
+        let read_as_chinese = text_in(&tokens, fields);
+        if !han_without_kana(text) {
+            return read_as_chinese;
+        }
+        let pairs = positioned_words(&mut self.japanese, text);
+        if pairs == tokens {
+            return read_as_chinese;
+        }
+        match (read_as_chinese, text_in(&pairs, fields)) {
+            (Some(chinese), Some(japanese)) => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, chinese),
+                (Occur::Should, japanese),
+            ]))),
+            (chinese, japanese) => chinese.or(japanese),
+        }
     }
 
     /// Optional clauses that favour paragraphs where neighbouring words of the query stand
@@ -302,13 +328,7 @@ impl<'a> Compiler<'a> {
 
     /// The indexed words of `text` with their positions (stop words leave gaps).
     fn tokens(&mut self, text: &str) -> Vec<(usize, String)> {
-        let mut tokens = Vec::new();
-        let mut stream = self.analyzer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            tokens.push((token.position, token.text.clone()));
-        }
-        tokens
+        positioned_words(&mut self.analyzer, text)
     }
 
     /// A company named in the query: its name as written, or its tag at `ALIAS_WEIGHT`;
@@ -436,7 +456,7 @@ impl<'a> Compiler<'a> {
                     field: target,
                     weight: 1.0,
                 };
-                match text_in(&self.tokens(value), &[target]) {
+                match self.words_in(value, &[target]) {
                     Some(query) => query,
                     None => bail!(
                         "{name}:{value} has only common words that are not indexed; \
@@ -446,6 +466,17 @@ impl<'a> Compiler<'a> {
             }
         })
     }
+}
+
+/// The words of `text` as `analyzer` gives them, with their positions.
+fn positioned_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut tokens = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
 }
 
 /// The fields words are looked for in and ranked by, with the weight of an occurrence in

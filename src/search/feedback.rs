@@ -10,7 +10,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::analyzed_words;
-use crate::index::OpenIndex;
+use crate::index::{HanReading, OpenIndex, query_analyzer};
 
 /// How many of the best paragraphs pseudo-relevance feedback reads.
 const FEEDBACK_PARAGRAPHS: usize = 10;
@@ -37,7 +37,7 @@ pub(super) fn feedback_terms(
     if total_score <= 0.0 {
         return Ok(Vec::new());
     }
-    let mut analyzer = open.index.tokenizer_for_field(fields.text)?;
+    let mut analyzer = query_analyzer(HanReading::Detected);
     let mut weights: HashMap<String, f32> = HashMap::new();
     for (score, address) in &top {
         let doc: TantivyDocument = searcher.doc(*address)?;

@@ -1,6 +1,8 @@
 //! Paragraphs read back from the index: hits with their snippets, and whole documents
 //! for `show` and `--context`.
 
+use std::ops::Range;
+
 use anyhow::{Result, bail};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -189,6 +191,21 @@ pub(super) fn hit(
     }
 }
 
+/// Highlighted ranges in order, overlapping or touching ones joined: the pairs of letters
+/// of a Japanese word ("トヨ", "ヨタ") and the words inside a Chinese one overlap.
+fn merged(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|range| (range.start, range.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for range in sorted {
+        match out.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
 /// The best fragment; when the match was only in the title or a heading, the paragraph's
 /// opening words stand in.
 pub(super) fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
@@ -196,7 +213,7 @@ pub(super) fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
     if !found.is_empty() && !found.highlighted().is_empty() {
         return Snippet {
             text: found.fragment().to_string(),
-            highlights: found.highlighted().to_vec(),
+            highlights: merged(found.highlighted()),
         };
     }
     let end = text
@@ -206,5 +223,17 @@ pub(super) fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
     Snippet {
         text: text[..end].to_string(),
         highlights: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_and_touching_highlights_are_joined() {
+        assert_eq!(merged(&[12..18, 9..15, 36..42, 39..45]), [9..18, 36..45]);
+        assert_eq!(merged(&[0..3, 3..6, 8..9]), [0..6, 8..9]);
+        assert_eq!(merged(&[]), Vec::<Range<usize>>::new());
     }
 }
