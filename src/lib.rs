@@ -11,7 +11,7 @@
 //!
 //! `manifest` records what the index holds from each file, for incremental indexing;
 //! `query` parses the search language; `taxonomy` holds the data the tagger matches;
-//! `commands` runs each subcommand.
+//! `commands` runs each subcommand; `serve` answers the same searches over HTTP.
 #![warn(missing_docs)]
 
 pub mod cli;
@@ -22,6 +22,7 @@ pub mod query;
 pub mod read;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod split;
 pub mod tag;
 pub mod taxonomy;
