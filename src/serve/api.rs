@@ -48,20 +48,20 @@ pub(super) struct ShowAnswer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<String>,
     people: &'a [String],
-    /// Number of the paragraph at the line asked for.
+    /// Number of the paragraph asked for.
     marked: Option<u64>,
     paragraphs: Vec<JsonParagraph<'a>>,
 }
 
 impl<'a> ShowAnswer<'a> {
-    pub(super) fn new(document: &'a StoredDocument, page: Option<u64>, line: Option<u64>) -> Self {
+    pub(super) fn new(document: &'a StoredDocument, marked: Option<u64>) -> Self {
         ShowAnswer {
             path: &document.path,
             id: document.id.as_deref(),
             title: &document.title,
             date: document.date.map(|date| date.to_string()),
             people: &document.people,
-            marked: line.and_then(|line| document.paragraph_at(page, line)),
+            marked,
             paragraphs: document.paragraphs.iter().map(JsonParagraph::new).collect(),
         }
     }

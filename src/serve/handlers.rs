@@ -88,19 +88,29 @@ fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
     })
 }
 
-/// `GET /api/show?path=&line=&page=`: a document's paragraphs, the one at `line` marked.
+/// `GET /api/show?path=&line=&page=&paragraph=`: a document's paragraphs, the one at
+/// `line` (or numbered `paragraph`) marked.
 pub(super) async fn show(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(query.as_deref(), &["path", "line", "page"])?;
+    let params = Params::parse(query.as_deref(), &["path", "line", "page", "paragraph"])?;
     let path = params.required("path")?.to_string();
     check_document_path(&path)?;
     let line = params.optional_number("line", 0..=u64::from(u32::MAX))?;
     let page = params.optional_number("page", 0..=u64::from(u32::MAX))?;
+    let paragraph = params.optional_number("paragraph", 0..=u64::from(u32::MAX))?;
     blocking(&state, move |snapshot| {
         let document = search::show(&snapshot.open, &path, line)?;
-        Ok(serde_json::to_vec(&ShowAnswer::new(&document, page, line))?)
+        let marked = match paragraph {
+            Some(number) => document
+                .paragraphs
+                .iter()
+                .any(|p| p.number == number)
+                .then_some(number),
+            None => line.and_then(|line| document.paragraph_at(page, line)),
+        };
+        Ok(serde_json::to_vec(&ShowAnswer::new(&document, marked))?)
     })
     .await
 }

@@ -28,6 +28,7 @@ function readState(search) {
     doc: params.get("doc") || "",
     line: number("line"),
     page: number("page"),
+    para: number("paragraph"),
   };
 }
 
@@ -49,6 +50,7 @@ function searchParams(state, forApi) {
     params.set("doc", state.doc);
     if (state.line !== null) params.set("line", String(state.line));
     if (state.page !== null) params.set("page", String(state.page));
+    if (state.para !== null) params.set("paragraph", String(state.para));
   }
   return params.toString();
 }
@@ -158,7 +160,7 @@ function snippetNode(snippet, ranges) {
   return node;
 }
 
-function location(hit) {
+function placeOf(hit) {
   return hit.page ? `${hit.path}:p${hit.page}:${hit.line}` : `${hit.path}:${hit.line}`;
 }
 
@@ -175,7 +177,7 @@ function chip(kind, name, pressed) {
 function toggle(kind, name) {
   const list = state[kind];
   const next = list.includes(name) ? list.filter((n) => n !== name) : [...list, name];
-  go({ [kind]: next, offset: 0, doc: "", line: null, page: null });
+  go({ [kind]: next, offset: 0, doc: "", line: null, page: null, para: null });
 }
 
 function drawHits(answer) {
@@ -198,7 +200,7 @@ function drawHits(answer) {
     const item = element("li", "hit");
     item.append(element("h3", "", hit.title || hit.path));
     const meta = element("p", "meta");
-    meta.append(element("span", "location", location(hit)));
+    meta.append(element("span", "location", placeOf(hit)));
     if (hit.section) meta.append(` · ${hit.section}`);
     if (hit.date) meta.append(` · ${hit.date}`);
     item.append(meta);
@@ -220,9 +222,9 @@ function drawHits(answer) {
     }
     const open = element("button", "open", "Open in context");
     open.type = "button";
-    open.setAttribute("aria-label", `Open ${location(hit)} in context`);
+    open.setAttribute("aria-label", `Open ${placeOf(hit)} in context`);
     open.addEventListener("click", () =>
-      go({ doc: hit.path, line: hit.line, page: hit.page ?? null }),
+      go({ doc: hit.path, line: hit.line, page: hit.page ?? null, para: hit.paragraph }),
     );
     item.append(open);
     hits.append(item);
@@ -330,12 +332,13 @@ async function drawDocument() {
     if (dialog.open) dialog.close();
     return;
   }
-  const key = `${state.doc}\n${state.line}\n${state.page}`;
+  const key = `${state.doc}\n${state.line}\n${state.page}\n${state.para}`;
   if (key === shownDocument && dialog.open) return;
   shownDocument = key;
   const params = new URLSearchParams({ path: state.doc });
   if (state.line !== null) params.set("line", String(state.line));
   if (state.page !== null) params.set("page", String(state.page));
+  if (state.para !== null) params.set("paragraph", String(state.para));
   const list = $("paragraphs");
   list.replaceChildren();
   $("document-title").textContent = state.doc;
@@ -381,14 +384,14 @@ async function drawDocument() {
 }
 
 function closeDocument() {
-  if (state.doc) go({ doc: "", line: null, page: null });
+  if (state.doc) go({ doc: "", line: null, page: null, para: null });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   if (window.matchMedia("(max-width: 700px)").matches) $("facet-box").open = false;
   $("search").addEventListener("submit", (event) => {
     event.preventDefault();
-    go({ q: $("q").value.trim(), offset: 0, doc: "", line: null, page: null });
+    go({ q: $("q").value.trim(), offset: 0, doc: "", line: null, page: null, para: null });
   });
   $("sort").addEventListener("change", () => go({ sort: $("sort").value, offset: 0 }));
   $("any").addEventListener("change", () => go({ any: $("any").checked, offset: 0 }));
