@@ -204,17 +204,26 @@ async fn blocking(
 ) -> Result<Response, ApiError> {
     let state = state.clone();
     let run = async move {
-        let _permit = state.permits.acquire().await.map_err(|_| {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
-        })?;
-        let live = Arc::clone(&state.live);
-        tokio::task::spawn_blocking(move || work(&live.snapshot()))
+        let permit = Arc::clone(&state.permits)
+            .acquire_owned()
             .await
-            .map_err(|err| {
-                eprintln!("dossier: a request failed: {err}");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")
-            })?
-            .map_err(ApiError::from)
+            .map_err(|_| {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+            })?;
+        let live = Arc::clone(&state.live);
+        // The permit goes with the work: a search still running after its request timed
+        // out keeps its place, so slow searches cannot pile up past the limit.
+        tokio::task::spawn_blocking(move || {
+            let answer = work(&live.snapshot());
+            drop(permit);
+            answer
+        })
+        .await
+        .map_err(|err| {
+            eprintln!("dossier: a request failed: {err}");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")
+        })?
+        .map_err(ApiError::from)
     };
     let body = tokio::time::timeout(REQUEST_TIME, run)
         .await
