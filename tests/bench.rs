@@ -158,3 +158,27 @@ fn the_ranking_benchmark_scores_dossier_beside_a_plain_bm25() {
     assert_eq!(figures[1], "3", "{row}");
     assert_eq!(&figures[2..8], ["1.0000"; 6], "{row}");
 }
+
+#[test]
+fn the_serve_load_benchmark_runs_briefly_and_prints_its_table() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = Command::new("python3").arg("--version").output();
+    if python.is_err() || !root.join("../shared/corpora").is_dir() {
+        eprintln!("skipping: needs python3 and ../shared/corpora");
+        return;
+    }
+    // A corpus of its own (2 MB), so the scale test's 1 MB one is not edited under it.
+    let output = Command::new("python3")
+        .arg(root.join("bench/serve.py"))
+        .args(["--mb", "2", "--clients", "2", "--seconds", "2"])
+        .arg("--bin")
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    for row in ["| idle |", "| while re-indexing |"] {
+        assert!(stdout.contains(row), "no {row:?} in:\n{stdout}");
+    }
+}
