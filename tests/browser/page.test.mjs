@@ -99,6 +99,17 @@ try {
   assert.ok((await page.textContent("#active")).includes("company: Apple"));
   step("a shared link restores the state");
 
+  // A query the language cannot read: the message, and a caret under the column.
+  await page.fill("#q", "cloud (apple");
+  await page.press("#q", "Enter");
+  await page.waitForSelector("#problem pre");
+  assert.match(await page.textContent("#problem"), /this \( is never closed \(column 7\)/);
+  assert.equal(await page.textContent("#problem pre"), "cloud (apple\n      ^");
+  assert.equal(await page.getAttribute("#q", "aria-invalid"), "true");
+  assert.equal(await page.isVisible("#pager"), false);
+  assert.equal(await page.locator("#hits .hit").count(), 0);
+  step("a bad query shows where it is wrong");
+
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${base}/?q=cloud`);
   await page.waitForSelector("#hits .hit");

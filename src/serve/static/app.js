@@ -128,13 +128,13 @@ async function runSearch(query) {
 
 function showProblem(failed) {
   const problem = $("problem");
-  let text = failed.error || "The search failed.";
+  problem.replaceChildren(failed.error || "The search failed.");
   if (failed.column) {
-    const query = state.q;
-    text += `\n${query}\n${" ".repeat(Math.max(0, failed.column - 1))}^`;
+    // The query with a caret under the mistake, in a fixed-width font so they line up.
+    const caret = `${" ".repeat(Math.max(0, failed.column - 1))}^`;
+    problem.append(element("pre", "", `${state.q}\n${caret}`));
     $("q").setAttribute("aria-invalid", "true");
   }
-  problem.textContent = text;
   problem.hidden = false;
 }
 
