@@ -117,24 +117,25 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        // Held by the Server at once, so a panic below still kills and waits for it.
+        let mut server = Server {
+            child,
+            base: String::new(),
+            addr: String::new(),
+            stderr,
+        };
         let mut printed = String::new();
         loop {
             let mut line = String::new();
-            if stderr.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
+            if server.stderr.read_line(&mut line).unwrap() == 0 {
                 panic!("dossier serve stopped before serving; it printed:\n{printed}");
             }
             printed.push_str(&line);
             if let Some(at) = line.find("http://") {
-                let base = line[at..].split('/').take(3).collect::<Vec<_>>().join("/");
-                let addr = base.trim_start_matches("http://").to_string();
-                return Server {
-                    child,
-                    base,
-                    addr,
-                    stderr,
-                };
+                server.base = line[at..].split('/').take(3).collect::<Vec<_>>().join("/");
+                server.addr = server.base.trim_start_matches("http://").to_string();
+                return server;
             }
         }
     }
