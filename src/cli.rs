@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::read::DateRange;
-
 /// Index a folder of documents into paragraphs tagged with companies and topics, and
 /// search them.
 #[derive(Debug, Parser)]
@@ -36,6 +34,28 @@ pub enum Command {
     Companies(ListArgs),
     /// List the topics in an index with paragraph and document counts.
     Topics(ListArgs),
+    /// Serve an index over HTTP: a search page at / and a JSON API under /api/ (read
+    /// only; the next request after `dossier index` commits sees the change).
+    Serve(ServeArgs),
+}
+
+/// Arguments of `dossier serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Index folder to serve.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Address and port to listen on; port 0 takes a free port. The address bound is
+    /// printed on stderr. 0.0.0.0 makes the index readable from the network.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
+    pub addr: std::net::SocketAddr,
+    /// Index this folder into --index first, then keep the index up to date with it while
+    /// serving, as `dossier watch` does.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+    /// Seconds between looks at the --watch folder.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub interval: f64,
 }
 
 /// Arguments of `dossier companies` and `dossier topics`.
@@ -101,6 +121,22 @@ pub struct IndexArgs {
     /// 2024-03-05, or as e-mail writes dates).
     #[arg(long, value_name = "NAME", default_value = "date")]
     pub date_field: String,
+}
+
+impl IndexArgs {
+    /// The arguments of `dossier index DIR --index INDEX`, every other option at its
+    /// default.
+    pub fn for_folder(dir: PathBuf, index: PathBuf) -> IndexArgs {
+        use clap::FromArgMatches;
+        let command = IndexArgs::augment_args(clap::Command::new("index"));
+        let mut index_arg = std::ffi::OsString::from("--index=");
+        index_arg.push(index);
+        let args = ["index".into(), index_arg, "--".into(), dir.into_os_string()];
+        let matches: clap::ArgMatches = command
+            .try_get_matches_from(args)
+            .expect("a folder and an index are all `dossier index` needs");
+        IndexArgs::from_arg_matches(&matches).expect("the matches come from IndexArgs")
+    }
 }
 
 /// Arguments of `dossier watch`.
@@ -226,19 +262,12 @@ pub enum Sort {
 
 /// A `--since` value as the query's `date:` range it stands for (`2024-03..`).
 fn since(text: &str) -> Result<String, String> {
-    date_bound(format!("{}..", text.trim()))
+    crate::query::since_range(text).ok_or_else(|| crate::query::DATE_BOUND_HELP.to_string())
 }
 
 /// An `--until` value as the query's `date:` range it stands for (`..2024-03`).
 fn until(text: &str) -> Result<String, String> {
-    date_bound(format!("..{}", text.trim()))
-}
-
-fn date_bound(range: String) -> Result<String, String> {
-    match range.matches("..").count() == 1 && DateRange::parse(&range).is_some() {
-        true => Ok(range),
-        false => Err("give a day (2024-03-05), a month (2024-03) or a year (2024)".to_string()),
-    }
+    crate::query::until_range(text).ok_or_else(|| crate::query::DATE_BOUND_HELP.to_string())
 }
 
 /// When to use bold highlighting.

@@ -12,12 +12,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
-    Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ShowArgs, Sort, TagArgs, WatchArgs,
+    Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort, TagArgs,
+    WatchArgs,
 };
 use crate::index::{self, BuildOptions, IndexReport};
 use crate::read::{Format, ReadOptions, RecordFields};
 use crate::render::{self, Highlight};
-use crate::search::{self, SearchRequest, SortOrder};
+use crate::search::{self, SearchRequest, SortOrder, TagKind};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
@@ -38,38 +39,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search_command(&args),
         Command::Show(args) => show_command(&args),
         Command::Tag(args) => tag_command(&args),
-        Command::Companies(args) => list_command(&args, ListKind::Companies),
-        Command::Topics(args) => list_command(&args, ListKind::Topics),
+        Command::Companies(args) => list_command(&args, TagKind::Companies),
+        Command::Topics(args) => list_command(&args, TagKind::Topics),
+        Command::Serve(args) => serve_command(&args),
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ListKind {
-    Companies,
-    Topics,
-}
-
-fn list_command(args: &ListArgs, kind: ListKind) -> Result<ExitCode> {
+fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
     let open = index::open(&args.index)?;
-    let field = match kind {
-        ListKind::Companies => open.fields.companies,
-        ListKind::Topics => open.fields.topics,
-    };
-    let counts = search::tag_counts(&open, field)?;
-    let taxonomy = open.taxonomy()?;
-    let discovered = |count: &search::TagCount| match kind {
-        ListKind::Companies => {
-            let name = count.path.last().map_or("", String::as_str);
-            Some(taxonomy.find_company(name).is_none())
-        }
-        ListKind::Topics => None,
-    };
+    let counts = search::listed_tags(&open, kind)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        render::write_tag_counts_json(&mut out, &counts, discovered)?;
+        render::write_tag_counts_json(&mut out, &counts)?;
     } else {
-        render::write_tag_counts(&mut out, &counts, discovered)?;
+        render::write_tag_counts(&mut out, &counts)?;
     }
     out.flush()?;
     Ok(if counts.is_empty() {
@@ -126,15 +110,48 @@ fn index_settings<'a>(
     }
 }
 
-/// Indexes, then re-indexes every `--interval` seconds, printing only runs that changed
-/// something and each notice once. Errors after the first run (the index locked by
-/// another run, the folder gone for a moment) are reported and the watch goes on.
 fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
-    let interval = std::time::Duration::try_from_secs_f64(args.interval)
+    watch(&args.index, args.interval, || {})?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the index; with `--watch DIR`, indexes DIR into it first and keeps it up to date
+/// on a thread of its own while serving.
+fn serve_command(args: &ServeArgs) -> Result<ExitCode> {
+    if let Some(dir) = &args.watch {
+        let index_args = IndexArgs::for_folder(dir.clone(), args.index.clone());
+        let interval = args.interval;
+        let (indexed, first_run) = std::sync::mpsc::channel();
+        let watcher = std::thread::Builder::new()
+            .name("watch".to_string())
+            .spawn(move || {
+                watch(&index_args, interval, || {
+                    let _ = indexed.send(());
+                })
+            })
+            .context("cannot start the thread that watches the folder")?;
+        // The first run either indexed (and the watch goes on) or failed, ending the thread.
+        if first_run.recv().is_err() {
+            return match watcher.join() {
+                Ok(Err(err)) => Err(err),
+                _ => Err(anyhow::anyhow!("the watch of {} stopped", dir.display())),
+            };
+        }
+    }
+    crate::serve::run(&args.index, args.addr)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Indexes, calls `indexed`, then re-indexes every `interval` seconds until the process
+/// ends, printing only runs that changed something and each notice once. Errors after the
+/// first run (the index locked by another run, the folder gone for a moment) are reported
+/// and the watch goes on; only a first run that fails returns.
+pub fn watch(index_args: &IndexArgs, interval: f64, indexed: impl FnOnce()) -> Result<()> {
+    let seconds = interval;
+    let interval = std::time::Duration::try_from_secs_f64(seconds)
         .ok()
         .filter(|interval| !interval.is_zero())
         .context("--interval must be a positive number of seconds")?;
-    let index_args = &args.index;
     let (read, walk) = index_inputs(index_args);
     let mut settings = index_settings(index_args, &read, &walk);
     let mut seen = HashSet::new();
@@ -154,9 +171,10 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
         eprintln!(
             "dossier: watching {} for changes every {} s; stop with Ctrl-C",
             index_args.dir.display(),
-            args.interval
+            seconds
         );
     }
+    indexed();
     settings.rebuild = false;
     settings.progress = false;
     loop {
@@ -173,7 +191,7 @@ fn watch_command(args: &WatchArgs) -> Result<ExitCode> {
                 }
             }
             Ok(_) => {}
-            Err(err) => eprintln!("dossier: {err:#}; trying again in {} s", args.interval),
+            Err(err) => eprintln!("dossier: {err:#}; trying again in {seconds} s"),
         }
     }
 }

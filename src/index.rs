@@ -5,12 +5,11 @@
 //! given and compiled, so searches resolve `--company` with the same names). Anything
 //! else in the folder is left alone.
 
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -145,15 +144,29 @@ pub struct OpenIndex {
     pub fields: Fields,
     taxonomy_path: PathBuf,
     /// Read on first use: parsing ten thousand companies costs more than most searches.
-    taxonomy: OnceCell<Taxonomy>,
+    taxonomy: OnceLock<Taxonomy>,
     /// Read on first use, once per search however many queries it runs.
-    company_names: OnceCell<BTreeMap<String, Vec<String>>>,
+    company_names: OnceLock<BTreeMap<String, Vec<String>>>,
+    /// Opened on first use and kept, so every part of a search (and every request a
+    /// server answers from this `OpenIndex`) reads the same commit.
+    reader: OnceLock<tantivy::IndexReader>,
 }
 
 impl OpenIndex {
-    /// A reader of the index; a segment missing or damaged is reported as such.
+    /// The reader of the index, opened on first use at the last commit and never reloaded
+    /// (a server opens the index anew when it changes); a segment missing or damaged is
+    /// reported as such.
     pub fn reader(&self) -> Result<tantivy::IndexReader> {
-        self.index.reader().map_err(|err| self.damaged(&err))
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader.clone());
+        }
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|err| self.damaged(&err))?;
+        Ok(self.reader.get_or_init(|| reader).clone())
     }
 
     /// The error for a damaged index, naming the command that rebuilds it.
@@ -243,8 +256,9 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
         index,
         fields,
         taxonomy_path,
-        taxonomy: OnceCell::new(),
-        company_names: OnceCell::new(),
+        taxonomy: OnceLock::new(),
+        company_names: OnceLock::new(),
+        reader: OnceLock::new(),
     })
 }
 

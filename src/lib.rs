@@ -12,7 +12,7 @@
 //! `manifest` records what the index holds from each file, for incremental indexing;
 //! `query` parses the search language; `taxonomy` holds the data the tagger matches;
 //! `script` tells writing systems apart and finds Chinese words, for `index` and `tag`;
-//! `commands` runs each subcommand.
+//! `commands` runs each subcommand; `serve` answers the same searches over HTTP.
 #![warn(missing_docs)]
 
 pub mod cli;
@@ -24,6 +24,7 @@ pub mod read;
 pub mod render;
 mod script;
 pub mod search;
+pub mod serve;
 pub mod split;
 pub mod tag;
 pub mod taxonomy;

@@ -155,6 +155,24 @@ impl fmt::Display for QueryError {
 
 impl std::error::Error for QueryError {}
 
+/// What a `--since` or `--until` value (and the API's `since` and `until`) must be.
+pub const DATE_BOUND_HELP: &str = "give a day (2024-03-05), a month (2024-03) or a year (2024)";
+
+/// A `--since` day, month or year as the `date:` range it stands for (`2024-03..`); None
+/// when it is none of these.
+pub fn since_range(text: &str) -> Option<String> {
+    date_bound(format!("{}..", text.trim()))
+}
+
+/// An `--until` day, month or year as the `date:` range it stands for (`..2024-03`).
+pub fn until_range(text: &str) -> Option<String> {
+    date_bound(format!("..{}", text.trim()))
+}
+
+fn date_bound(range: String) -> Option<String> {
+    (range.matches("..").count() == 1 && DateRange::parse(&range).is_some()).then_some(range)
+}
+
 /// Parses a query; the error names the column of the first mistake.
 pub fn parse(query: &str) -> Result<Query, QueryError> {
     let tokens = lex(query)?;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::search::{
-    Explanation, Hit, Paragraph, SearchResults, Snippet, StoredDocument, TagCount,
+    Explanation, Hit, ListedTag, Paragraph, SearchResults, Snippet, StoredDocument,
 };
 
 const BOLD: &str = "\x1b[1m";
@@ -22,8 +22,9 @@ pub enum Highlight {
     Plain,
 }
 
+/// A hit as `search --json` prints it, and as the HTTP API returns it.
 #[derive(Serialize)]
-struct JsonHit<'a> {
+pub(crate) struct JsonHit<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
@@ -75,7 +76,7 @@ impl<'a> JsonExplanation<'a> {
 
 /// A paragraph of `--context` or of `dossier show --json`.
 #[derive(Serialize)]
-struct JsonParagraph<'a> {
+pub(crate) struct JsonParagraph<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +98,8 @@ struct JsonParagraph<'a> {
 }
 
 impl<'a> JsonParagraph<'a> {
-    fn new(paragraph: &'a Paragraph) -> JsonParagraph<'a> {
+    /// The paragraph alone, without its document's path, id, date or people.
+    pub(crate) fn new(paragraph: &'a Paragraph) -> JsonParagraph<'a> {
         JsonParagraph {
             path: None,
             id: None,
@@ -124,8 +126,9 @@ struct JsonFacets<'a> {
     facets: FacetLists<'a>,
 }
 
+/// The counts of `--facets`: the total, companies, topics and months.
 #[derive(Serialize)]
-struct FacetLists<'a> {
+pub(crate) struct FacetLists<'a> {
     total: usize,
     companies: Vec<JsonCount<'a>>,
     topics: Vec<JsonCount<'a>>,
@@ -149,52 +152,61 @@ struct JsonCount<'a> {
 /// `{"facets": ...}` last.
 pub fn write_json<W: Write>(out: &mut W, results: &SearchResults, facets: bool) -> io::Result<()> {
     for hit in &results.hits {
-        let json = JsonHit {
-            path: &hit.path,
-            id: hit.id.as_deref(),
-            page: hit.page,
-            line: hit.line,
-            paragraph: hit.paragraph,
-            section: hit.section.as_deref(),
-            title: &hit.title,
-            date: hit.date.map(|d| d.to_string()),
-            score: hit.score,
-            companies: &hit.companies,
-            topics: &hit.topics,
-            text: &hit.text,
-            snippet: &hit.snippet.text,
-            highlights: hit
-                .snippet
-                .highlights
-                .iter()
-                .map(|r| [r.start, r.end])
-                .collect(),
-            context: hit.context.iter().map(JsonParagraph::new).collect(),
-            explain: hit.explanation.as_ref().map(JsonExplanation::new),
-        };
-        serde_json::to_writer(&mut *out, &json)?;
+        serde_json::to_writer(&mut *out, &json_hit(hit))?;
         writeln!(out)?;
     }
     if facets {
         let line = JsonFacets {
-            facets: FacetLists {
-                total: results.total,
-                companies: json_counts(&results.company_counts),
-                topics: json_counts(&results.topic_counts),
-                months: results
-                    .month_counts
-                    .iter()
-                    .map(|(month, paragraphs)| JsonMonth {
-                        month,
-                        paragraphs: *paragraphs,
-                    })
-                    .collect(),
-            },
+            facets: facet_lists(results),
         };
         serde_json::to_writer(&mut *out, &line)?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// A hit as `--json` prints it.
+pub(crate) fn json_hit(hit: &Hit) -> JsonHit<'_> {
+    JsonHit {
+        path: &hit.path,
+        id: hit.id.as_deref(),
+        page: hit.page,
+        line: hit.line,
+        paragraph: hit.paragraph,
+        section: hit.section.as_deref(),
+        title: &hit.title,
+        date: hit.date.map(|d| d.to_string()),
+        score: hit.score,
+        companies: &hit.companies,
+        topics: &hit.topics,
+        text: &hit.text,
+        snippet: &hit.snippet.text,
+        highlights: hit
+            .snippet
+            .highlights
+            .iter()
+            .map(|r| [r.start, r.end])
+            .collect(),
+        context: hit.context.iter().map(JsonParagraph::new).collect(),
+        explain: hit.explanation.as_ref().map(JsonExplanation::new),
+    }
+}
+
+/// The counts of a search's `--facets`, as `--json` prints them on its last line.
+pub(crate) fn facet_lists(results: &SearchResults) -> FacetLists<'_> {
+    FacetLists {
+        total: results.total,
+        companies: json_counts(&results.company_counts),
+        topics: json_counts(&results.topic_counts),
+        months: results
+            .month_counts
+            .iter()
+            .map(|(month, paragraphs)| JsonMonth {
+                month,
+                paragraphs: *paragraphs,
+            })
+            .collect(),
+    }
 }
 
 fn json_counts(counts: &[(String, u64)]) -> Vec<JsonCount<'_>> {
@@ -369,14 +381,7 @@ pub fn write_document<W: Write>(
     if !document.people.is_empty() {
         writeln!(out, "{}", document.people.join(", "))?;
     }
-    let marked = mark.and_then(|(page, line)| {
-        document
-            .paragraphs
-            .iter()
-            .filter(|p| (p.page, p.line) <= (page, line))
-            .map(|p| p.number)
-            .next_back()
-    });
+    let marked = mark.and_then(|(page, line)| document.paragraph_at(page, line));
     for paragraph in &document.paragraphs {
         let mark = if Some(paragraph.number) == marked {
             ">"
@@ -597,7 +602,7 @@ mod tests {
 
 /// One line of `dossier companies --json` or `dossier topics --json`.
 #[derive(Serialize)]
-struct JsonTagCount<'a> {
+pub(crate) struct JsonTagCount<'a> {
     name: &'a str,
     path: &'a [String],
     paragraphs: u64,
@@ -606,45 +611,43 @@ struct JsonTagCount<'a> {
     discovered: Option<bool>,
 }
 
-/// Writes tag counts as a table; `discovered` says, for companies, whether a name was
-/// found by its marks rather than known to the taxonomy (`None` for topics).
-pub fn write_tag_counts<W: Write>(
-    out: &mut W,
-    counts: &[TagCount],
-    discovered: impl Fn(&TagCount) -> Option<bool>,
-) -> io::Result<()> {
+impl<'a> JsonTagCount<'a> {
+    /// A listed company or topic as `--json` prints it.
+    pub(crate) fn new(listed: &'a ListedTag) -> JsonTagCount<'a> {
+        JsonTagCount {
+            name: listed.count.path.last().map_or("", String::as_str),
+            path: &listed.count.path,
+            paragraphs: listed.count.paragraphs,
+            documents: listed.count.documents,
+            discovered: listed.discovered,
+        }
+    }
+}
+
+/// Writes tag counts as a table; companies found by their marks rather than known to the
+/// taxonomy are marked "(discovered)".
+pub fn write_tag_counts<W: Write>(out: &mut W, listed: &[ListedTag]) -> io::Result<()> {
     writeln!(out, "{:>10}  {:>9}  name", "paragraphs", "documents")?;
-    for count in counts {
-        let mark = match discovered(count) {
+    for tag in listed {
+        let mark = match tag.discovered {
             Some(true) => "  (discovered)",
             _ => "",
         };
         writeln!(
             out,
             "{:>10}  {:>9}  {}{mark}",
-            count.paragraphs,
-            count.documents,
-            count.path.join(" > ")
+            tag.count.paragraphs,
+            tag.count.documents,
+            tag.count.path.join(" > ")
         )?;
     }
     Ok(())
 }
 
 /// Writes tag counts as JSON Lines.
-pub fn write_tag_counts_json<W: Write>(
-    out: &mut W,
-    counts: &[TagCount],
-    discovered: impl Fn(&TagCount) -> Option<bool>,
-) -> io::Result<()> {
-    for count in counts {
-        let line = JsonTagCount {
-            name: count.path.last().map_or("", String::as_str),
-            path: &count.path,
-            paragraphs: count.paragraphs,
-            documents: count.documents,
-            discovered: discovered(count),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
+pub fn write_tag_counts_json<W: Write>(out: &mut W, listed: &[ListedTag]) -> io::Result<()> {
+    for tag in listed {
+        serde_json::to_writer(&mut *out, &JsonTagCount::new(tag))?;
         writeln!(out)?;
     }
     Ok(())

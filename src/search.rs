@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Query};
@@ -23,6 +23,7 @@ mod compile;
 mod explain;
 mod facets;
 mod feedback;
+mod stats;
 mod stop_words;
 mod stored;
 
@@ -34,7 +35,8 @@ use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
 
 pub use compile::{company_facet, topic_facet};
-pub use facets::{TagCount, tag_counts};
+pub use facets::{ListedTag, TagCount, TagKind, listed_tags, tag_counts};
+pub use stats::{IndexStats, stats};
 pub use stored::show;
 
 use crate::index::{HanReading, OpenIndex, query_analyzer};
@@ -44,6 +46,35 @@ use crate::tag::Tagger;
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 240;
+
+/// A search or a document the index cannot give as asked, through no fault of the index;
+/// the message says what to ask instead. The CLI prints it as any error; a server answers
+/// it with a 4xx rather than a 5xx.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The request is wrong: an empty query, an unknown company, only common words.
+    Invalid(String),
+    /// The index holds no such document.
+    NotFound(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Invalid(message) | Refusal::NotFound(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Returns early with `Refusal::Invalid` and a formatted message, as `bail!` does.
+macro_rules! refuse {
+    ($($message:tt)*) => {
+        return Err($crate::search::Refusal::Invalid(format!($($message)*)).into())
+    };
+}
+pub(crate) use refuse;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -183,6 +214,18 @@ pub struct StoredDocument {
     pub paragraphs: Vec<Paragraph>,
 }
 
+impl StoredDocument {
+    /// The number of the paragraph at `line` (on `page` of a PDF): the last one starting
+    /// there or before, as `dossier show PATH:LINE` marks it.
+    pub fn paragraph_at(&self, page: Option<u64>, line: u64) -> Option<u64> {
+        self.paragraphs
+            .iter()
+            .filter(|p| (p.page, p.line) <= (page, line))
+            .map(|p| p.number)
+            .next_back()
+    }
+}
+
 /// Hits and counts of one search.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
@@ -210,7 +253,7 @@ pub struct SearchResults {
 /// strategy) and the results say which.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
     if request.query.trim().is_empty() {
-        bail!("the query is empty; give one or more words to search for");
+        refuse!("the query is empty; give one or more words to search for");
     }
     let mut parsed = query::parse(&request.query)?;
     let flags = request

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
@@ -14,10 +14,10 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::analyzed_words;
 use super::bm25f::{CombinedTermQuery, WeightedField};
 use super::facets::for_each_tag;
 use super::stop_words::is_query_stop_word;
+use super::{Refusal, analyzed_words, refuse};
 use crate::index::{Fields, HanReading, OpenIndex, fold, query_analyzer};
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::DateRange;
@@ -161,7 +161,7 @@ impl<'a> Compiler<'a> {
         let (constraints, text): (Vec<Clause>, Vec<Clause>) =
             clauses.into_iter().partition(|(_, _, narrows)| *narrows);
         if text.is_empty() && constraints.is_empty() {
-            bail!(
+            refuse!(
                 "the query has only common words that are not indexed (like \"the\", \"of\"); \
                  add a more specific word"
             );
@@ -431,8 +431,9 @@ impl<'a> Compiler<'a> {
                 facet_query(fields.topics, &facet)
             }
             FilterField::Path => Box::new(
-                RegexQuery::from_pattern(&path_pattern(value), fields.path)
-                    .with_context(|| format!("cannot use the path pattern {value:?}"))?,
+                RegexQuery::from_pattern(&path_pattern(value), fields.path).map_err(|err| {
+                    Refusal::Invalid(format!("cannot use the path pattern {value:?}: {err}"))
+                })?,
             ),
             FilterField::Id => Box::new(TermQuery::new(
                 Term::from_field_text(fields.id, value),
@@ -440,8 +441,9 @@ impl<'a> Compiler<'a> {
             )),
             FilterField::Date => {
                 // The query parser let only valid ranges through.
-                let range = DateRange::parse(value)
-                    .with_context(|| format!("date:{value} is not a date or a range of dates"))?;
+                let Some(range) = DateRange::parse(value) else {
+                    refuse!("date:{value} is not a date or a range of dates");
+                };
                 Box::new(RangeQuery::new(
                     Bound::Included(Term::from_field_u64(fields.date, range.from)),
                     Bound::Included(Term::from_field_u64(fields.date, range.to)),
@@ -458,7 +460,7 @@ impl<'a> Compiler<'a> {
                 };
                 match self.words_in(value, &[target]) {
                     Some(query) => query,
-                    None => bail!(
+                    None => refuse!(
                         "{name}:{value} has only common words that are not indexed; \
                          give a more specific word"
                     ),
@@ -629,7 +631,7 @@ pub fn company_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
         Some(id) => Ok(Facet::from_path(taxonomy.company_path(id))),
         None => {
             let nearest = taxonomy.nearest_companies(name, 3);
-            bail!(
+            refuse!(
                 "unknown company {name:?}; did you mean {}? (`--company` takes a name from the taxonomy)",
                 quote_list(&nearest)
             )
@@ -643,7 +645,7 @@ pub fn topic_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
         Some(id) => Ok(Facet::from_path([taxonomy.topics[id].name.as_str()])),
         None => {
             let nearest = taxonomy.nearest_topics(name, 3);
-            bail!(
+            refuse!(
                 "unknown topic {name:?}; did you mean {}? (`--topic` takes a name from the taxonomy)",
                 quote_list(&nearest)
             )

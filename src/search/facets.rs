@@ -107,6 +107,49 @@ pub(super) fn for_each_tag(
     Ok(())
 }
 
+/// Which tags a list is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// Companies.
+    Companies,
+    /// Topics.
+    Topics,
+}
+
+/// A company or topic as `dossier companies` and `dossier topics` list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedTag {
+    /// Its counts.
+    pub count: TagCount,
+    /// For a company, whether it was found by its marks (a legal form, a ticker) rather
+    /// than known to the taxonomy; None for a topic.
+    pub discovered: Option<bool>,
+}
+
+/// Every company or topic in the index, most frequent first, companies marked discovered
+/// or known.
+pub fn listed_tags(open: &OpenIndex, kind: TagKind) -> Result<Vec<ListedTag>> {
+    let field = match kind {
+        TagKind::Companies => open.fields.companies,
+        TagKind::Topics => open.fields.topics,
+    };
+    let counts = tag_counts(open, field)?;
+    let taxonomy = match kind {
+        TagKind::Companies => Some(open.taxonomy()?),
+        TagKind::Topics => None,
+    };
+    Ok(counts
+        .into_iter()
+        .map(|count| {
+            let discovered = taxonomy.map(|taxonomy| {
+                let name = count.path.last().map_or("", String::as_str);
+                taxonomy.find_company(name).is_none()
+            });
+            ListedTag { count, discovered }
+        })
+        .collect())
+}
+
 /// How often one company or topic occurs in an index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagCount {

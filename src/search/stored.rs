@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::Field;
@@ -11,7 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Searcher, TantivyDocument, Term};
 
-use super::{Hit, Paragraph, SNIPPET_CHARS, Snippet, StoredDocument};
+use super::{Hit, Paragraph, Refusal, SNIPPET_CHARS, Snippet, StoredDocument, refuse};
 use crate::index::{Fields, OpenIndex};
 use crate::read::Date;
 
@@ -23,20 +23,23 @@ pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDoc
     let fields = open.fields;
     let mut documents = stored_documents(&searcher, fields, path, None)?;
     if documents.is_empty() {
-        bail!(
+        return Err(Refusal::NotFound(format!(
             "the index holds no document {path}; give its path as search hits print it \
              (relative to the indexed folder)"
-        );
+        ))
+        .into());
     }
     let records = documents.iter().any(|d| d.id.is_some());
     if let (true, Some(line)) = (records, line) {
         return documents
             .into_iter()
             .find(|d| d.paragraphs.first().is_some_and(|p| p.line == line))
-            .ok_or_else(|| anyhow::anyhow!("{path} has no document on line {line}"));
+            .ok_or_else(|| {
+                Refusal::NotFound(format!("{path} has no document on line {line}")).into()
+            });
     }
     if documents.len() > 1 {
-        bail!(
+        refuse!(
             "{path} holds {} documents; name one as {path}:LINE",
             documents.len()
         );
