@@ -455,7 +455,8 @@ pub fn build(
 
 /// The fingerprint of what, besides the files, decides the paragraphs and their tags.
 fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
-    let format = FORMAT_VERSION.to_string();
+    // The splitting rules decide the paragraphs as much as the index format does.
+    let format = format!("{FORMAT_VERSION}.{}", crate::split::SPLIT_VERSION);
     let tagging = if options.tagger.is_some() {
         "tagged"
     } else {
