@@ -78,6 +78,15 @@ pub struct IndexArgs {
     /// Index files that .gitignore and .ignore files exclude, too.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Also read files with these extensions as plain text, and their .gz versions
+    /// (comma-separated or repeated: `--ext log,cfg`).
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = extension)]
+    pub ext: Vec<String>,
+    /// Index every file that looks like text (no NUL bytes and few control characters in
+    /// its first 8 KB) whatever its name, files without an extension (README, LICENSE)
+    /// included.
+    #[arg(long)]
+    pub all_text: bool,
     /// Memory for the index writer, in megabytes (more gives fewer, larger segments).
     #[arg(long, value_name = "MB", default_value_t = crate::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,
@@ -239,6 +248,18 @@ fn date_bound(range: String) -> Result<String, String> {
         true => Ok(range),
         false => Err("give a day (2024-03-05), a month (2024-03) or a year (2024)".to_string()),
     }
+}
+
+/// An `--ext` value: an extension, with or without its dot, in lower case.
+fn extension(text: &str) -> Result<String, String> {
+    let extension = text.trim().trim_start_matches('.').to_lowercase();
+    if extension.is_empty()
+        || extension.contains(['.', '/', '\\'])
+        || extension.contains(char::is_whitespace)
+    {
+        return Err("give extensions without dots or paths, such as log or cfg".to_string());
+    }
+    Ok(extension)
 }
 
 /// When to use bold highlighting.

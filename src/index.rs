@@ -343,6 +343,10 @@ pub struct IndexReport {
     pub skipped: Vec<Notice>,
     /// Files left out because of their extension.
     pub ignored: usize,
+    /// How many files of each extension were left out (`.png`; empty for none).
+    pub ignored_extensions: BTreeMap<String, usize>,
+    /// With `--all-text`, files left out because they do not look like text.
+    pub not_text: usize,
     /// Files read and indexed, by format.
     pub formats: BTreeMap<Format, usize>,
     /// Paragraphs added to the index.
@@ -737,7 +741,11 @@ where
                     state => return Some((file, state)),
                 },
                 Found::Skipped(notice) => self.notice(notice),
-                Found::Ignored => self.report.ignored += 1,
+                Found::Ignored(extension) => {
+                    self.report.ignored += 1;
+                    *self.report.ignored_extensions.entry(extension).or_default() += 1;
+                }
+                Found::NotText => self.report.not_text += 1,
             }
         }
         None
@@ -805,9 +813,7 @@ where
                 return;
             }
         };
-        if let Some(format) = Format::of(&file.path) {
-            *self.report.formats.entry(format).or_default() += 1;
-        }
+        *self.report.formats.entry(file.format).or_default() += 1;
         if was_indexed {
             self.delete_paragraphs(&file.relative);
             self.report.updated += 1;
