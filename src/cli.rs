@@ -98,6 +98,15 @@ pub struct IndexArgs {
     /// Index files that .gitignore and .ignore files exclude, too.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Also read files with these extensions as plain text, and their .gz versions
+    /// (comma-separated or repeated: `--ext log,cfg`).
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',', value_parser = extension)]
+    pub ext: Vec<String>,
+    /// Index every file that looks like text (no NUL bytes and few control characters in
+    /// its first 8 KB) whatever its name, files without an extension (README, LICENSE)
+    /// included.
+    #[arg(long)]
+    pub all_text: bool,
     /// Memory for the index writer, in megabytes (more gives fewer, larger segments).
     #[arg(long, value_name = "MB", default_value_t = crate::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,
@@ -268,6 +277,18 @@ fn since(text: &str) -> Result<String, String> {
 /// An `--until` value as the query's `date:` range it stands for (`..2024-03`).
 fn until(text: &str) -> Result<String, String> {
     crate::query::until_range(text).ok_or_else(|| crate::query::DATE_BOUND_HELP.to_string())
+}
+
+/// An `--ext` value: an extension, with or without its dot, in lower case.
+fn extension(text: &str) -> Result<String, String> {
+    let extension = text.trim().trim_start_matches('.').to_lowercase();
+    if extension.is_empty()
+        || extension.contains(['.', '/', '\\'])
+        || extension.contains(char::is_whitespace)
+    {
+        return Err("give extensions without dots or paths, such as log or cfg".to_string());
+    }
+    Ok(extension)
 }
 
 /// When to use bold highlighting.

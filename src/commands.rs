@@ -63,14 +63,36 @@ fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
     })
 }
 
+/// Indexes a folder; exits 1 when the index holds no file afterwards (nothing was found
+/// to index), saying so before the report, which stays the last line.
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     let (read, walk) = index_inputs(args);
     let settings = index_settings(args, &read, &walk);
     let report = build_index(&args.dir, &args.index, &settings, &mut print_notice)?;
+    let nothing = report.added + report.updated + report.unchanged == 0;
+    if nothing {
+        let why = if report.ignored + report.not_text > 0 {
+            "every file was ignored"
+        } else if report.skipped.is_empty() {
+            "it holds no file"
+        } else {
+            "no file could be read"
+        };
+        eprintln!(
+            "dossier: nothing indexed from {}: {why}",
+            args.dir.display()
+        );
+    }
     if !args.quiet {
         print_report(&report, &args.index);
+    } else if nothing {
+        print_ignored(&report);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if nothing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn index_inputs(args: &IndexArgs) -> (ReadOptions, WalkOptions) {
@@ -89,6 +111,8 @@ fn index_inputs(args: &IndexArgs) -> (ReadOptions, WalkOptions) {
         hidden: args.hidden,
         ignore_files: !args.no_ignore,
         max_file_bytes,
+        text_extensions: args.ext.clone(),
+        all_text: args.all_text,
     };
     (read, walk)
 }
@@ -302,10 +326,13 @@ fn print_notice(notice: &Notice) {
     eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
 }
 
+/// The run report: why every file was read again if it was, what was ignored, then one
+/// line of figures, always the last (scripts read it).
 fn print_report(report: &IndexReport, index_path: &Path) {
     if let Some(reason) = &report.rebuilt {
         eprintln!("dossier: {reason}");
     }
+    print_ignored(report);
     eprintln!(
         "dossier: indexed {} paragraphs from {} files{} in {:.2} s into {}: {} added, {} \
          updated, {} removed, {} unchanged ({} files or lines skipped, {} files with other \
@@ -322,6 +349,44 @@ fn print_report(report: &IndexReport, index_path: &Path) {
         report.skipped.len(),
         report.ignored,
     );
+}
+
+/// Most extensions the report names among the files it ignored.
+const SHOWN_EXTENSIONS: usize = 5;
+
+/// What the run left out for its name or for not being text, with the flags that take it:
+/// `ignored 18 files for their extension (no extension 9, .0 3, .1 3, .2 2, .3 1); ...`.
+fn print_ignored(report: &IndexReport) {
+    if report.ignored > 0 {
+        let mut counts: Vec<(&String, &usize)> = report.ignored_extensions.iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut shown: Vec<String> = counts
+            .iter()
+            .take(SHOWN_EXTENSIONS)
+            .map(|(extension, count)| match extension.as_str() {
+                "" => format!("no extension {count}"),
+                extension => format!("{extension} {count}"),
+            })
+            .collect();
+        if counts.len() > SHOWN_EXTENSIONS {
+            shown.push(format!(
+                "{} more extensions",
+                counts.len() - SHOWN_EXTENSIONS
+            ));
+        }
+        eprintln!(
+            "dossier: ignored {} files for their extension ({}); read more extensions as text \
+             with --ext EXT,... or every file that looks like text with --all-text",
+            report.ignored,
+            shown.join(", ")
+        );
+    }
+    if report.not_text > 0 {
+        eprintln!(
+            "dossier: ignored {} files that do not look like text (--all-text)",
+            report.not_text
+        );
+    }
 }
 
 /// " (12 text, 3 HTML, 1 PDF)": the files of each format a run read, in a fixed order;

@@ -397,6 +397,10 @@ pub struct IndexReport {
     pub skipped: Vec<Notice>,
     /// Files left out because of their extension.
     pub ignored: usize,
+    /// How many files of each extension were left out (`.png`; empty for none).
+    pub ignored_extensions: BTreeMap<String, usize>,
+    /// With `--all-text`, files left out because they do not look like text.
+    pub not_text: usize,
     /// Files read and indexed, by format.
     pub formats: BTreeMap<Format, usize>,
     /// Paragraphs added to the index.
@@ -509,7 +513,8 @@ pub fn build(
 
 /// The fingerprint of what, besides the files, decides the paragraphs and their tags.
 fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
-    let format = FORMAT_VERSION.to_string();
+    // The splitting rules decide the paragraphs as much as the index format does.
+    let format = format!("{FORMAT_VERSION}.{}", crate::split::SPLIT_VERSION);
     let tagging = if options.tagger.is_some() {
         "tagged"
     } else {
@@ -790,7 +795,11 @@ where
                     state => return Some((file, state)),
                 },
                 Found::Skipped(notice) => self.notice(notice),
-                Found::Ignored => self.report.ignored += 1,
+                Found::Ignored(extension) => {
+                    self.report.ignored += 1;
+                    *self.report.ignored_extensions.entry(extension).or_default() += 1;
+                }
+                Found::NotText => self.report.not_text += 1,
             }
         }
         None
@@ -858,9 +867,7 @@ where
                 return;
             }
         };
-        if let Some(format) = Format::of(&file.path) {
-            *self.report.formats.entry(format).or_default() += 1;
-        }
+        *self.report.formats.entry(file.format).or_default() += 1;
         if was_indexed {
             self.delete_paragraphs(&file.relative);
             self.report.updated += 1;

@@ -2,10 +2,14 @@
 //!
 //! Hidden files and folders are skipped unless asked for, `.gitignore` and `.ignore` rules
 //! inside the folder are honoured, symlinks are followed with loop detection, and files
-//! come out sorted so indexes and tests are deterministic. The walk only looks at file
-//! metadata; reading is a separate stage (`read`), so an index that already holds a file
-//! unchanged never reads it again. A file that cannot be used (unreadable, too
-//! large) is reported with its reason; it never stops the walk.
+//! come out sorted so indexes and tests are deterministic. A file is taken for its
+//! extension (the formats dossier reads, and extensions the user adds), or with
+//! `--all-text` when its first bytes look like text. Only regular files are taken: a named
+//! pipe, a socket or a device would block or never end. The walk only looks at file
+//! metadata (and, with `--all-text`, at the first bytes of files it does not know by
+//! name); reading is a separate stage (`read`), so an index that already holds a file
+//! unchanged never reads it again. A file that cannot be used (unreadable, too large, not
+//! a regular file) is reported with its reason; it never stops the walk.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,10 @@ pub struct WalkOptions {
     pub ignore_files: bool,
     /// Larger files are skipped.
     pub max_file_bytes: u64,
+    /// Extensions read as plain text besides the built-in ones: lower case, no dot.
+    pub text_extensions: Vec<String>,
+    /// Take every file whose first bytes look like text, whatever its name.
+    pub all_text: bool,
 }
 
 impl Default for WalkOptions {
@@ -43,7 +51,25 @@ impl Default for WalkOptions {
             hidden: false,
             ignore_files: true,
             max_file_bytes: DEFAULT_MAX_FILE_MB * 1024 * 1024,
+            text_extensions: Vec::new(),
+            all_text: false,
         }
+    }
+}
+
+impl WalkOptions {
+    /// The format a file is read in, from its name; None for a file the walk does not take
+    /// by name.
+    fn format_by_name(&self, path: &Path) -> Option<Format> {
+        Format::of(path).or_else(|| {
+            let extension = extension_of(path)?;
+            let extension = extension.trim_start_matches('.');
+            let extension = extension.strip_suffix(".gz").unwrap_or(extension);
+            self.text_extensions
+                .iter()
+                .any(|added| added == extension)
+                .then_some(Format::Text)
+        })
     }
 }
 
@@ -79,6 +105,8 @@ pub struct FoundFile {
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch (0 when the system has none).
     pub modified: u64,
+    /// The format it is read in.
+    pub format: Format,
 }
 
 /// One thing the walk found.
@@ -88,8 +116,11 @@ pub enum Found {
     File(FoundFile),
     /// A file that cannot be used.
     Skipped(Notice),
-    /// A file with an extension that is not indexed (not an error).
-    Ignored,
+    /// A file with an extension that is not indexed (not an error): its extension as the
+    /// run report names it (`.png`, `.debian.gz`; empty for a file without one).
+    Ignored(String),
+    /// With `--all-text`, a file that does not look like text (not an error).
+    NotText,
 }
 
 /// Lists the files under `root`, checking first that `root` is a readable folder.
@@ -231,13 +262,17 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
 }
 
 fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
-    if Format::of(path).is_none() {
-        return Found::Ignored;
+    let by_name = options.format_by_name(path);
+    if by_name.is_none() && !options.all_text {
+        return Found::Ignored(extension_of(path).unwrap_or_default());
     }
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
+    if !meta.is_file() {
+        return Found::Skipped(Notice::skipped(path, not_regular_reason(&meta)));
+    }
     if meta.len() > options.max_file_bytes {
         let megabytes = |bytes: u64| bytes.div_ceil(1024 * 1024);
         return Found::Skipped(Notice::skipped(
@@ -250,6 +285,14 @@ fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
             ),
         ));
     }
+    let format = match by_name {
+        Some(format) => format,
+        None => match crate::read::looks_like_text(path) {
+            Ok(true) => Format::Text,
+            Ok(false) => return Found::NotText,
+            Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
+        },
+    };
     let modified = meta
         .modified()
         .ok()
@@ -262,7 +305,46 @@ fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
         relative: relative_path(root, path),
         size: meta.len(),
         modified,
+        format,
     })
+}
+
+/// A file name's extension, lower case with its dot, and the one under it for a gzip
+/// file (`.debian.gz`); None for a name without one.
+fn extension_of(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let base = name.strip_suffix(".gz").unwrap_or(&name);
+    let (_, extension) = base.rsplit_once('.').filter(|(stem, _)| !stem.is_empty())?;
+    Some(if base.len() < name.len() {
+        format!(".{extension}.gz")
+    } else {
+        format!(".{extension}")
+    })
+}
+
+/// Why a path that is not a regular file is skipped: reading a named pipe waits for a
+/// writer that may never come, and a device may never end.
+fn not_regular_reason(meta: &fs::Metadata) -> String {
+    #[cfg(unix)]
+    let kind = {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "a special file"
+        }
+    };
+    #[cfg(not(unix))]
+    let kind = {
+        let _ = meta;
+        "a special file"
+    };
+    format!("is {kind}, not a regular file; skipped it (only regular files are read)")
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
@@ -367,6 +449,72 @@ mod tests {
         );
         assert!(reason.contains("--max-file-size"), "{reason}");
         assert!(matches!(&found[1], Found::File(file) if file.relative == "small.txt"));
+    }
+
+    #[test]
+    fn added_extensions_and_all_text_take_more_files() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "A").unwrap();
+        fs::write(root.join("b.log"), "B").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"C, compressed").unwrap();
+        fs::write(root.join("c.LOG.gz"), gz.finish().unwrap()).unwrap();
+        fs::write(root.join("README"), "Plain text without an extension.\n").unwrap();
+        fs::write(root.join("image.bin"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+        assert_eq!(walked(root, &WalkOptions::default()), ["a.txt"]);
+        let ignored: Vec<String> = files(root, &WalkOptions::default())
+            .unwrap()
+            .filter_map(|found| match found {
+                Found::Ignored(extension) => Some(extension),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ignored, ["", ".log", ".log.gz", ".bin"]);
+        let logs = WalkOptions {
+            text_extensions: vec!["log".to_string()],
+            ..WalkOptions::default()
+        };
+        assert_eq!(walked(root, &logs), ["a.txt", "b.log", "c.LOG.gz"]);
+        let all_text = WalkOptions {
+            all_text: true,
+            ..WalkOptions::default()
+        };
+        assert_eq!(
+            walked(root, &all_text),
+            ["README", "a.txt", "b.log", "c.LOG.gz"]
+        );
+        let found: Vec<Found> = files(root, &all_text).unwrap().collect();
+        assert!(matches!(found[4], Found::NotText), "{found:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_skipped_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("x.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        fs::write(dir.path().join("y.txt"), "Y").unwrap();
+        for options in [
+            WalkOptions::default(),
+            WalkOptions {
+                all_text: true,
+                ..WalkOptions::default()
+            },
+        ] {
+            let found: Vec<Found> = files(dir.path(), &options).unwrap().collect();
+            let reason = match &found[0] {
+                Found::Skipped(notice) => notice.reason.clone(),
+                other => panic!("{other:?}"),
+            };
+            assert!(reason.starts_with("is a named pipe (FIFO)"), "{reason}");
+            assert!(matches!(&found[1], Found::File(file) if file.relative == "y.txt"));
+        }
     }
 
     #[cfg(unix)]

@@ -81,3 +81,70 @@ fn all_shared_corpora_index_and_answer_known_queries() {
             .any(|c| c == "Standard Oil")
     );
 }
+
+/// Paragraph count, hash of the (path, line) list, and hash of the (path, line, text)
+/// list of the plain-text files under `folder`, split exactly as `dossier index` splits
+/// them. Paths are relative to the corpora folder.
+fn split_fingerprint(folder: &str) -> (usize, u64, u64) {
+    let corpora = corpora();
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(corpora.join(folder))
+        .into_iter()
+        .map(|entry| entry.unwrap().into_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut paragraphs = 0;
+    let mut locations = xxhash_rust::xxh3::Xxh3::new();
+    let mut texts = xxhash_rust::xxh3::Xxh3::new();
+    for path in files {
+        let relative = path.strip_prefix(&corpora).unwrap().to_string_lossy();
+        let bytes = std::fs::read(&path).unwrap();
+        let output = dossier::read::read_bytes(
+            dossier::read::Format::Text,
+            &bytes,
+            &relative,
+            &dossier::read::ReadOptions::default(),
+        )
+        .unwrap();
+        for document in output.documents {
+            for block in document.content().1 {
+                paragraphs += 1;
+                let location = format!("{relative}\0{}\n", block.line);
+                locations.update(location.as_bytes());
+                texts.update(location.as_bytes());
+                texts.update(block.text.as_bytes());
+                texts.update(b"\n");
+            }
+        }
+    }
+    (paragraphs, locations.digest(), texts.digest())
+}
+
+/// Evaluation sets point at corpus paragraphs by path and line, so the split of the news
+/// corpora is pinned: Reuters' indent-marked paragraphs and BBC's one-line paragraphs must
+/// come out exactly as they did when the sets were drawn (issue 21).
+#[test]
+fn news_corpora_split_exactly_as_the_evaluation_sets_expect() {
+    if !corpora().is_dir() {
+        eprintln!("skipping: {} is not here", corpora().display());
+        return;
+    }
+    let reuters = split_fingerprint("reuters21578/articles");
+    let bbc = split_fingerprint("bbc-news/articles");
+    assert_eq!(
+        reuters,
+        (
+            119_896,
+            3_466_385_026_878_340_127,
+            12_470_106_610_164_009_866
+        )
+    );
+    assert_eq!(
+        bbc,
+        (
+            10_557,
+            2_618_973_355_800_618_409,
+            13_969_264_251_400_378_602
+        )
+    );
+}

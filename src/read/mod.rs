@@ -27,7 +27,7 @@ mod text;
 
 pub use date::{Date, DateRange};
 pub use records::{Record, RecordFields};
-pub use text::{Decoded, decode};
+pub use text::{Decoded, decode, looks_like_text};
 
 /// Default time one file may take to read, in seconds: far beyond what any sound file
 /// of the size limit needs, short enough that a parser caught in a loop costs little.
@@ -233,10 +233,14 @@ pub fn read(file: &FoundFile, bytes: Vec<u8>, options: &ReadOptions) -> Result<O
         reason,
         skipped: true,
     };
-    let format = Format::of(&file.path)
-        .ok_or_else(|| skipped("is not a format dossier reads; skipped it".to_string()))?;
-    isolate::read_isolated(format, is_gzip(&file.path), &file.relative, bytes, options)
-        .map_err(skipped)
+    isolate::read_isolated(
+        file.format,
+        is_gzip(&file.path),
+        &file.relative,
+        bytes,
+        options,
+    )
+    .map_err(skipped)
 }
 
 fn is_gzip(path: &Path) -> bool {
@@ -315,6 +319,7 @@ mod tests {
             relative: "gone.txt".to_string(),
             size: 1,
             modified: 0,
+            format: Format::Text,
         };
         let notice = load(&gone).unwrap_err();
         assert!(

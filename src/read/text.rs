@@ -1,6 +1,9 @@
 //! Plain text: decoding bytes (UTF-8, UTF-16 with a byte-order mark, else Windows-1252)
 //! into one document whose paragraphs `split` finds.
 
+use std::io::{self, Read};
+use std::path::Path;
+
 use super::{Body, Document, Output, Reason};
 
 /// How many leading bytes are checked for NUL bytes, the sign of a binary file.
@@ -13,6 +16,48 @@ pub struct Decoded {
     pub text: String,
     /// Set when the bytes were not UTF-8 and were read as Windows-1252, saying so.
     pub fallback: Option<String>,
+}
+
+/// At most this share of the bytes a text file begins with are control characters other
+/// than tab, line breaks, form feed and escape (which `man` output and logs use), in
+/// thousandths.
+const MAX_CONTROL_PER_MILLE: usize = 10;
+
+/// Whether a file's first bytes look like text (`--all-text` takes such files whatever
+/// their name): no NUL byte unless it starts with a UTF-16 byte-order mark, and few
+/// control characters. A `.gz` file is looked at decompressed. Only the first 8 KB are
+/// read; the whole file is decoded, and may still be refused, when it is indexed.
+pub fn looks_like_text(path: &Path) -> io::Result<bool> {
+    let file = std::fs::File::open(path)?;
+    let is_gzip = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("gz"));
+    let mut probe = Vec::with_capacity(BINARY_PROBE_BYTES);
+    let limit = BINARY_PROBE_BYTES as u64;
+    let read = if is_gzip {
+        flate2::read::GzDecoder::new(file)
+            .take(limit)
+            .read_to_end(&mut probe)
+    } else {
+        file.take(limit).read_to_end(&mut probe)
+    };
+    match read {
+        Ok(_) => Ok(is_text(&probe)),
+        // A `.gz` that is not gzip, or is cut short, is not text dossier can read.
+        Err(_) if is_gzip => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+fn is_text(probe: &[u8]) -> bool {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(probe) {
+        return encoding != encoding_rs::UTF_8 || !probe.contains(&0);
+    }
+    let controls = probe
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    !probe.contains(&0) && controls * 1000 <= probe.len() * MAX_CONTROL_PER_MILLE
 }
 
 /// Reads a plain-text file as one document.
@@ -118,6 +163,21 @@ mod tests {
         let reason = decoded.fallback.unwrap();
         assert!(reason.contains("bad byte at offset 3"), "{reason}");
         assert_eq!(text(b"plain").fallback, None);
+    }
+
+    #[test]
+    fn text_is_told_from_binary_by_its_first_bytes() {
+        assert!(is_text(
+            b"Plain words\n\twith a tab and \x1b[1mbold\x1b[0m.\n"
+        ));
+        assert!(is_text(b""));
+        assert!(!is_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(!is_text(&[b'a', 1, 2, 3, 4, b'b']));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("text".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(is_text(&utf16));
     }
 
     #[test]
