@@ -12,7 +12,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use common::{dossier, search_json, stderr_of};
-use dossier::read::{self, ReadOptions};
+use dossier::read::{self, Format, ReadOptions};
 use dossier::walk::FoundFile;
 
 fn fixtures() -> PathBuf {
@@ -363,6 +363,7 @@ proptest! {
             relative: name.clone(),
             size: bytes.len() as u64,
             modified: 0,
+            format: Format::of(Path::new(name)).unwrap_or(Format::Text),
         };
         match read::read(&file, bytes, &ReadOptions::default()) {
             Ok(output) => prop_assert!(output.documents.iter().all(|d| d.path == *name)),
