@@ -170,9 +170,43 @@ fn lengths_and_bodies_are_capped() {
             .unwrap()
             .contains("longer than 1000")
     );
-    let many = "&company=Apple".repeat(21);
-    let (status, _) = server.json(&format!("/api/search?q=cloud{many}"));
+    let many = "&company=Apple".repeat(11);
+    let (status, answer) = server.json(&format!("/api/search?q=cloud{many}"));
     assert_eq!(status, 400);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("at most 10 times")
+    );
+    let name = "Apple".repeat(31);
+    let (status, answer) = server.json(&format!("/api/search?q=cloud&topic={name}"));
+    assert_eq!(status, 400);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 150")
+    );
+    // Every parameter at its longest, in four-byte characters, one company a character
+    // too long: the request line fits, and the API answers with its JSON 400.
+    let emoji = |n: usize| encode(&"\u{1F600}".repeat(n));
+    let longest = format!(
+        "q={}{}&company={}{}",
+        emoji(1000),
+        format!("&company={}", emoji(150)).repeat(9),
+        emoji(151),
+        format!("&topic={}", emoji(150)).repeat(10)
+    );
+    assert!(longest.len() > 45_000, "{}", longest.len());
+    let (status, answer) = server.json(&format!("/api/search?{longest}"));
+    assert_eq!(status, 400);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 150")
+    );
     let body = "x".repeat(100_000);
     let request = format!(
         "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",

@@ -69,8 +69,8 @@ fn search_request(params: &Params) -> Result<SearchRequest, ApiError> {
     ];
     Ok(SearchRequest {
         query: params.required("q")?.to_string(),
-        companies: params.all("company")?,
-        topics: params.all("topic")?,
+        companies: params.names("company")?,
+        topics: params.names("topic")?,
         limit: params.number("limit", 10, 1..=MAX_LIMIT)?,
         offset: params.number("offset", 0, 0..=MAX_OFFSET)?,
         per_doc: params.number("per_doc", 3, 0..=MAX_PER_DOC)?,

@@ -10,7 +10,11 @@ use super::error::ApiError;
 /// Longest text of one parameter, in characters: a query, a company, a path.
 pub(super) const MAX_TEXT_CHARS: usize = 1000;
 /// Most values of a repeatable parameter (`company`, `topic`).
-pub(super) const MAX_REPEATS: usize = 20;
+pub(super) const MAX_REPEATS: usize = 10;
+/// Longest company or topic name, in characters (the taxonomy's longest is 80). With
+/// these caps the longest query string allowed, percent-encoded, stays under hyper's
+/// 64 KB limit on a request line, so the API, not the HTTP layer, refuses what is wrong.
+pub(super) const MAX_NAME_CHARS: usize = 150;
 
 /// The parameters of one request, decoded, in order.
 pub(super) struct Params {
@@ -44,6 +48,19 @@ impl Params {
             }
         }
         Ok(Params { pairs })
+    }
+
+    /// Every value of `name`, at most `MAX_REPEATS`, each a name of at most
+    /// `MAX_NAME_CHARS`.
+    pub(super) fn names(&self, name: &str) -> Result<Vec<String>, ApiError> {
+        let values = self.all(name)?;
+        if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_NAME_CHARS) {
+            let shown: String = long.chars().take(20).collect();
+            return Err(ApiError::bad_request(format!(
+                "{name} {shown:?}... is longer than {MAX_NAME_CHARS} characters; no {name} is"
+            )));
+        }
+        Ok(values)
     }
 
     /// Every value of `name`, at most `MAX_REPEATS`.
@@ -182,5 +199,11 @@ mod tests {
         assert!(params.flag("any").is_err());
         let long = format!("q={}", "a".repeat(MAX_TEXT_CHARS + 1));
         assert!(Params::parse(Some(&long), &["q"]).is_err());
+        let name = format!("company={}", "a".repeat(MAX_NAME_CHARS + 1));
+        let params = Params::parse(Some(&name), &["company"]).unwrap();
+        assert!(params.names("company").is_err());
+        let many = "company=a&".repeat(MAX_REPEATS + 1);
+        let params = Params::parse(Some(&many), &["company"]).unwrap();
+        assert!(params.names("company").is_err());
     }
 }
