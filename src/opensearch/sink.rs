@@ -229,15 +229,7 @@ impl Sink for ClusterSink {
         )?;
         // Parts of earlier manifests; left behind, they only take room.
         let stale = json!({"query": {"bool": {"must_not": {"term": {"sequence": sequence}}}}});
-        client.json(
-            "POST",
-            &format!(
-                "/{}/_delete_by_query?conflicts=proceed",
-                manifest_index(&index)
-            ),
-            Some(&stale),
-            "remove old file lists",
-        )?;
+        search_and_delete(&client, &manifest_index(&index), &stale)?;
         Ok(failed)
     }
 }
@@ -281,17 +273,31 @@ fn recreate(client: &Client, index: &str) -> Result<()> {
     create(client, index)
 }
 
-/// Deletes the paragraphs of these files, refreshed first and after, so it sees every
-/// paragraph sent before and the next search sees none of them.
+/// Deletes the paragraphs of these files with `_delete_by_query` (a terms query on
+/// `path`), refreshed, so the next search sees none of them. A cluster without the
+/// reindex module (which serves `_delete_by_query`; every distribution has it, the test
+/// launcher does not) gets the same by search and bulk delete.
 fn delete_by_path(client: &Client, index: &str, paths: &[&str]) -> Result<()> {
     let query = json!({"query": {"terms": {"path": paths}}});
-    let answer = client.json(
+    let body = query.to_string();
+    let answer = client.send_retrying(
         "POST",
         &format!("/{index}/_delete_by_query?refresh=true&conflicts=proceed"),
-        Some(&query),
+        Some(("application/json", body.as_bytes())),
         "delete the paragraphs of changed files",
     )?;
-    match answer["failures"].as_array() {
+    if answer.status == 400 && answer.body.contains("no handler found") {
+        return search_and_delete(client, index, &query);
+    }
+    if answer.status >= 400 {
+        bail!(
+            "the cluster at {} refused to delete the paragraphs of changed files: {} ({})",
+            client.url(),
+            answer.status,
+            answer.reason()
+        );
+    }
+    match answer.json()["failures"].as_array() {
         Some(failures) if !failures.is_empty() => bail!(
             "the cluster at {} could not delete the old paragraphs of {} files: {}",
             client.url(),
@@ -299,6 +305,49 @@ fn delete_by_path(client: &Client, index: &str, paths: &[&str]) -> Result<()> {
             failures[0]
         ),
         _ => Ok(()),
+    }
+}
+
+/// Deletes what `query` matches: ids by search, deleted by bulk, refreshed, until none
+/// is left.
+fn search_and_delete(client: &Client, index: &str, query: &Value) -> Result<()> {
+    let mut search = query.clone();
+    search["size"] = json!(5_000);
+    search["_source"] = json!(false);
+    loop {
+        client.json("POST", &format!("/{index}/_refresh"), None, "refresh")?;
+        let found = client.json(
+            "POST",
+            &format!("/{index}/_search"),
+            Some(&search),
+            "find the paragraphs of changed files",
+        )?;
+        let hits = found["hits"]["hits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let mut body = String::new();
+        for hit in &hits {
+            let action = json!({"delete": {"_index": index, "_id": hit["_id"]}});
+            body.push_str(&action.to_string());
+            body.push('\n');
+        }
+        let answer = client.send_retrying(
+            "POST",
+            "/_bulk?refresh=true",
+            Some(("application/x-ndjson", body.as_bytes())),
+            "delete the paragraphs of changed files",
+        )?;
+        if answer.status >= 400 || answer.json()["errors"] == json!(true) {
+            bail!(
+                "the cluster at {} could not delete the old paragraphs of changed files: {}",
+                client.url(),
+                answer.body.chars().take(300).collect::<String>()
+            );
+        }
     }
 }
 
