@@ -148,7 +148,7 @@ fn the_cluster_holds_what_the_local_index_holds() {
 /// ends with every paragraph stored once.
 fn kill_a_node_mid_bulk(cluster: &Cluster, work: &Path) {
     index(work, "docs/bbc-news", &["--index", "bbc-idx"]);
-    let mut run = Command::new(assert_cmd::cargo::cargo_bin("dossier"))
+    let run = Command::new(assert_cmd::cargo::cargo_bin("dossier"))
         .env_clear()
         .current_dir(work)
         .args(["index", "docs/bbc-news", "--opensearch", &cluster.url(1)])
