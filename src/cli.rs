@@ -191,9 +191,10 @@ pub struct SearchArgs {
     /// What to search for: words (all must appear unless --any), "exact phrase",
     /// -excluded, +required, a OR b, (groups), prefix*, fuzzy~1 (one typo), and filters
     /// company:NAME, topic:"NAME", path:GLOB, section:WORDS, title:WORDS, id:ID,
-    /// date:2024, date:2024-03, date:2024-03-01..2024-06-30.
+    /// date:2024, date:2024-03, date:2024-03-01..2024-06-30. May be left out when
+    /// --company, --topic, --since or --until says what to list.
     #[arg(allow_hyphen_values = true)]
-    pub query: String,
+    pub query: Option<String>,
     /// Only paragraphs tagged with this company or one of its units (name or alias, any
     /// case); repeat to require several.
     #[arg(long, value_name = "NAME")]

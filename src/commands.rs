@@ -386,7 +386,8 @@ fn progress_bar(dir: &Path, walk: &WalkOptions) -> Option<ProgressBar> {
 }
 
 fn print_notice(notice: &Notice) {
-    eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
+    let path = notice.path.display().to_string();
+    eprintln!("dossier: {}: {}", render::escaped(&path), notice.reason);
 }
 
 /// The run report: why every file was read again if it was, what was ignored, then one
@@ -509,7 +510,7 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     };
     let open = index::open(&index_path)?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query: args.query.clone().unwrap_or_default(),
         companies: args.company.clone(),
         topics: args.topic.clone(),
         limit: usize::from(args.limit),
@@ -556,9 +557,24 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 }
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
-    let (path, page, line) = location(&args.document);
+    let (given, page, line) = location(&args.document);
     let open = index::open(&args.index)?;
-    let document = search::show(&open, path, line)?;
+    let path = search::indexed_path(&open, given)?;
+    let document = search::show(&open, path.as_deref().unwrap_or(given), line)?;
+    if let Some(line) = line
+        && let Some(end) = search::past_end(&open, &document, page, line)?
+    {
+        let path = render::escaped(&document.path);
+        let page = page.map_or(String::new(), |page| format!(" page {page} of"));
+        let end = match end {
+            search::End::Line(end) => format!("it ends on line {end}"),
+            search::End::LastParagraph(start) => {
+                format!("its last paragraph starts on line {start}")
+            }
+        };
+        eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
+        return Ok(ExitCode::from(1));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

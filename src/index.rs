@@ -180,6 +180,12 @@ impl OpenIndex {
         self.taxonomy_path.parent().unwrap_or(Path::new("."))
     }
 
+    /// The file list of the last commit, with the folder the index was built from; None
+    /// for an index committed without one. Read whole, so only `show` asks for it.
+    pub fn manifest(&self) -> Result<Option<Manifest>> {
+        Ok(manifest::load(&self.index, self.folder())?.map(|(manifest, _)| manifest))
+    }
+
     /// The taxonomy the paragraphs were tagged with.
     pub fn taxonomy(&self) -> Result<&Taxonomy> {
         if let Some(taxonomy) = self.taxonomy.get() {
