@@ -148,9 +148,11 @@ pub struct IndexArgs {
     #[arg(long, value_name = "NAME", default_value = "date")]
     pub date_field: String,
     /// Send the paragraphs to the OpenSearch cluster at this URL (such as
-    /// http://127.0.0.1:9200) instead of a local index; --index is then not used. The
-    /// index is created when missing; what the cluster holds from each file is kept in
-    /// the cluster, so only files changed since the last run are sent.
+    /// http://127.0.0.1:9200, or https://USER:PASSWORD@host:9200) instead of a local index;
+    /// --index is then not used. The index is created when missing; what the cluster holds
+    /// from each file is kept in the cluster, so only files changed since the last run are
+    /// sent. DOSSIER_OPENSEARCH_USER, DOSSIER_OPENSEARCH_PASSWORD and DOSSIER_OPENSEARCH_CA
+    /// (a PEM file of authorities to trust) are read when set.
     #[arg(long, value_name = "URL")]
     pub opensearch: Option<String>,
     /// Name of the index in the cluster.
