@@ -5,7 +5,7 @@
 //! given and compiled, so searches resolve `--company` with the same names). Anything
 //! else in the folder is left alone.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -149,6 +149,9 @@ pub struct OpenIndex {
     taxonomy: OnceLock<Taxonomy>,
     /// Read on first use, once per search however many queries it runs.
     company_names: OnceLock<BTreeMap<String, Vec<String>>>,
+    /// The same names lower-cased, each to its tag: built once, as lower-casing thousands
+    /// of names cost more than the rest of a plain search.
+    company_tags: OnceLock<HashMap<String, String>>,
     /// Opened on first use and kept, so every part of a search (and every request a
     /// server answers from this `OpenIndex`) reads the same commit.
     reader: OnceLock<tantivy::IndexReader>,
@@ -202,6 +205,24 @@ impl OpenIndex {
         }
         let names = company_names(self.folder())?;
         Ok(self.company_names.get_or_init(|| names))
+    }
+
+    /// The tag of each name of `company_names`, by the name lower-cased; where two
+    /// companies share a name, the later tag in tag order.
+    pub fn company_tags(&self) -> Result<&HashMap<String, String>> {
+        if let Some(tags) = self.company_tags.get() {
+            return Ok(tags);
+        }
+        let tags = self
+            .company_names()?
+            .iter()
+            .flat_map(|(tag, names)| {
+                names
+                    .iter()
+                    .map(move |name| (name.to_lowercase(), tag.clone()))
+            })
+            .collect();
+        Ok(self.company_tags.get_or_init(|| tags))
     }
 
     /// The compiled copy when there is one (indexes of older versions only keep the TOML).
@@ -266,6 +287,7 @@ pub fn open(path: &Path) -> Result<OpenIndex> {
         taxonomy_path,
         taxonomy: OnceLock::new(),
         company_names: OnceLock::new(),
+        company_tags: OnceLock::new(),
         reader: OnceLock::new(),
     })
 }

@@ -7,7 +7,7 @@
 //! `stored` reads hits and documents back, `explain` is `--explain`, and `facets` counts
 //! tags. Returns data only; turning hits into text or JSON is `render`'s job.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use anyhow::Result;
@@ -339,9 +339,14 @@ fn search_once(
             query = compiled.query_with(expanded(compiled.text_or_all(), expansion, request.any));
         }
     }
-    let (total, matching) = searcher
-        .search(&query, &(Count, DocSetCollector))
-        .map_err(|err| open.damaged(&err))?;
+    // The set of every match is only read by the facet counts: a plain search counts.
+    let (total, matching) = match request.facets {
+        true => searcher.search(&query, &(Count, DocSetCollector)),
+        false => searcher
+            .search(&query, &Count)
+            .map(|total| (total, HashSet::new())),
+    }
+    .map_err(|err| open.damaged(&err))?;
     let page = ranked_page(searcher, &query, request, total)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;

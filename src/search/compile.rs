@@ -124,7 +124,7 @@ pub(super) struct Compiler<'a> {
     /// Names of the companies the index holds, by tag.
     names: &'a BTreeMap<String, Vec<String>>,
     /// Tags by lower-cased name.
-    by_name: HashMap<String, &'a String>,
+    by_name: &'a HashMap<String, String>,
     highlight: Vec<(Occur, Box<dyn Query>)>,
     words: Vec<String>,
 }
@@ -139,19 +139,14 @@ impl<'a> Compiler<'a> {
         searcher: &'a Searcher,
         every_word: bool,
     ) -> Result<Self> {
-        let names = open.company_names()?;
-        let by_name = names
-            .iter()
-            .flat_map(|(tag, names)| names.iter().map(move |name| (name.to_lowercase(), tag)))
-            .collect();
         Ok(Compiler {
             open,
             searcher,
             analyzer: query_analyzer(HanReading::Detected),
             japanese: query_analyzer(HanReading::Japanese),
             every_word,
-            names,
-            by_name,
+            names: open.company_names()?,
+            by_name: open.company_tags()?,
             highlight: Vec::new(),
             words: Vec::new(),
         })
@@ -207,7 +202,7 @@ impl<'a> Compiler<'a> {
                 } else {
                     looked_for
                 };
-                for (text, tag) in name_groups(&run, &self.by_name) {
+                for (text, tag) in name_groups(&run, self.by_name) {
                     let query = match tag {
                         Some(tag) if positive => self.company_text(&text, tag)?,
                         _ => self.text(&text, positive),
@@ -568,7 +563,7 @@ fn path_pattern(value: &str) -> String {
 /// company, with the company's tag, or else one word alone.
 fn name_groups<'a>(
     words: &[&str],
-    by_name: &HashMap<String, &'a String>,
+    by_name: &'a HashMap<String, String>,
 ) -> Vec<(String, Option<&'a String>)> {
     let mut groups = Vec::new();
     let mut start = 0;
@@ -579,7 +574,7 @@ fn name_groups<'a>(
                 let text = words[start..start + n].join(" ");
                 by_name
                     .get(&text.to_lowercase())
-                    .map(|facet| (n, text, *facet))
+                    .map(|facet| (n, text, facet))
             });
         match longest {
             Some((n, text, facet)) => {
