@@ -7,7 +7,7 @@
 //! `stored` reads hits and documents back, `explain` is `--explain`, and `facets` counts
 //! tags. Returns data only; turning hits into text or JSON is `render`'s job.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use anyhow::Result;
@@ -339,15 +339,17 @@ fn search_once(
             query = compiled.query_with(expanded(compiled.text_or_all(), expansion, request.any));
         }
     }
-    // The set of every match is only read by the facet counts: a plain search counts.
-    let (total, matching) = match request.facets {
-        true => searcher.search(&query, &(Count, DocSetCollector)),
-        false => searcher
-            .search(&query, &Count)
-            .map(|total| (total, HashSet::new())),
-    }
-    .map_err(|err| open.damaged(&err))?;
-    let page = ranked_page(searcher, &query, request, total)?;
+    // One pass over the matches counts them, ranks the first batch of the page (every
+    // match is scored either way: tantivy prunes only unions of plain term queries, and
+    // BM25F words are not) and, for --facets only, gathers the set of all of them.
+    let first_batch = (request.sort == SortOrder::Score)
+        .then(|| TopDocs::with_limit(first_fetch(request).max(1)).order_by_score());
+    let matching_set = request.facets.then_some(DocSetCollector);
+    let (total, first, matching) = searcher
+        .search(&query, &(Count, first_batch, matching_set))
+        .map_err(|err| open.damaged(&err))?;
+    let matching = matching.unwrap_or_default();
+    let page = ranked_page(searcher, &query, request, total, first)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -395,25 +397,41 @@ fn analyzed_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     words
 }
 
+/// How many ranked candidates to fetch first for a page sorted by score: twice the page
+/// when a document may show only `per_doc` paragraphs, so that most pages fill at once.
+fn first_fetch(request: &SearchRequest) -> usize {
+    let wanted = request.offset + request.limit;
+    if request.per_doc == 0 {
+        wanted
+    } else {
+        wanted * 2
+    }
+}
+
 /// The hits of the requested page, in the requested order, at most `per_doc` from each
-/// document. Ranked candidates are fetched in growing batches until the page is full.
+/// document. Ranked candidates are fetched in growing batches until the page is full;
+/// `first` is the first batch of a page sorted by score, ranked as the matches were
+/// counted.
 fn ranked_page(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
     total: usize,
+    first: Option<Vec<(f32, DocAddress)>>,
 ) -> Result<Vec<(f32, DocAddress)>> {
     let wanted = request.offset + request.limit;
     let locator = Locator::new(searcher)?;
     let whole = request.sort != SortOrder::Score;
-    let mut fetch = if whole || request.per_doc == 0 {
-        if whole { total } else { wanted }
-    } else {
-        wanted * 2
-    };
+    let mut fetch = if whole { total } else { first_fetch(request) };
+    let mut first = first;
     loop {
-        let top = TopDocs::with_limit(fetch.max(1)).order_by_score();
-        let mut ranked = searcher.search(query, &top)?;
+        let mut ranked = match first.take() {
+            Some(ranked) => ranked,
+            None => {
+                let top = TopDocs::with_limit(fetch.max(1)).order_by_score();
+                searcher.search(query, &top)?
+            }
+        };
         match request.sort {
             SortOrder::Path => ranked.sort_by_cached_key(|(_, address)| locator.position(*address)),
             // Newest first: the date reversed; the score order of TopDocs holds within a day
