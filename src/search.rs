@@ -1,22 +1,20 @@
 //! Search an index: parse the query, apply company and topic filters, rank with BM25F,
 //! and gather hits with snippets and facet counts.
 //!
-//! This module runs a search and pages its hits; its parts do one job each: `compile`
-//! turns the query tree into tantivy queries, `bm25f` scores a word over a paragraph's
-//! fields, `stop_words` holds the function words queries leave out, `feedback` is `--expand`,
-//! `stored` reads hits and documents back, `explain` is `--explain`, and `facets` counts
-//! tags. Returns data only; turning hits into text or JSON is `render`'s job.
+//! This module runs a search; its parts do one job each: `compile` turns the query tree
+//! into tantivy queries, `bm25f` scores a word over a paragraph's fields, `stop_words`
+//! holds the function words queries leave out, `feedback` is `--expand`, `page` picks the
+//! hits of the page asked for, `stored` reads hits and documents back, `explain` is
+//! `--explain`, and `facets` counts tags. Returns data only; turning hits into text or JSON is `render`'s job.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use anyhow::Result;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, Query};
+use tantivy::query::BooleanQuery;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
+use tantivy::{Searcher, TantivyDocument};
 
 mod bm25f;
 mod compile;
@@ -25,6 +23,7 @@ mod facets;
 mod feedback;
 mod forward;
 mod locate;
+mod page;
 mod stats;
 mod stop_words;
 mod stored;
@@ -33,6 +32,7 @@ use compile::Compiler;
 use explain::explain;
 use facets::{facet_counts, month_counts};
 use feedback::{expanded, feedback_terms};
+use page::{first_fetch, ranked_page};
 use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
 
@@ -395,156 +395,4 @@ fn analyzed_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         words.push(stream.token().text.clone());
     }
     words
-}
-
-/// How many ranked candidates to fetch first for a page sorted by score: twice the page
-/// when a document may show only `per_doc` paragraphs, so that most pages fill at once.
-fn first_fetch(request: &SearchRequest) -> usize {
-    let wanted = request.offset + request.limit;
-    if request.per_doc == 0 {
-        wanted
-    } else {
-        wanted * 2
-    }
-}
-
-/// The hits of the requested page, in the requested order, at most `per_doc` from each
-/// document. Ranked candidates are fetched in growing batches until the page is full;
-/// `first` is the first batch of a page sorted by score, ranked as the matches were
-/// counted.
-fn ranked_page(
-    searcher: &Searcher,
-    query: &dyn Query,
-    request: &SearchRequest,
-    total: usize,
-    first: Option<Vec<(f32, DocAddress)>>,
-) -> Result<Vec<(f32, DocAddress)>> {
-    let wanted = request.offset + request.limit;
-    let locator = Locator::new(searcher)?;
-    let whole = request.sort != SortOrder::Score;
-    let mut fetch = if whole { total } else { first_fetch(request) };
-    let mut first = first;
-    loop {
-        let mut ranked = match first.take() {
-            Some(ranked) => ranked,
-            None => {
-                let top = TopDocs::with_limit(fetch.max(1)).order_by_score();
-                searcher.search(query, &top)?
-            }
-        };
-        match request.sort {
-            SortOrder::Path => ranked.sort_by_cached_key(|(_, address)| locator.position(*address)),
-            // Newest first: the date reversed; the score order of TopDocs holds within a day
-            // (the sort is stable).
-            SortOrder::Date => {
-                ranked.sort_by_cached_key(|(_, address)| std::cmp::Reverse(locator.date(*address)));
-            }
-            SortOrder::Score => {}
-        }
-        let kept = keep_per_document(&ranked, &locator, request.per_doc, wanted);
-        if kept.len() >= wanted || fetch >= total {
-            return Ok(kept.into_iter().skip(request.offset).collect());
-        }
-        fetch = (fetch * 2).min(total);
-    }
-}
-
-/// The first `wanted` hits, with at most `per_doc` (0: any number) from one document.
-fn keep_per_document(
-    ranked: &[(f32, DocAddress)],
-    locator: &Locator,
-    per_doc: usize,
-    wanted: usize,
-) -> Vec<(f32, DocAddress)> {
-    let mut shown: HashMap<(String, String), usize> = HashMap::new();
-    let mut kept = Vec::new();
-    for &(score, address) in ranked {
-        if kept.len() == wanted {
-            break;
-        }
-        if per_doc > 0 {
-            let count = shown.entry(locator.document(address)).or_default();
-            if *count == per_doc {
-                continue;
-            }
-            *count += 1;
-        }
-        kept.push((score, address));
-    }
-    kept
-}
-
-/// Tells which document a paragraph belongs to and where in it, from the fast columns,
-/// without loading stored paragraphs.
-struct Locator {
-    segments: Vec<SegmentColumns>,
-}
-
-/// The columns of one segment that place a paragraph.
-struct SegmentColumns {
-    paths: Option<StrColumn>,
-    /// JSON Lines ids; empty for whole files.
-    ids: Option<StrColumn>,
-    lines: Option<Column<u64>>,
-    /// Document dates as `YYYYMMDD`; absent for undated documents.
-    dates: Option<Column<u64>>,
-}
-
-impl Locator {
-    fn new(searcher: &Searcher) -> Result<Locator> {
-        let segments = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                let fast = segment.fast_fields();
-                Ok(SegmentColumns {
-                    paths: fast.str("path")?,
-                    ids: fast.str("id")?,
-                    lines: fast.u64("line").ok(),
-                    dates: fast.u64("date").ok(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Locator { segments })
-    }
-
-    /// The document's path and id (empty for whole files).
-    fn document(&self, address: DocAddress) -> (String, String) {
-        let columns = &self.segments[address.segment_ord as usize];
-        (
-            first_str(columns.paths.as_ref(), address.doc_id),
-            first_str(columns.ids.as_ref(), address.doc_id),
-        )
-    }
-
-    /// The paragraph's document date as `YYYYMMDD`, 0 when it has none.
-    fn date(&self, address: DocAddress) -> u64 {
-        self.segments[address.segment_ord as usize]
-            .dates
-            .as_ref()
-            .and_then(|column| column.first(address.doc_id))
-            .unwrap_or(0)
-    }
-
-    /// Path, then line: the order grep prints matches in.
-    fn position(&self, address: DocAddress) -> (String, u64) {
-        let columns = &self.segments[address.segment_ord as usize];
-        let line = columns
-            .lines
-            .as_ref()
-            .and_then(|column| column.first(address.doc_id))
-            .unwrap_or(0);
-        (first_str(columns.paths.as_ref(), address.doc_id), line)
-    }
-}
-
-fn first_str(column: Option<&StrColumn>, doc: DocId) -> String {
-    let mut text = String::new();
-    if let Some(column) = column
-        && let Some(ord) = column.term_ords(doc).next()
-        && column.ord_to_str(ord, &mut text).is_err()
-    {
-        text.clear();
-    }
-    text
 }
