@@ -4,12 +4,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Result;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query;
-use tantivy::{DocAddress, DocId, Searcher};
+use tantivy::{DocAddress, DocId, InvertedIndexReader, Searcher, SegmentReader};
 
 use super::{SearchRequest, SortOrder};
 
@@ -110,19 +111,43 @@ struct SegmentColumns {
     dates: Option<Column<u64>>,
 }
 
-/// A string column with the strings of the ordinals looked up so far. Each lookup in the
-/// column's dictionary decompresses a block of it (with a fresh zstd context): looking up
-/// each ordinal once, the ordinals of one segment in order, decompresses each block once.
+/// A string column of a segment, read without decompressing its dictionary where it can.
+///
+/// A lookup in the column's dictionary decompresses a block of it with a fresh zstd
+/// context, which cost more than ranking a plain search. The field is also indexed (a
+/// `STRING` field), and its term dictionary, an FST read in place, holds the same strings
+/// when it holds as many: each value of the column is indexed as one term, and each term
+/// is such a value. Both sorted by their bytes, the ordinals are then the same, and the
+/// string of an ordinal comes from the FST. Otherwise the column's ordinals are looked up
+/// in order, each once, so that each block is decompressed once.
 struct Strings {
     column: Option<StrColumn>,
-    /// The string of each ordinal looked up.
+    /// The field's term dictionary when it holds exactly the column's strings.
+    terms: Option<Arc<InvertedIndexReader>>,
+    /// The string of each ordinal looked up in the column's dictionary.
     known: HashMap<u64, String>,
 }
 
 impl Strings {
-    fn new(column: Option<StrColumn>) -> Strings {
-        Strings {
+    fn new(segment: &SegmentReader, name: &str) -> Result<Strings> {
+        let column = segment.fast_fields().str(name)?;
+        let terms = match (&column, segment.schema().get_field(name)) {
+            (Some(column), Ok(field)) => Some(segment.inverted_index(field)?)
+                .filter(|index| index.terms().num_terms() == column.num_terms()),
+            _ => None,
+        };
+        Ok(Strings {
             column,
+            terms,
+            known: HashMap::new(),
+        })
+    }
+
+    /// No column: every paragraph's string is empty.
+    fn none() -> Strings {
+        Strings {
+            column: None,
+            terms: None,
             known: HashMap::new(),
         }
     }
@@ -132,9 +157,10 @@ impl Strings {
         self.column.as_ref()?.term_ords(doc).next()
     }
 
-    /// Looks up the strings of these paragraphs' ordinals not known yet.
+    /// Looks up in the column's dictionary the strings of these paragraphs' ordinals not
+    /// known yet, unless the term dictionary gives them.
     fn look_up(&mut self, docs: impl Iterator<Item = DocId>) {
-        let Some(column) = &self.column else {
+        let (Some(column), None) = (&self.column, &self.terms) else {
             return;
         };
         let mut ords: Vec<u64> = docs
@@ -153,22 +179,28 @@ impl Strings {
             }
         });
         if !matches!(complete, Ok(true)) {
-            // A damaged dictionary: each ordinal alone, as `first_str` reads it.
+            // A damaged dictionary: each ordinal alone.
             for &ord in &ords {
                 known.insert(ord, ord_str(column, ord));
             }
         }
     }
 
-    /// The paragraph's string; empty when it has none. Looked up in the dictionary when
-    /// `look_up` did not see it.
+    /// The paragraph's string; empty when it has none or it cannot be read.
     fn get(&self, doc: DocId) -> Cow<'_, str> {
-        match (self.ord(doc), &self.column) {
-            (Some(ord), Some(column)) => match self.known.get(&ord) {
-                Some(text) => text.as_str().into(),
-                None => ord_str(column, ord).into(),
-            },
-            _ => "".into(),
+        let (Some(ord), Some(column)) = (self.ord(doc), &self.column) else {
+            return "".into();
+        };
+        if let Some(terms) = &self.terms {
+            let mut bytes = Vec::new();
+            return match terms.terms().ord_to_term(ord, &mut bytes) {
+                Ok(true) => String::from_utf8(bytes).unwrap_or_default().into(),
+                _ => "".into(),
+            };
+        }
+        match self.known.get(&ord) {
+            Some(text) => text.as_str().into(),
+            None => ord_str(column, ord).into(),
         }
     }
 }
@@ -191,12 +223,12 @@ impl Locator {
             .map(|segment| {
                 let fast = segment.fast_fields();
                 let (paths, ids) = match by_document {
-                    true => (fast.str("path")?, fast.str("id")?),
-                    false => (None, None),
+                    true => (Strings::new(segment, "path")?, Strings::new(segment, "id")?),
+                    false => (Strings::none(), Strings::none()),
                 };
                 Ok(SegmentColumns {
-                    paths: Strings::new(paths),
-                    ids: Strings::new(ids),
+                    paths,
+                    ids,
                     lines: match request.sort {
                         SortOrder::Path => fast.u64("line").ok(),
                         _ => None,
@@ -253,5 +285,118 @@ impl Locator {
             .and_then(|column| column.first(address.doc_id))
             .unwrap_or(0);
         (columns.paths.get(address.doc_id), line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    use super::*;
+    use crate::index::{register_tokenizer, schema};
+
+    /// An index of two segments; "a.txt" has paragraphs in both, "c.jsonl" holds two
+    /// documents (ids) and "b.txt" one paragraph.
+    fn two_segments() -> Index {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        register_tokenizer(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let batches: [&[(&str, &str)]; 2] = [
+            &[
+                ("a.txt", ""),
+                ("a.txt", ""),
+                ("c.jsonl", "n1"),
+                ("b.txt", ""),
+            ],
+            &[
+                ("a.txt", ""),
+                ("c.jsonl", "n2"),
+                ("a.txt", ""),
+                ("c.jsonl", "n1"),
+            ],
+        ];
+        for batch in batches {
+            for (path, id) in batch {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(fields.path, path);
+                if !id.is_empty() {
+                    doc.add_text(fields.id, id);
+                }
+                doc.add_text(fields.text, "copper");
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        index
+    }
+
+    /// Every paragraph of the index, in address order, as if ranked.
+    fn everything(searcher: &Searcher) -> Vec<(f32, DocAddress)> {
+        let mut all = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..segment.max_doc() {
+                all.push((1.0, DocAddress::new(segment_ord as u32, doc)));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_term_dictionary_ordinals_are_the_column_ordinals() {
+        let index = two_segments();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        for segment in searcher.segment_readers() {
+            for name in ["path", "id"] {
+                let strings = Strings::new(segment, name).unwrap();
+                let (column, terms) = (strings.column.unwrap(), strings.terms.unwrap());
+                for ord in 0..column.num_terms() as u64 {
+                    let mut bytes = Vec::new();
+                    assert!(terms.terms().ord_to_term(ord, &mut bytes).unwrap());
+                    assert_eq!(ord_str(&column, ord).as_bytes(), bytes, "{name} {ord}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_in_two_segments_shows_per_doc_paragraphs_in_all() {
+        let index = two_segments();
+        let searcher = index.reader().unwrap().searcher();
+        let request = SearchRequest {
+            per_doc: 2,
+            ..SearchRequest::default()
+        };
+        let ranked = everything(&searcher);
+        let mut locator = Locator::new(&searcher, &request).unwrap();
+        // The documents of the paragraphs kept, in any order (segments are not in
+        // commit order): two of the four of a.txt.
+        let shown = |locator: &Locator| {
+            let mut shown = keep_per_document(&ranked, locator, 2, 100)
+                .into_iter()
+                .map(|(_, address)| locator.document(address))
+                .map(|(path, id)| format!("{path}{id}"))
+                .collect::<Vec<_>>();
+            shown.sort();
+            shown
+        };
+        let expected = [
+            "a.txt",
+            "a.txt",
+            "b.txt",
+            "c.jsonln1",
+            "c.jsonln1",
+            "c.jsonln2",
+        ];
+        assert_eq!(shown(&locator), expected);
+        // The same through the column's own dictionary, looked up in order.
+        for columns in &mut locator.segments {
+            columns.paths.terms = None;
+            columns.ids.terms = None;
+        }
+        locator.look_up(&ranked);
+        assert!(locator.segments.iter().all(|c| !c.paths.known.is_empty()));
+        assert_eq!(shown(&locator), expected);
     }
 }
