@@ -149,9 +149,9 @@ pub struct OpenIndex {
     taxonomy: OnceLock<Taxonomy>,
     /// Read on first use, once per search however many queries it runs.
     company_names: OnceLock<BTreeMap<String, Vec<String>>>,
-    /// The same names lower-cased, each to its tag: built once, as lower-casing thousands
-    /// of names cost more than the rest of a plain search.
-    company_tags: OnceLock<HashMap<String, String>>,
+    /// The same names lower-cased, each to its tags: built once, as lower-casing
+    /// thousands of names cost more than the rest of a plain search.
+    company_tags: OnceLock<HashMap<String, Vec<String>>>,
     /// Opened on first use and kept, so every part of a search (and every request a
     /// server answers from this `OpenIndex`) reads the same commit.
     reader: OnceLock<tantivy::IndexReader>,
@@ -207,21 +207,21 @@ impl OpenIndex {
         Ok(self.company_names.get_or_init(|| names))
     }
 
-    /// The tag of each name of `company_names`, by the name lower-cased; where two
-    /// companies share a name, the later tag in tag order.
-    pub fn company_tags(&self) -> Result<&HashMap<String, String>> {
+    /// The tags of the companies with each name of `company_names`, by the name
+    /// lower-cased, in tag order: a product's name may be several companies'.
+    pub fn company_tags(&self) -> Result<&HashMap<String, Vec<String>>> {
         if let Some(tags) = self.company_tags.get() {
             return Ok(tags);
         }
-        let tags = self
-            .company_names()?
-            .iter()
-            .flat_map(|(tag, names)| {
-                names
-                    .iter()
-                    .map(move |name| (name.to_lowercase(), tag.clone()))
-            })
-            .collect();
+        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+        for (tag, names) in self.company_names()? {
+            for name in names {
+                let of_name = tags.entry(name.to_lowercase()).or_default();
+                if of_name.last() != Some(tag) {
+                    of_name.push(tag.clone());
+                }
+            }
+        }
         Ok(self.company_tags.get_or_init(|| tags))
     }
 

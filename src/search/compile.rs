@@ -49,12 +49,11 @@ fn indexed_topic(searcher: &Searcher, field: Field, name: &str) -> Result<Option
 /// The tag of a company named in a filter: through the names saved with the index (no
 /// taxonomy load), then the companies the index discovered, then the taxonomy.
 fn company_filter(open: &OpenIndex, name: &str) -> Result<Facet> {
-    let wanted = name.trim().to_lowercase();
     let saved = open
-        .company_names()?
-        .iter()
-        .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == wanted))
-        .and_then(|(facet, _)| Facet::from_text(facet).ok());
+        .company_tags()?
+        .get(&name.trim().to_lowercase())
+        .and_then(|tags| tags.first())
+        .and_then(|facet| Facet::from_text(facet).ok());
     if let Some(facet) = saved {
         return Ok(facet);
     }
@@ -123,8 +122,8 @@ pub(super) struct Compiler<'a> {
     every_word: bool,
     /// Names of the companies the index holds, by tag.
     names: &'a BTreeMap<String, Vec<String>>,
-    /// Tags by lower-cased name.
-    by_name: &'a HashMap<String, String>,
+    /// Tags by lower-cased name (see `OpenIndex::company_tags`).
+    by_name: &'a HashMap<String, Vec<String>>,
     highlight: Vec<(Occur, Box<dyn Query>)>,
     words: Vec<String>,
 }
@@ -232,7 +231,7 @@ impl<'a> Compiler<'a> {
     fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Option<Box<dyn Query>>> {
         Ok(match expr {
             Expr::Word(text) => self.text(text, positive),
-            Expr::Phrase(text) => match self.by_name.get(&text.to_lowercase()) {
+            Expr::Phrase(text) => match company_tag(self.by_name, text) {
                 Some(tag) if positive => self.company_text(text, tag)?,
                 _ => self.text(text, positive),
             },
@@ -563,7 +562,7 @@ fn path_pattern(value: &str) -> String {
 /// company, with the company's tag, or else one word alone.
 fn name_groups<'a>(
     words: &[&str],
-    by_name: &'a HashMap<String, String>,
+    by_name: &'a HashMap<String, Vec<String>>,
 ) -> Vec<(String, Option<&'a String>)> {
     let mut groups = Vec::new();
     let mut start = 0;
@@ -572,9 +571,7 @@ fn name_groups<'a>(
             .rev()
             .find_map(|n| {
                 let text = words[start..start + n].join(" ");
-                by_name
-                    .get(&text.to_lowercase())
-                    .map(|facet| (n, text, facet))
+                company_tag(by_name, &text).map(|facet| (n, text, facet))
             });
         match longest {
             Some((n, text, facet)) => {
@@ -588,6 +585,12 @@ fn name_groups<'a>(
         }
     }
     groups
+}
+
+/// The tag of the company a query's words name, in any case: of two companies with the
+/// name, the later in tag order.
+fn company_tag<'a>(by_name: &'a HashMap<String, Vec<String>>, text: &str) -> Option<&'a String> {
+    by_name.get(&text.to_lowercase())?.last()
 }
 
 fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {

@@ -67,7 +67,7 @@ impl Snapshot {
             let open = index::open(path)?;
             open.reader()?;
             open.taxonomy()?;
-            open.company_names()?;
+            open.company_tags()?;
             let generation = manifest::last_sequence(&open.index)?;
             let stamp = Stamp::of(path);
             if before == stamp || tries == OPEN_TRIES {
