@@ -349,7 +349,7 @@ fn search_once(
         .search(&query, &(Count, first_batch, matching_set))
         .map_err(|err| open.damaged(&err))?;
     let matching = matching.unwrap_or_default();
-    let page = ranked_page(searcher, &query, request, total, first)?;
+    let page = ranked_page(open, searcher, &query, request, total, first)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);

@@ -13,6 +13,7 @@ use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, InvertedIndexReader, Searcher, SegmentReader};
 
 use super::{SearchRequest, SortOrder};
+use crate::index::{DocumentColumns, OpenIndex};
 
 /// How many ranked candidates to fetch first for a page sorted by score: twice the page
 /// when a document may show only `per_doc` paragraphs, so that most pages fill at once.
@@ -30,6 +31,7 @@ pub(super) fn first_fetch(request: &SearchRequest) -> usize {
 /// `first` is the first batch of a page sorted by score, ranked as the matches were
 /// counted.
 pub(super) fn ranked_page(
+    open: &OpenIndex,
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
@@ -37,7 +39,12 @@ pub(super) fn ranked_page(
     first: Option<Vec<(f32, DocAddress)>>,
 ) -> Result<Vec<(f32, DocAddress)>> {
     let wanted = request.offset + request.limit;
-    let mut locator = Locator::new(searcher, request)?;
+    let by_document = request.per_doc > 0 || request.sort == SortOrder::Path;
+    let opened = match by_document {
+        true => open.document_columns()?,
+        false => &[],
+    };
+    let mut locator = Locator::new(searcher, request, opened)?;
     let whole = request.sort != SortOrder::Score;
     let mut fetch = if whole { total } else { first_fetch(request) };
     let mut first = first;
@@ -129,8 +136,7 @@ struct Strings {
 }
 
 impl Strings {
-    fn new(segment: &SegmentReader, name: &str) -> Result<Strings> {
-        let column = segment.fast_fields().str(name)?;
+    fn new(segment: &SegmentReader, name: &str, column: Option<StrColumn>) -> Result<Strings> {
         let terms = match (&column, segment.schema().get_field(name)) {
             (Some(column), Ok(field)) => Some(segment.inverted_index(field)?)
                 .filter(|index| index.terms().num_terms() == column.num_terms()),
@@ -215,16 +221,31 @@ fn ord_str(column: &StrColumn, ord: u64) -> String {
 }
 
 impl Locator {
-    fn new(searcher: &Searcher, request: &SearchRequest) -> Result<Locator> {
+    /// `opened` are the index's columns of path and id (see
+    /// `OpenIndex::document_columns`), opened anew where they are not the searcher's.
+    fn new(
+        searcher: &Searcher,
+        request: &SearchRequest,
+        opened: &[DocumentColumns],
+    ) -> Result<Locator> {
         let by_document = request.per_doc > 0 || request.sort == SortOrder::Path;
         let segments = searcher
             .segment_readers()
             .iter()
-            .map(|segment| {
+            .enumerate()
+            .map(|(at, segment)| {
                 let fast = segment.fast_fields();
-                let (paths, ids) = match by_document {
-                    true => (Strings::new(segment, "path")?, Strings::new(segment, "id")?),
-                    false => (Strings::none(), Strings::none()),
+                let (paths, ids) = match (by_document, opened.get(at)) {
+                    (false, _) => (Strings::none(), Strings::none()),
+                    // The index's reader never reloads: its segments are this searcher's.
+                    (true, Some(columns)) if columns.segment == segment.segment_id() => (
+                        Strings::new(segment, "path", columns.paths.clone())?,
+                        Strings::new(segment, "id", columns.ids.clone())?,
+                    ),
+                    (true, _) => (
+                        Strings::new(segment, "path", fast.str("path")?)?,
+                        Strings::new(segment, "id", fast.str("id")?)?,
+                    ),
                 };
                 Ok(SegmentColumns {
                     paths,
@@ -349,7 +370,8 @@ mod tests {
         assert_eq!(searcher.segment_readers().len(), 2);
         for segment in searcher.segment_readers() {
             for name in ["path", "id"] {
-                let strings = Strings::new(segment, name).unwrap();
+                let column = segment.fast_fields().str(name).unwrap();
+                let strings = Strings::new(segment, name, column).unwrap();
                 let (column, terms) = (strings.column.unwrap(), strings.terms.unwrap());
                 for ord in 0..column.num_terms() as u64 {
                     let mut bytes = Vec::new();
@@ -369,7 +391,7 @@ mod tests {
             ..SearchRequest::default()
         };
         let ranked = everything(&searcher);
-        let mut locator = Locator::new(&searcher, &request).unwrap();
+        let mut locator = Locator::new(&searcher, &request, &[]).unwrap();
         // The documents of the paragraphs kept, in any order (segments are not in
         // commit order): two of the four of a.txt.
         let shown = |locator: &Locator| {
