@@ -138,6 +138,47 @@ struct Marker {
     source: PathBuf,
 }
 
+/// The companies a name names, from the names saved with an index: built once per open
+/// index (see `OpenIndex::company_tags`).
+pub struct CompanyTags {
+    /// The first and the last company with the name (a product's name may be several
+    /// companies'), as places in the order of `company_names`, by the name lower-cased.
+    by_name: HashMap<String, (usize, usize)>,
+}
+
+impl CompanyTags {
+    /// The table of `names`, the names of each company by tag.
+    pub fn new(names: &BTreeMap<String, Vec<String>>) -> CompanyTags {
+        let mut by_name: HashMap<String, (usize, usize)> = HashMap::new();
+        for (at, names) in names.values().enumerate() {
+            for name in names {
+                by_name
+                    .entry(name.to_lowercase())
+                    .and_modify(|(_, last)| *last = at)
+                    .or_insert((at, at));
+            }
+        }
+        CompanyTags { by_name }
+    }
+
+    /// The tags of the first and the last company, in tag order, with this name in any
+    /// case; `names` are the index's `company_names`, which the table was built from.
+    pub fn get<'a>(
+        &self,
+        names: &'a BTreeMap<String, Vec<String>>,
+        name: &str,
+    ) -> Option<(&'a String, &'a String)> {
+        let &(first, last) = self.by_name.get(&name.to_lowercase())?;
+        let mut tags = names.keys();
+        let first_tag = tags.nth(first)?;
+        let last_tag = match last - first {
+            0 => first_tag,
+            after => tags.nth(after - 1)?,
+        };
+        Some((first_tag, last_tag))
+    }
+}
+
 /// The fast columns of one segment that name the document of a paragraph.
 #[derive(Clone)]
 pub struct DocumentColumns {
@@ -160,9 +201,9 @@ pub struct OpenIndex {
     taxonomy: OnceLock<Taxonomy>,
     /// Read on first use, once per search however many queries it runs.
     company_names: OnceLock<BTreeMap<String, Vec<String>>>,
-    /// The same names lower-cased, each to its tags: built once, as lower-casing
+    /// The same names lower-cased, each to its companies: built once, as lower-casing
     /// thousands of names cost more than the rest of a plain search.
-    company_tags: OnceLock<HashMap<String, Vec<String>>>,
+    company_tags: OnceLock<CompanyTags>,
     /// The columns naming each paragraph's document, opened on first use (see
     /// `document_columns`).
     document_columns: OnceLock<Vec<DocumentColumns>>,
@@ -245,21 +286,12 @@ impl OpenIndex {
         Ok(self.company_names.get_or_init(|| names))
     }
 
-    /// The tags of the companies with each name of `company_names`, by the name
-    /// lower-cased, in tag order: a product's name may be several companies'.
-    pub fn company_tags(&self) -> Result<&HashMap<String, Vec<String>>> {
+    /// The companies of each name of `company_names`, by the name lower-cased.
+    pub fn company_tags(&self) -> Result<&CompanyTags> {
         if let Some(tags) = self.company_tags.get() {
             return Ok(tags);
         }
-        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
-        for (tag, names) in self.company_names()? {
-            for name in names {
-                let of_name = tags.entry(name.to_lowercase()).or_default();
-                if of_name.last() != Some(tag) {
-                    of_name.push(tag.clone());
-                }
-            }
-        }
+        let tags = CompanyTags::new(self.company_names()?);
         Ok(self.company_tags.get_or_init(|| tags))
     }
 
@@ -1141,4 +1173,37 @@ fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     fs::write(&temporary, contents)
         .with_context(|| format!("cannot write {}", temporary.display()))?;
     fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_gives_the_first_and_the_last_company_with_it_in_any_case() {
+        let names: BTreeMap<String, Vec<String>> = [
+            ("/Alpha", vec!["Alpha", "Widget"]),
+            ("/Beta", vec!["Beta", "BETA Corp"]),
+            ("/Gamma", vec!["Gamma", "widget", "Gizmo"]),
+            ("/Gamma/Delta", vec!["Delta", "Widget"]),
+        ]
+        .into_iter()
+        .map(|(tag, names)| {
+            (
+                tag.to_string(),
+                names.into_iter().map(String::from).collect(),
+            )
+        })
+        .collect();
+        let tags = CompanyTags::new(&names);
+        let tags_of = |name| {
+            tags.get(&names, name)
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+        };
+        assert_eq!(tags_of("beta corp"), Some(("/Beta", "/Beta")));
+        assert_eq!(tags_of("GIZMO"), Some(("/Gamma", "/Gamma")));
+        assert_eq!(tags_of("alpha"), Some(("/Alpha", "/Alpha")));
+        assert_eq!(tags_of("Widget"), Some(("/Alpha", "/Gamma/Delta")));
+        assert_eq!(tags_of("Epsilon"), None);
+    }
 }

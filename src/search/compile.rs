@@ -19,7 +19,7 @@ use super::facets::for_each_tag;
 use super::forward::forward;
 use super::stop_words::is_query_stop_word;
 use super::{Refusal, analyzed_words, refuse};
-use crate::index::{Fields, HanReading, OpenIndex, fold, query_analyzer};
+use crate::index::{CompanyTags, Fields, HanReading, OpenIndex, fold, query_analyzer};
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::DateRange;
 use crate::script::han_without_kana;
@@ -51,9 +51,8 @@ fn indexed_topic(searcher: &Searcher, field: Field, name: &str) -> Result<Option
 fn company_filter(open: &OpenIndex, name: &str) -> Result<Facet> {
     let saved = open
         .company_tags()?
-        .get(&name.trim().to_lowercase())
-        .and_then(|tags| tags.first())
-        .and_then(|facet| Facet::from_text(facet).ok());
+        .get(open.company_names()?, name.trim())
+        .and_then(|(first, _)| Facet::from_text(first).ok());
     if let Some(facet) = saved {
         return Ok(facet);
     }
@@ -122,8 +121,8 @@ pub(super) struct Compiler<'a> {
     every_word: bool,
     /// Names of the companies the index holds, by tag.
     names: &'a BTreeMap<String, Vec<String>>,
-    /// Tags by lower-cased name (see `OpenIndex::company_tags`).
-    by_name: &'a HashMap<String, Vec<String>>,
+    /// Tags by name.
+    by_name: &'a CompanyTags,
     highlight: Vec<(Occur, Box<dyn Query>)>,
     words: Vec<String>,
 }
@@ -201,7 +200,7 @@ impl<'a> Compiler<'a> {
                 } else {
                     looked_for
                 };
-                for (text, tag) in name_groups(&run, self.by_name) {
+                for (text, tag) in name_groups(&run, self.names, self.by_name) {
                     let query = match tag {
                         Some(tag) if positive => self.company_text(&text, tag)?,
                         _ => self.text(&text, positive),
@@ -231,7 +230,7 @@ impl<'a> Compiler<'a> {
     fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Option<Box<dyn Query>>> {
         Ok(match expr {
             Expr::Word(text) => self.text(text, positive),
-            Expr::Phrase(text) => match company_tag(self.by_name, text) {
+            Expr::Phrase(text) => match company_tag(self.names, self.by_name, text) {
                 Some(tag) if positive => self.company_text(text, tag)?,
                 _ => self.text(text, positive),
             },
@@ -562,7 +561,8 @@ fn path_pattern(value: &str) -> String {
 /// company, with the company's tag, or else one word alone.
 fn name_groups<'a>(
     words: &[&str],
-    by_name: &'a HashMap<String, Vec<String>>,
+    names: &'a BTreeMap<String, Vec<String>>,
+    by_name: &CompanyTags,
 ) -> Vec<(String, Option<&'a String>)> {
     let mut groups = Vec::new();
     let mut start = 0;
@@ -571,7 +571,7 @@ fn name_groups<'a>(
             .rev()
             .find_map(|n| {
                 let text = words[start..start + n].join(" ");
-                company_tag(by_name, &text).map(|facet| (n, text, facet))
+                company_tag(names, by_name, &text).map(|facet| (n, text, facet))
             });
         match longest {
             Some((n, text, facet)) => {
@@ -589,8 +589,12 @@ fn name_groups<'a>(
 
 /// The tag of the company a query's words name, in any case: of two companies with the
 /// name, the later in tag order.
-fn company_tag<'a>(by_name: &'a HashMap<String, Vec<String>>, text: &str) -> Option<&'a String> {
-    by_name.get(&text.to_lowercase())?.last()
+fn company_tag<'a>(
+    names: &'a BTreeMap<String, Vec<String>>,
+    by_name: &CompanyTags,
+    text: &str,
+) -> Option<&'a String> {
+    Some(by_name.get(names, text)?.1)
 }
 
 fn facet_query(field: tantivy::schema::Field, facet: &Facet) -> Box<dyn Query> {
