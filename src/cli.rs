@@ -37,6 +37,23 @@ pub enum Command {
     /// Serve an index over HTTP: a search page at / and a JSON API under /api/ (read
     /// only; the next request after `dossier index` commits sees the change).
     Serve(ServeArgs),
+    /// Write an index's paragraphs as OpenSearch `_bulk` NDJSON on stdout, or with
+    /// --mapping the index settings and mapping dossier creates in a cluster.
+    Export(ExportArgs),
+}
+
+/// Arguments of `dossier export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Index folder to read.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Print the settings and mapping (the body of `PUT /NAME`) instead of the paragraphs.
+    #[arg(long)]
+    pub mapping: bool,
+    /// Index name the bulk lines put the paragraphs into.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier serve`.
@@ -130,6 +147,15 @@ pub struct IndexArgs {
     /// 2024-03-05, or as e-mail writes dates).
     #[arg(long, value_name = "NAME", default_value = "date")]
     pub date_field: String,
+    /// Send the paragraphs to the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index; --index is then not used. The
+    /// index is created when missing; what the cluster holds from each file is kept in
+    /// the cluster, so only files changed since the last run are sent.
+    #[arg(long, value_name = "URL")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 impl IndexArgs {

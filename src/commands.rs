@@ -12,8 +12,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
-    Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort, TagArgs,
-    WatchArgs,
+    Cli, Color, Command, ExportArgs, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort,
+    TagArgs, WatchArgs,
 };
 use crate::index::{self, BuildOptions, IndexReport};
 use crate::read::{Format, ReadOptions, RecordFields};
@@ -42,7 +42,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Companies(args) => list_command(&args, TagKind::Companies),
         Command::Topics(args) => list_command(&args, TagKind::Topics),
         Command::Serve(args) => serve_command(&args),
+        Command::Export(args) => export_command(&args),
     }
+}
+
+/// Prints the mapping, or the index's paragraphs as bulk NDJSON.
+fn export_command(args: &ExportArgs) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.mapping {
+        serde_json::to_writer_pretty(&mut out, &crate::opensearch::mapping::mapping())?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let open = index::open(&args.index)?;
+    let count = crate::opensearch::export::write_bulk(&open, &args.os_index, &mut out)?;
+    out.flush()?;
+    eprintln!(
+        "dossier: exported {count} paragraphs of {} for the index {}",
+        args.index.display(),
+        args.os_index
+    );
+    Ok(if count == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
@@ -68,7 +94,14 @@ fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     let (read, walk) = index_inputs(args);
     let settings = index_settings(args, &read, &walk);
-    let report = build_index(&args.dir, &args.index, &settings, &mut print_notice)?;
+    let target = match &args.opensearch {
+        Some(url) => Target::Cluster {
+            url,
+            index: &args.os_index,
+        },
+        None => Target::Local(&args.index),
+    };
+    let report = build_index(&args.dir, target, &settings, &mut print_notice)?;
     let nothing = report.added + report.updated + report.unchanged == 0;
     if nothing {
         let why = if report.ignored + report.not_text > 0 {
@@ -84,15 +117,41 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         );
     }
     if !args.quiet {
-        print_report(&report, &args.index);
+        print_report(&report, &target.to_string());
     } else if nothing {
         print_ignored(&report);
+    }
+    if report.failed > 0 {
+        eprintln!(
+            "dossier: {} paragraphs could not be stored in {target}; their files are sent again \
+             by the next run",
+            report.failed
+        );
+        return Ok(ExitCode::from(2));
     }
     Ok(if nothing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where `dossier index` puts the paragraphs.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// The local index in this folder.
+    Local(&'a Path),
+    /// The index of this name in the OpenSearch cluster at this URL.
+    Cluster { url: &'a str, index: &'a str },
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Local(path) => write!(f, "{}", path.display()),
+            Target::Cluster { url, index } => write!(f, "{}/{index}", url.trim_end_matches('/')),
+        }
+    }
 }
 
 fn index_inputs(args: &IndexArgs) -> (ReadOptions, WalkOptions) {
@@ -184,14 +243,10 @@ pub fn watch(index_args: &IndexArgs, interval: f64, indexed: impl FnOnce()) -> R
             print_notice(notice);
         }
     };
-    let report = build_index(
-        &index_args.dir,
-        &index_args.index,
-        &settings,
-        &mut print_new_notice,
-    )?;
+    let target = Target::Local(&index_args.index);
+    let report = build_index(&index_args.dir, target, &settings, &mut print_new_notice)?;
     if !index_args.quiet {
-        print_report(&report, &index_args.index);
+        print_report(&report, &target.to_string());
         eprintln!(
             "dossier: watching {} for changes every {} s; stop with Ctrl-C",
             index_args.dir.display(),
@@ -203,15 +258,10 @@ pub fn watch(index_args: &IndexArgs, interval: f64, indexed: impl FnOnce()) -> R
     settings.progress = false;
     loop {
         std::thread::sleep(interval);
-        match build_index(
-            &index_args.dir,
-            &index_args.index,
-            &settings,
-            &mut print_new_notice,
-        ) {
+        match build_index(&index_args.dir, target, &settings, &mut print_new_notice) {
             Ok(report) if report.added + report.updated + report.removed > 0 => {
                 if !index_args.quiet {
-                    print_report(&report, &index_args.index);
+                    print_report(&report, &target.to_string());
                 }
             }
             Ok(_) => {}
@@ -263,7 +313,7 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
 
 fn build_index(
     dir: &Path,
-    index_path: &Path,
+    target: Target<'_>,
     settings: &IndexSettings<'_>,
     on_notice: &mut (impl FnMut(&Notice) + Send),
 ) -> Result<IndexReport> {
@@ -291,10 +341,23 @@ fn build_index(
         memory_bytes: settings.memory_mb.saturating_mul(1_000_000),
         progress: bar.is_some().then_some(&advance),
     };
-    let report = index::build(dir, index_path, &options, |notice| match &bar {
+    let notice = |notice: &Notice| match &bar {
         Some(bar) => bar.suspend(|| on_notice(notice)),
         None => on_notice(notice),
-    });
+    };
+    let report = match target {
+        Target::Local(index_path) => index::build(dir, index_path, &options, notice),
+        Target::Cluster { url, index } => {
+            let shown = bar.clone();
+            let warn: crate::opensearch::Warn =
+                std::sync::Arc::new(move |line: &str| match &shown {
+                    Some(bar) => bar.suspend(|| eprintln!("dossier: {line}")),
+                    None => eprintln!("dossier: {line}"),
+                });
+            let client = crate::opensearch::Client::new(url, warn)?;
+            crate::opensearch::build(dir, client, index, &options, notice)
+        }
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -328,7 +391,7 @@ fn print_notice(notice: &Notice) {
 
 /// The run report: why every file was read again if it was, what was ignored, then one
 /// line of figures, always the last (scripts read it).
-fn print_report(report: &IndexReport, index_path: &Path) {
+fn print_report(report: &IndexReport, target: &str) {
     if let Some(reason) = &report.rebuilt {
         eprintln!("dossier: {reason}");
     }
@@ -341,7 +404,7 @@ fn print_report(report: &IndexReport, index_path: &Path) {
         report.added + report.updated,
         format_counts(&report.formats),
         report.elapsed.as_secs_f64(),
-        index_path.display(),
+        target,
         report.added,
         report.updated,
         report.removed,
@@ -435,11 +498,11 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 };
                 let report = build_index(
                     Path::new(DEFAULT_DOCUMENTS),
-                    &path,
+                    Target::Local(&path),
                     &settings,
                     &mut print_notice,
                 )?;
-                print_report(&report, &path);
+                print_report(&report, &path.display().to_string());
             }
             path
         }
