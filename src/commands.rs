@@ -18,7 +18,7 @@ use crate::cli::{
 use crate::index::{self, BuildOptions, IndexReport};
 use crate::read::{Format, ReadOptions, RecordFields};
 use crate::render::{self, Highlight};
-use crate::search::{self, SearchRequest, SortOrder, TagKind};
+use crate::search::{Cluster, Engine, SearchRequest, SearchResults, SortOrder, TagKind};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
@@ -72,8 +72,12 @@ fn export_command(args: &ExportArgs) -> Result<ExitCode> {
 }
 
 fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
-    let open = index::open(&args.index)?;
-    let counts = search::listed_tags(&open, kind)?;
+    let counts = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).listed_tags(kind)?
+        }
+        None => Engine::Local(&index::open(&args.index)?).listed_tags(kind)?,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
@@ -466,6 +470,19 @@ fn format_counts(formats: &std::collections::BTreeMap<Format, usize>) -> String 
 }
 
 fn search_command(args: &SearchArgs) -> Result<ExitCode> {
+    let request = search_request(args);
+    let results = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).search(&request)?
+        }
+        None => Engine::Local(&open_search_index(args)?).search(&request)?,
+    };
+    write_results(args, &results)
+}
+
+/// The index `search` reads: --index, or the default index, built from the default
+/// documents when missing or from another version.
+fn open_search_index(args: &SearchArgs) -> Result<index::OpenIndex> {
     let index_path = match &args.index {
         Some(path) => path.clone(),
         None => {
@@ -507,8 +524,12 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             path
         }
     };
-    let open = index::open(&index_path)?;
-    let request = SearchRequest {
+    index::open(&index_path)
+}
+
+/// What `search` asks for.
+fn search_request(args: &SearchArgs) -> SearchRequest {
+    SearchRequest {
         query: args.query.clone(),
         companies: args.company.clone(),
         topics: args.topic.clone(),
@@ -526,8 +547,11 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         context: args.context,
         explain: args.explain,
         dates: args.since.iter().chain(&args.until).cloned().collect(),
-    };
-    let results = search::search(&open, &request)?;
+    }
+}
+
+/// Prints the results, whichever engine answered; exits 1 when there is no hit.
+fn write_results(args: &SearchArgs, results: &SearchResults) -> Result<ExitCode> {
     if !results.dropped_words.is_empty() {
         let dropped: Vec<&str> = results
             .dropped_words
@@ -543,9 +567,9 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        render::write_json(&mut out, &results, args.facets)?;
+        render::write_json(&mut out, results, args.facets)?;
     } else {
-        render::write_text(&mut out, &results, highlight(args.color), args.facets)?;
+        render::write_text(&mut out, results, highlight(args.color), args.facets)?;
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {
@@ -557,8 +581,12 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
     let (path, page, line) = location(&args.document);
-    let open = index::open(&args.index)?;
-    let document = search::show(&open, path, line)?;
+    let document = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).show(path, line)?
+        }
+        None => Engine::Local(&index::open(&args.index)?).show(path, line)?,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

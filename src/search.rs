@@ -39,6 +39,7 @@ use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
 
 pub use cluster::{Cluster, ClusterApi};
+pub(crate) use compile_tantivy::TITLE_WEIGHT;
 pub use compile_tantivy::{company_facet, topic_facet};
 pub use facets::{ListedTag, TagCount, TagKind, listed_tags, tag_counts};
 pub use stats::{IndexStats, stats};

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
 use tantivy::schema::Facet;
 
@@ -18,6 +18,8 @@ use super::{
     Hit, Paragraph, Refusal, SNIPPET_CHARS, SearchRequest, SearchResults, Snippet, StoredDocument,
     refuse,
 };
+use crate::opensearch::mapping::COMBINED;
+use crate::opensearch::{Client, Warn};
 use crate::query::Query as ParsedQuery;
 use crate::read::Date;
 use crate::taxonomy::Taxonomy;
@@ -47,7 +49,78 @@ const MAX_WINDOW: usize = 10_000;
 /// Paragraphs counted exactly by `cardinality` below this many documents per tag.
 const CARDINALITY_PRECISION: u64 = 40_000;
 
+/// The cluster's REST API through dossier's OpenSearch client, tried once per request: a
+/// search of a cluster that is not there fails at once rather than after retries.
+struct Http {
+    client: Client,
+    index: String,
+}
+
+impl Http {
+    fn request(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value> {
+        let bytes = body.map(|body| body.to_string().into_bytes());
+        let answer = self
+            .client
+            .send(
+                method,
+                path,
+                bytes.as_deref().map(|b| ("application/json", b)),
+            )
+            .map_err(|err| {
+                anyhow!(
+                    "no OpenSearch cluster answers at {} ({err}); start one or check --opensearch",
+                    self.client.url()
+                )
+            })?;
+        let json = answer.json();
+        if answer.status == 404 && json["error"]["type"] == "index_not_found_exception" {
+            bail!(
+                "the cluster at {} holds no index {}; build it with `dossier index DIR \
+                 --opensearch {} --os-index {}`, or name another with --os-index",
+                self.client.url(),
+                self.index,
+                self.client.url(),
+                self.index
+            );
+        }
+        if answer.status >= 400 {
+            bail!(
+                "the cluster at {} refused the search of {}: {} ({})",
+                self.client.url(),
+                self.index,
+                answer.status,
+                answer.reason()
+            );
+        }
+        if json.is_null() {
+            bail!("the cluster at {} answered with no JSON", self.client.url());
+        }
+        Ok(json)
+    }
+}
+
+impl ClusterApi for Http {
+    fn get(&self, path: &str) -> Result<Value> {
+        self.request("GET", path, None)
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Result<Value> {
+        self.request("POST", path, Some(body))
+    }
+}
+
 impl Cluster {
+    /// The index `index` of the cluster at `url` (`http://HOST:PORT`); nothing is sent yet.
+    pub fn connect(url: &str, index: &str) -> Result<Cluster> {
+        let warn: Warn = Arc::new(|line: &str| eprintln!("dossier: {line}"));
+        let client = Client::new(url, warn)?;
+        let http = Http {
+            client,
+            index: index.to_string(),
+        };
+        Ok(Cluster::new(Box::new(http), index))
+    }
+
     /// The index `index` of the cluster `api` talks to.
     pub fn new(api: Box<dyn ClusterApi>, index: &str) -> Cluster {
         Cluster {
@@ -71,6 +144,19 @@ impl Cluster {
             return Ok(names);
         }
         let mapping = self.api.get(&format!("/{}/_mapping", self.index))?;
+        let has_combined = mapping
+            .as_object()
+            .and_then(|indexes| indexes.values().next())
+            .and_then(|index| index.pointer(&format!("/mappings/properties/{COMBINED}")))
+            .is_some();
+        if !has_combined {
+            bail!(
+                "the index {} was made by an older dossier, which ranks differently; index \
+                 the folder into it again with `dossier index DIR --opensearch URL --os-index {}`",
+                self.index,
+                self.index
+            );
+        }
         let names = names_from_mapping(&mapping).with_context(|| {
             format!(
                 "the company names in the mapping of the index {} are damaged; index the \
@@ -575,8 +661,10 @@ mod tests {
 
     fn cluster(answer: Value) -> (Cluster, Requests) {
         let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
-        let mapping = json!({"dossier": {"mappings": {"_meta": {"dossier": {"company_names":
-            {"/Alibaba": ["Alibaba", "Qwen"]}}}}}});
+        let mapping = json!({"dossier": {"mappings": {
+            "_meta": {"dossier": {"company_names": {"/Alibaba": ["Alibaba", "Qwen"]}}},
+            "properties": {"combined": {"type": "text"}},
+        }}});
         let api = Canned {
             mapping,
             answer,

@@ -2,10 +2,10 @@
 //! fuzzy words, company names and filters as `compile_tantivy`, as JSON a cluster runs.
 //! Pure: it builds the request body and sends nothing; `opensearch` sends it.
 //!
-//! A word is a `multi_match` over the text, title and heading, with the title and heading
-//! boosted as the local BM25F weighs them (OpenSearch 2 has no BM25F query: `most_fields`
-//! adds the fields' scores instead); several words of one token run are a phrase; filters
-//! are exact terms on keyword fields, so they match what the local index matches.
+//! A word is a `match` on the `combined` field, the text with the title and heading twice,
+//! so that its BM25 is the local BM25F (OpenSearch 2 has no BM25F query); a phrase is
+//! matched in each field with the field's weight as boost; filters are exact terms on
+//! keyword fields, so they match what the local index matches.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,6 +21,7 @@ use super::compile_tantivy::{
 use super::stop_words::is_query_stop_word;
 use super::{SNIPPET_CHARS, SortOrder, analyzed_words, refuse};
 use crate::index::{HanReading, fold, query_analyzer};
+use crate::opensearch::mapping::COMBINED;
 use crate::query::{Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::DateRange;
 use crate::taxonomy::Taxonomy;
@@ -30,6 +31,9 @@ use crate::taxonomy::Taxonomy;
 pub(crate) const MARK_START: &str = "\u{E000}";
 /// What a highlighted word ends with.
 pub(crate) const MARK_END: &str = "\u{E001}";
+/// The tags of top-level companies, as a Lucene regular expression: one `/` and a name,
+/// in which a slash is escaped (`/AC\/DC Ltd`).
+pub(crate) const TOP_LEVEL: &str = r"/([^/\\]|\\.)*";
 /// Most companies or topics a facet aggregation returns: every one a search of a large
 /// cluster holds, as the local index counts them all.
 pub(crate) const FACET_BUCKETS: usize = 10_000;
@@ -48,7 +52,7 @@ pub(crate) const SOURCE_FIELDS: [&str; 11] = [
     "topics",
 ];
 
-/// The fields words are looked for in, with the boost of each, as the local BM25F weighs
+/// The fields phrases are looked for in, with the boost of each, as the local BM25F weighs
 /// an occurrence in them.
 fn ranked_fields() -> [(&'static str, f32); 3] {
     [
@@ -149,7 +153,7 @@ pub(crate) fn search_body(compiled: &CompiledDsl, page: Page) -> Value {
 /// tag too, so they count for it), topics, and months of the date `YYYYMMDD`.
 pub(crate) fn facet_aggregations() -> Value {
     json!({
-        "companies": {"terms": {"field": "companies", "include": "/[^/]*", "size": FACET_BUCKETS}},
+        "companies": {"terms": {"field": "companies", "include": TOP_LEVEL, "size": FACET_BUCKETS}},
         "topics": {"terms": {"field": "topics", "size": FACET_BUCKETS}},
         "months": {"histogram": {"field": "date", "interval": 100, "min_doc_count": 1}},
     })
@@ -311,12 +315,14 @@ impl<'a> DslCompiler<'a> {
         })
     }
 
-    /// The words of `text` in the text, title or heading: one word scored over the three
-    /// fields, several as a phrase in any of them. `None` when no word is indexed.
+    /// The words of `text` in the text, title or heading: one word scored by BM25F (over
+    /// the `combined` field), several as a phrase in any of the fields. `None` when no word
+    /// is indexed.
     fn text(&mut self, text: &str, positive: bool) -> Option<Value> {
-        let query = words_in(&mut self.analyzer, text, &ranked_fields())?;
+        let query = words_in(&mut self.analyzer, text, &ranked_fields(), COMBINED)?;
         if positive {
-            self.highlight.push(query.clone());
+            let in_text = words_in(&mut self.analyzer, text, &[("text", 1.0)], "text");
+            self.highlight.extend(in_text);
         }
         Some(query)
     }
@@ -350,7 +356,7 @@ impl<'a> DslCompiler<'a> {
         let mut either = vec![by_tag];
         either.extend(self.text(text, true));
         for name in self.names.get(tag).into_iter().flatten() {
-            if let Some(query) = words_in(&mut self.analyzer, name, &[("text", 1.0)]) {
+            if let Some(query) = words_in(&mut self.analyzer, name, &[("text", 1.0)], "text") {
                 self.highlight.push(query);
             }
         }
@@ -358,44 +364,33 @@ impl<'a> DslCompiler<'a> {
     }
 
     /// The indexed words starting with `start` in the text, title or heading, each scored
-    /// as a word (the most frequent `MAX_EXPANSIONS` of each field).
+    /// as a word (the `MAX_EXPANSIONS` most frequent).
     fn prefix(&mut self, start: &str, positive: bool) -> Value {
-        let per_field = ranked_fields()
-            .iter()
-            .map(|(field, boost)| {
-                json!({"prefix": {*field: {
-                    "value": start,
-                    "rewrite": format!("top_terms_{MAX_EXPANSIONS}"),
-                    "boost": boost,
-                }}})
-            })
-            .collect();
-        self.expansion(boolean_of(Occur::Should, per_field), positive)
+        if positive {
+            self.highlight
+                .push(json!({"prefix": {"text": {"value": start}}}));
+        }
+        json!({"prefix": {COMBINED: {
+            "value": start,
+            "rewrite": format!("top_terms_{MAX_EXPANSIONS}"),
+        }}})
     }
 
     /// The indexed words within `distance` edits of `word` (a transposition counts one).
     fn fuzzy(&mut self, word: &str, distance: u8, positive: bool) -> Value {
-        let per_field = ranked_fields()
-            .iter()
-            .map(|(field, boost)| {
-                json!({"fuzzy": {*field: {
-                    "value": word,
-                    "fuzziness": distance,
-                    "transpositions": true,
-                    "prefix_length": 0,
-                    "max_expansions": MAX_EXPANSIONS,
-                    "boost": boost,
-                }}})
-            })
-            .collect();
-        self.expansion(boolean_of(Occur::Should, per_field), positive)
-    }
-
-    fn expansion(&mut self, query: Value, positive: bool) -> Value {
+        let fuzzy = |field: &str| {
+            json!({"fuzzy": {field: {
+                "value": word,
+                "fuzziness": distance,
+                "transpositions": true,
+                "prefix_length": 0,
+                "max_expansions": MAX_EXPANSIONS,
+            }}})
+        };
         if positive {
-            self.highlight.push(query.clone());
+            self.highlight.push(fuzzy("text"));
         }
-        query
+        fuzzy(COMBINED)
     }
 
     /// What a field filter (`company:Apple`, `path:reuters/*`) matches: exact terms.
@@ -428,7 +423,7 @@ impl<'a> DslCompiler<'a> {
                     FilterField::Section => "section",
                     _ => "title",
                 };
-                match words_in(&mut self.analyzer, value, &[(name, 1.0)]) {
+                match words_in(&mut self.analyzer, value, &[(name, 1.0)], name) {
                     Some(query) => query,
                     None => refuse!(
                         "{name}:{value} has only common words that are not indexed; \
@@ -460,22 +455,19 @@ impl<'a> DslCompiler<'a> {
     }
 }
 
-/// The words of `text` in the fields: one indexed word as a `multi_match` adding the
-/// fields' scores, several as a phrase in any field (stop words leave gaps, as locally).
-/// `None` when no word is indexed.
-fn words_in(analyzer: &mut TextAnalyzer, text: &str, fields: &[(&str, f32)]) -> Option<Value> {
+/// The words of `text`: one indexed word in `word_field`, several as a phrase in any of
+/// `fields`, with their boosts (stop words leave gaps, as locally). `None` when no word is
+/// indexed.
+fn words_in(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    fields: &[(&str, f32)],
+    word_field: &str,
+) -> Option<Value> {
     let tokens = positioned_words(analyzer, text);
     match tokens.len() {
         0 => None,
-        1 if fields.len() == 1 => Some(json!({"match": {fields[0].0: {
-            "query": text, "operator": "and",
-        }}})),
-        1 => Some(json!({"multi_match": {
-            "query": text,
-            "fields": fields.iter().map(|(f, boost)| field_boost(f, *boost)).collect::<Vec<_>>(),
-            "type": "most_fields",
-            "operator": "and",
-        }})),
+        1 => Some(json!({"match": {word_field: {"query": text, "operator": "and"}}})),
         _ => {
             let phrases: Vec<Value> = fields
                 .iter()
@@ -483,20 +475,8 @@ fn words_in(analyzer: &mut TextAnalyzer, text: &str, fields: &[(&str, f32)]) -> 
                     json!({"match_phrase": {*field: {"query": text, "boost": boost}}})
                 })
                 .collect();
-            Some(match phrases.len() {
-                1 => phrases.into_iter().next().unwrap_or(Value::Null),
-                _ => boolean_of(Occur::Should, phrases),
-            })
+            Some(boolean_of(Occur::Should, phrases))
         }
-    }
-}
-
-/// `title^2`, or the field alone at weight 1.
-fn field_boost(field: &str, boost: f32) -> String {
-    if boost == 1.0 {
-        field.to_string()
-    } else {
-        format!("{field}^{boost}")
     }
 }
 
@@ -559,8 +539,6 @@ mod tests {
     use super::*;
     use crate::query::parse;
 
-    const FIELDS: [&str; 3] = ["text", "title^2", "section^2"];
-
     fn names() -> BTreeMap<String, Vec<String>> {
         BTreeMap::from([(
             "/Alibaba".to_string(),
@@ -583,8 +561,14 @@ mod tests {
         compiled_with(query, true)
     }
 
+    /// A word as it ranks: BM25 over the combined field.
     fn word(text: &str) -> Value {
-        json!({"multi_match": {"query": text, "fields": FIELDS, "type": "most_fields", "operator": "and"}})
+        json!({"match": {"combined": {"query": text, "operator": "and"}}})
+    }
+
+    /// A word as it is highlighted: in the text.
+    fn in_text(text: &str) -> Value {
+        json!({"match": {"text": {"query": text, "operator": "and"}}})
     }
 
     fn near(a: &str, b: &str) -> Value {
@@ -609,7 +593,7 @@ mod tests {
             }}))
         );
         assert!(dsl.filters.is_empty() && dsl.exclusions.is_empty());
-        assert_eq!(dsl.highlight, [word("oil"), word("prices")]);
+        assert_eq!(dsl.highlight, [in_text("oil"), in_text("prices")]);
     }
 
     #[test]
@@ -656,7 +640,7 @@ mod tests {
         let query = dsl.query();
         assert_eq!(query["bool"]["must_not"][0], word("opec"));
         // Excluded words are not highlighted.
-        assert_eq!(dsl.highlight, [word("oil")]);
+        assert_eq!(dsl.highlight, [in_text("oil")]);
     }
 
     #[test]
@@ -677,31 +661,29 @@ mod tests {
     }
 
     #[test]
-    fn a_prefix_takes_the_64_top_words_of_each_field() {
+    fn a_prefix_takes_the_64_top_words_over_the_fields() {
         let dsl = compiled("Comput*");
-        let prefix = |field: &str, boost: f32| json!({"prefix": {field: {"value": "comput", "rewrite": "top_terms_64", "boost": boost}}});
         assert_eq!(
             dsl.text,
-            Some(json!({"bool": {"should": [
-                prefix("text", 1.0), prefix("title", 2.0), prefix("section", 2.0)
-            ]}}))
+            Some(json!({"prefix": {"combined": {"value": "comput", "rewrite": "top_terms_64"}}}))
         );
-        assert_eq!(dsl.highlight.len(), 1);
+        assert_eq!(
+            dsl.highlight,
+            [json!({"prefix": {"text": {"value": "comput"}}})]
+        );
     }
 
     #[test]
     fn a_fuzzy_word_is_stemmed_first_and_allows_transpositions() {
         let dsl = compiled("markets~2");
-        let fuzzy = dsl.text.expect("a fuzzy word ranks");
         assert_eq!(
-            fuzzy["bool"]["should"][0],
-            json!({"fuzzy": {"text": {"value": "market", "fuzziness": 2, "transpositions": true,
-                "prefix_length": 0, "max_expansions": 64, "boost": 1.0}}})
+            dsl.text,
+            Some(
+                json!({"fuzzy": {"combined": {"value": "market", "fuzziness": 2,
+                "transpositions": true, "prefix_length": 0, "max_expansions": 64}}})
+            )
         );
-        assert_eq!(
-            fuzzy["bool"]["should"][2]["fuzzy"]["section"]["boost"],
-            json!(2.0)
-        );
+        assert_eq!(dsl.highlight[0]["fuzzy"]["text"]["value"], json!("market"));
     }
 
     #[test]
@@ -847,11 +829,11 @@ mod tests {
         assert_eq!(body["query"]["bool"]["must"][0], word("oil"));
         let text = &body["highlight"]["fields"]["text"];
         assert_eq!(text["number_of_fragments"], json!(1));
-        assert_eq!(text["highlight_query"], word("oil"));
+        assert_eq!(text["highlight_query"], in_text("oil"));
         assert_eq!(body["highlight"]["pre_tags"], json!([MARK_START]));
         assert_eq!(
             body["aggs"]["companies"]["terms"]["include"],
-            json!("/[^/]*")
+            json!(TOP_LEVEL)
         );
         assert_eq!(body["aggs"]["months"]["histogram"]["interval"], json!(100));
         assert!(body.get("sort").is_none());

@@ -74,8 +74,9 @@ pub(super) const MAX_EXPANSIONS: usize = 64;
 /// What one occurrence of a word in the title or a heading counts for, against one in the
 /// text (BM25F). A title says what the whole document is about: on Cranfield and SciFact
 /// train, 2 is better than 1 on both (nDCG@10 +0.005 and +0.007) and 3 or 4 no better.
-/// Headings are titles of their part and weigh the same.
-pub(super) const TITLE_WEIGHT: f32 = 2.0;
+/// Headings are titles of their part and weigh the same. A whole number: the cluster
+/// repeats the title and heading this many times (`opensearch::document`).
+pub(crate) const TITLE_WEIGHT: f32 = 2.0;
 /// Neighbouring words of a query found within this many positions of each other (a swap
 /// costs 2) add a proximity score...
 pub(super) const PROXIMITY_SLOP: u32 = 2;
