@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tantivy::schema::Facet;
 
 use super::compile_opensearch::{
-    CompiledDsl, DslCompiler, FACET_BUCKETS, MARK_END, MARK_START, Page, SOURCE_FIELDS, search_body,
+    CompiledDsl, DslCompiler, MARK_END, MARK_START, Page, SOURCE_FIELDS, search_body,
 };
 use super::facets::{ListedTag, TagCount, TagKind};
 use super::{
@@ -46,8 +46,8 @@ pub struct Cluster {
 
 /// Most hits one request returns: OpenSearch's default `index.max_result_window`.
 const MAX_WINDOW: usize = 10_000;
-/// Paragraphs counted exactly by `cardinality` below this many documents per tag.
-const CARDINALITY_PRECISION: u64 = 40_000;
+/// (tag, document) pairs read per request when listing companies or topics.
+const PAIRS_PER_PAGE: usize = 10_000;
 
 /// The cluster's REST API through dossier's OpenSearch client, tried once per request: a
 /// search of a cluster that is not there fails at once rather than after retries.
@@ -135,6 +135,11 @@ impl Cluster {
     fn search(&self, body: &Value) -> Result<Value> {
         let path = format!("/{}/_search?search_type=dfs_query_then_fetch", self.index);
         self.api.post(&path, body)
+    }
+
+    /// Runs one `_search` that scores nothing: stored paragraphs and counts.
+    fn read(&self, body: &Value) -> Result<Value> {
+        self.api.post(&format!("/{}/_search", self.index), body)
     }
 
     /// The names of the known companies the index holds (`_meta.dossier.company_names` of
@@ -529,7 +534,7 @@ fn stored_documents(
         "sort": [{"paragraph": "asc"}],
         "_source": fields,
     });
-    let answer = cluster.search(&body)?;
+    let answer = cluster.read(&body)?;
     let found = answer
         .pointer("/hits/hits")
         .and_then(Value::as_array)
@@ -563,17 +568,37 @@ pub(super) fn listed_tags(cluster: &Cluster, kind: TagKind) -> Result<Vec<Listed
         TagKind::Companies => "companies",
         TagKind::Topics => "topics",
     };
-    let body = json!({
-        "size": 0,
-        "aggs": {"tags": {
-            "terms": {"field": field, "size": FACET_BUCKETS},
-            "aggs": {"documents": {"cardinality": {
-                "field": "path",
-                "precision_threshold": CARDINALITY_PRECISION,
-            }}},
-        }},
-    });
-    let answer = cluster.search(&body)?;
+    // Paragraphs and documents of each tag, exactly: every (tag, path) pair with its
+    // paragraphs, page by page (a `cardinality` of paths is an estimate).
+    let mut counts: HashMap<String, (u64, u64)> = HashMap::new();
+    let mut after: Option<Value> = None;
+    loop {
+        let mut pairs = json!({"size": PAIRS_PER_PAGE, "sources": [
+            {"tag": {"terms": {"field": field}}},
+            {"path": {"terms": {"field": "path"}}},
+        ]});
+        if let Some(after) = after.take() {
+            pairs["after"] = after;
+        }
+        let body = json!({"size": 0, "aggs": {"pairs": {"composite": pairs}}});
+        let answer = cluster.read(&body)?;
+        let page = buckets(answer.get("aggregations"), "pairs");
+        for bucket in page {
+            let (Some(tag), Some(paragraphs)) = (
+                bucket.pointer("/key/tag").and_then(Value::as_str),
+                bucket.get("doc_count").and_then(Value::as_u64),
+            ) else {
+                continue;
+            };
+            let entry = counts.entry(tag.to_string()).or_default();
+            entry.0 += paragraphs;
+            entry.1 += 1;
+        }
+        match answer.pointer("/aggregations/pairs/after_key") {
+            Some(key) if page.len() == PAIRS_PER_PAGE => after = Some(key.clone()),
+            _ => break,
+        }
+    }
     let names = match kind {
         TagKind::Companies => Some(cluster.company_names()?),
         TagKind::Topics => None,
@@ -582,27 +607,25 @@ pub(super) fn listed_tags(cluster: &Cluster, kind: TagKind) -> Result<Vec<Listed
         Some(names) if names.is_empty() => Some(cluster.taxonomy()?),
         _ => None,
     };
-    let mut list: Vec<ListedTag> = buckets(answer.get("aggregations"), "tags")
-        .iter()
-        .filter_map(|bucket| {
-            let tag = bucket.get("key")?.as_str()?;
-            let path: Vec<String> = Facet::from(tag)
+    let mut list: Vec<ListedTag> = counts
+        .into_iter()
+        .map(|(tag, (paragraphs, documents))| {
+            let path: Vec<String> = Facet::from(tag.as_str())
                 .to_path()
                 .into_iter()
                 .map(str::to_string)
                 .collect();
+            let last = path.last().map_or("", String::as_str);
             let discovered = names.map(|names| match taxonomy {
-                Some(taxonomy) => taxonomy
-                    .find_company(path.last().map_or("", String::as_str))
-                    .is_none(),
-                None => !names.contains_key(tag),
+                Some(taxonomy) => taxonomy.find_company(last).is_none(),
+                None => !is_known(names, &tag),
             });
             let count = TagCount {
                 path,
-                paragraphs: bucket.get("doc_count")?.as_u64()?,
-                documents: bucket.pointer("/documents/value")?.as_u64()?,
+                paragraphs,
+                documents,
             };
-            Some(ListedTag { count, discovered })
+            ListedTag { count, discovered }
         })
         .collect();
     list.sort_by(|a, b| {
@@ -612,6 +635,15 @@ pub(super) fn listed_tags(cluster: &Cluster, kind: TagKind) -> Result<Vec<Listed
             .then_with(|| a.count.path.cmp(&b.count.path))
     });
     Ok(list)
+}
+
+/// Whether the company of `tag` is one the taxonomy knows, as the local `companies` asks
+/// the taxonomy, from the names of the known companies the index holds: a known company's
+/// tag, or the parent of one (a known unit's parent is known). A company found by its
+/// marks is in neither.
+fn is_known(names: &BTreeMap<String, Vec<String>>, tag: &str) -> bool {
+    let unit_of = format!("{tag}/");
+    names.contains_key(tag) || names.keys().any(|key| key.starts_with(&unit_of))
 }
 
 #[cfg(test)]
@@ -737,9 +769,11 @@ mod tests {
     #[test]
     fn show_groups_paragraphs_and_tags_list_with_discovered_companies() {
         let answer = json!({"hits": {"total": {"value": 2}, "hits": [source("a.txt", 2), source("a.txt", 1)]},
-        "aggregations": {"tags": {"buckets": [
-            {"key": "/OPEC", "doc_count": 2, "documents": {"value": 1}},
-            {"key": "/Alibaba", "doc_count": 7, "documents": {"value": 3}},
+        "aggregations": {"pairs": {"after_key": {"tag": "/OPEC", "path": "b.txt"}, "buckets": [
+            {"key": {"tag": "/Alibaba", "path": "a.txt"}, "doc_count": 5},
+            {"key": {"tag": "/Alibaba", "path": "b.txt"}, "doc_count": 1},
+            {"key": {"tag": "/Alibaba", "path": "c.txt"}, "doc_count": 1},
+            {"key": {"tag": "/OPEC", "path": "b.txt"}, "doc_count": 2},
         ]}}});
         let (cluster, _) = cluster(answer);
         let document = show(&cluster, "a.txt", None).expect("the document is there");
