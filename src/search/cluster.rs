@@ -213,6 +213,13 @@ pub(super) fn search_once(
         false => None,
     };
     let compiled = DslCompiler::new(!request.any, names, taxonomy).compile(parsed)?;
+    let boosts = idf_boosts(cluster, &compiled.ranked_words)?;
+    let compiled = match boosts.is_empty() {
+        true => compiled,
+        false => DslCompiler::new(!request.any, names, taxonomy)
+            .with_idf_boosts(boosts)
+            .compile(parsed)?,
+    };
     let (total, answer, ranked) = ranked_page(cluster, &compiled, request)?;
     let mut hits: Vec<Hit> = ranked.iter().map(hit).collect::<Result<_>>()?;
     if request.context > 0 {
@@ -240,6 +247,41 @@ pub(super) fn search_once(
         topic_counts: bucket_counts(aggregations, "topics"),
         month_counts: month_counts(aggregations),
     })
+}
+
+/// For each word, its local idf (from the paragraphs whose text holds it) over its idf in
+/// the combined field (whose title or heading holds it too), from the cluster's counts; a
+/// word no text holds keeps its weight. Empty for no word, without asking the cluster.
+fn idf_boosts(cluster: &Cluster, words: &[String]) -> Result<HashMap<String, f32>> {
+    if words.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut aggregations = serde_json::Map::new();
+    for (at, word) in words.iter().enumerate() {
+        for field in ["text", COMBINED] {
+            let query = json!({"match": {field: {"query": word, "operator": "and"}}});
+            aggregations.insert(format!("{field}{at}"), json!({"filter": query}));
+        }
+    }
+    let body = json!({"size": 0, "track_total_hits": true, "aggs": aggregations});
+    let answer = cluster.read(&body)?;
+    let paragraphs = total_hits(&answer)? as f64;
+    let count = |name: String| {
+        answer
+            .pointer(&format!("/aggregations/{name}/doc_count"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as f64
+    };
+    // Lucene's and tantivy's idf.
+    let idf = |holding: f64| (1.0 + (paragraphs - holding + 0.5) / (holding + 0.5)).ln();
+    let mut boosts = HashMap::new();
+    for (at, word) in words.iter().enumerate() {
+        let (in_text, in_any) = (count(format!("text{at}")), count(format!("{COMBINED}{at}")));
+        if in_text > 0.0 && in_any > in_text && idf(in_any) > 0.0 {
+            boosts.insert(word.clone(), (idf(in_text) / idf(in_any)) as f32);
+        }
+    }
+    Ok(boosts)
 }
 
 /// The total, the first answer (with the aggregations) and the hits of the requested
@@ -755,15 +797,20 @@ mod tests {
         assert_eq!(results.month_counts, [("1987-03".to_string(), 4)]);
         let requests = requests.lock().expect("not poisoned");
         assert_eq!(requests[0].0, "/dossier/_mapping");
-        // Two hits were kept of three, fewer than the page: more were asked for, up to the total.
-        assert_eq!(requests.len(), 3);
+        // The counts of the word in the text and in the combined field.
         assert_eq!(
-            requests[1].0,
+            requests[1].1["aggs"]["combined0"]["filter"]["match"]["combined"]["query"],
+            json!("oil")
+        );
+        // Two hits were kept of three, fewer than the page: more were asked for, up to the total.
+        assert_eq!(requests.len(), 4);
+        assert_eq!(
+            requests[2].0,
             "/dossier/_search?search_type=dfs_query_then_fetch"
         );
-        assert_eq!(requests[1].1["size"], json!(20));
-        assert_eq!(requests[2].1["size"], json!(30));
-        assert!(requests[2].1.get("aggs").is_none());
+        assert_eq!(requests[2].1["size"], json!(20));
+        assert_eq!(requests[3].1["size"], json!(30));
+        assert!(requests[3].1.get("aggs").is_none());
     }
 
     #[test]

@@ -74,6 +74,10 @@ pub(crate) struct CompiledDsl {
     /// What snippets highlight: every word, phrase and expansion looked for, and every name
     /// of a company the query names.
     pub highlight: Vec<Value>,
+    /// The words ranked by BM25 over the combined field, as written: their idf there
+    /// counts paragraphs whose title holds them, which the local BM25F does not (see
+    /// `DslCompiler::with_idf_boosts`).
+    pub ranked_words: Vec<String>,
 }
 
 impl CompiledDsl {
@@ -169,7 +173,10 @@ pub(crate) struct DslCompiler<'a> {
     by_name: HashMap<String, &'a String>,
     /// The taxonomy company filters are looked up in when the names do not hold them.
     taxonomy: Option<&'a Taxonomy>,
+    /// Boosts of ranked words, by the word as written.
+    idf_boosts: HashMap<String, f32>,
     highlight: Vec<Value>,
+    ranked_words: Vec<String>,
 }
 
 /// One compiled item of a sequence: how it takes part, its query, and whether it only
@@ -194,8 +201,19 @@ impl<'a> DslCompiler<'a> {
             names,
             by_name,
             taxonomy,
+            idf_boosts: HashMap::new(),
             highlight: Vec::new(),
+            ranked_words: Vec::new(),
         }
+    }
+
+    /// Boosts each ranked word (of `CompiledDsl::ranked_words`) by its local idf over its
+    /// idf in the combined field, so it weighs what it weighs locally: the local BM25F
+    /// takes a word's rarity from paragraphs' text, while the combined field also counts
+    /// the paragraphs of every document whose title holds it.
+    pub fn with_idf_boosts(mut self, boosts: HashMap<String, f32>) -> Self {
+        self.idf_boosts = boosts;
+        self
     }
 
     /// The DSL of the query; refused, as locally, when it looks for nothing indexed.
@@ -222,6 +240,7 @@ impl<'a> DslCompiler<'a> {
             filters,
             exclusions,
             highlight: self.highlight,
+            ranked_words: self.ranked_words,
         })
     }
 
@@ -319,7 +338,15 @@ impl<'a> DslCompiler<'a> {
     /// the `combined` field), several as a phrase in any of the fields. `None` when no word
     /// is indexed.
     fn text(&mut self, text: &str, positive: bool) -> Option<Value> {
-        let query = words_in(&mut self.analyzer, text, &ranked_fields(), COMBINED)?;
+        let mut query = words_in(&mut self.analyzer, text, &ranked_fields(), COMBINED)?;
+        if let Some(word) = query.pointer_mut(&format!("/match/{COMBINED}")) {
+            if let Some(boost) = self.idf_boosts.get(text) {
+                word["boost"] = json!(boost);
+            }
+            if positive && !self.ranked_words.iter().any(|w| w == text) {
+                self.ranked_words.push(text.to_string());
+            }
+        }
         if positive {
             let in_text = words_in(&mut self.analyzer, text, &[("text", 1.0)], "text");
             self.highlight.extend(in_text);
@@ -594,6 +621,30 @@ mod tests {
         );
         assert!(dsl.filters.is_empty() && dsl.exclusions.is_empty());
         assert_eq!(dsl.highlight, [in_text("oil"), in_text("prices")]);
+    }
+
+    #[test]
+    fn ranked_words_are_listed_and_take_their_idf_boosts() {
+        let query = parse("oil \"crude oil\" prices -opec").expect("parses");
+        let names = names();
+        let plain = DslCompiler::new(true, &names, None)
+            .compile(&query)
+            .expect("compiles");
+        assert_eq!(plain.ranked_words, ["oil", "prices"]);
+        let boosted = DslCompiler::new(true, &names, None)
+            .with_idf_boosts(HashMap::from([("oil".to_string(), 1.5)]))
+            .compile(&query)
+            .expect("compiles");
+        let text = boosted.text.expect("words rank");
+        assert_eq!(
+            text["bool"]["must"][0]["match"]["combined"]["boost"],
+            json!(1.5)
+        );
+        assert!(
+            text["bool"]["must"][2]["match"]["combined"]
+                .get("boost")
+                .is_none()
+        );
     }
 
     #[test]
