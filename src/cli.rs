@@ -84,6 +84,13 @@ pub struct ListArgs {
     /// Print one JSON object per line.
     #[arg(long)]
     pub json: bool,
+    /// Read the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier index`.
@@ -251,6 +258,13 @@ pub struct SearchArgs {
     /// Index folder to search [default: index, built from seeds/ when missing].
     #[arg(long)]
     pub index: Option<PathBuf>,
+    /// Search the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier show`.
@@ -265,6 +279,13 @@ pub struct ShowArgs {
     /// Print one JSON object per paragraph.
     #[arg(long)]
     pub json: bool,
+    /// Read the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier tag`.

@@ -18,7 +18,7 @@ use crate::cli::{
 use crate::index::{self, BuildOptions, IndexReport};
 use crate::read::{Format, ReadOptions, RecordFields};
 use crate::render::{self, Highlight};
-use crate::search::{self, SearchRequest, SortOrder, TagKind};
+use crate::search::{self, Cluster, Engine, SearchRequest, SearchResults, SortOrder, TagKind};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
@@ -72,8 +72,12 @@ fn export_command(args: &ExportArgs) -> Result<ExitCode> {
 }
 
 fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
-    let open = index::open(&args.index)?;
-    let counts = search::listed_tags(&open, kind)?;
+    let counts = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).listed_tags(kind)?
+        }
+        None => Engine::Local(&index::open(&args.index)?).listed_tags(kind)?,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
@@ -467,6 +471,19 @@ fn format_counts(formats: &std::collections::BTreeMap<Format, usize>) -> String 
 }
 
 fn search_command(args: &SearchArgs) -> Result<ExitCode> {
+    let request = search_request(args);
+    let results = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).search(&request)?
+        }
+        None => Engine::Local(&open_search_index(args)?).search(&request)?,
+    };
+    write_results(args, &results)
+}
+
+/// The index `search` reads: --index, or the default index, built from the default
+/// documents when missing or from another version.
+fn open_search_index(args: &SearchArgs) -> Result<index::OpenIndex> {
     let index_path = match &args.index {
         Some(path) => path.clone(),
         None => {
@@ -508,8 +525,12 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             path
         }
     };
-    let open = index::open(&index_path)?;
-    let request = SearchRequest {
+    index::open(&index_path)
+}
+
+/// What `search` asks for.
+fn search_request(args: &SearchArgs) -> SearchRequest {
+    SearchRequest {
         query: args.query.clone().unwrap_or_default(),
         companies: args.company.clone(),
         topics: args.topic.clone(),
@@ -527,8 +548,11 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         context: args.context,
         explain: args.explain,
         dates: args.since.iter().chain(&args.until).cloned().collect(),
-    };
-    let results = search::search(&open, &request)?;
+    }
+}
+
+/// Prints the results, whichever engine answered; exits 1 when there is no hit.
+fn write_results(args: &SearchArgs, results: &SearchResults) -> Result<ExitCode> {
     if !results.dropped_words.is_empty() {
         let dropped: Vec<&str> = results
             .dropped_words
@@ -544,9 +568,9 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        render::write_json(&mut out, &results, args.facets)?;
+        render::write_json(&mut out, results, args.facets)?;
     } else {
-        render::write_text(&mut out, &results, highlight(args.color), args.facets)?;
+        render::write_text(&mut out, results, highlight(args.color), args.facets)?;
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {
@@ -558,23 +582,31 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
     let (given, page, line) = location(&args.document);
-    let open = index::open(&args.index)?;
-    let path = search::indexed_path(&open, given)?;
-    let document = search::show(&open, path.as_deref().unwrap_or(given), line)?;
-    if let Some(line) = line
-        && let Some(end) = search::past_end(&open, &document, page, line)?
-    {
-        let path = render::escaped(&document.path);
-        let page = page.map_or(String::new(), |page| format!(" page {page} of"));
-        let end = match end {
-            search::End::Line(end) => format!("it ends on line {end}"),
-            search::End::LastParagraph(start) => {
-                format!("its last paragraph starts on line {start}")
+    let document = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).show(given, line)?
+        }
+        None => {
+            let open = index::open(&args.index)?;
+            let path = search::indexed_path(&open, given)?;
+            let document = Engine::Local(&open).show(path.as_deref().unwrap_or(given), line)?;
+            if let Some(line) = line
+                && let Some(end) = search::past_end(&open, &document, page, line)?
+            {
+                let path = render::escaped(&document.path);
+                let page = page.map_or(String::new(), |page| format!(" page {page} of"));
+                let end = match end {
+                    search::End::Line(end) => format!("it ends on line {end}"),
+                    search::End::LastParagraph(start) => {
+                        format!("its last paragraph starts on line {start}")
+                    }
+                };
+                eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
+                return Ok(ExitCode::from(1));
             }
-        };
-        eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
-        return Ok(ExitCode::from(1));
-    }
+            document
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
