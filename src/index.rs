@@ -429,6 +429,44 @@ pub struct BuildOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
+/// Which files a run looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every file under the folder: a full walk.
+    All,
+    /// Only these paths, relative to the folder with `/` separators (files or folders,
+    /// there or gone): the paths that file events named. Every other file the index holds
+    /// is taken as it was. A run that must read every file anyway (a first run, a new
+    /// taxonomy) looks at all of them.
+    Paths(&'a [String]),
+}
+
+/// The file list of the last run, kept by a process that indexes again and again
+/// (`watch`), so that a run after a few file events reads no file list from disk. It is
+/// used only while the index's last commit names the very file it came from.
+#[derive(Debug, Default)]
+pub struct KeptManifest(Option<(Manifest, u64, ManifestStamp)>);
+
+/// Size and modification time of a saved file list: a list saved anew under the same
+/// name (an index deleted and built again) is not taken for the kept one.
+type ManifestStamp = (u64, Option<std::time::SystemTime>);
+
+impl KeptManifest {
+    /// The kept list if the index's last commit still names it.
+    fn take_current(&mut self, index: &Index, index_path: &Path) -> Option<(Manifest, u64)> {
+        let (manifest, sequence, stamp) = self.0.take()?;
+        let last = manifest::last_sequence(index).ok()??;
+        (last == sequence && manifest::stamp(index_path, sequence).ok()? == stamp)
+            .then_some((manifest, sequence))
+    }
+
+    fn keep(&mut self, manifest: Manifest, sequence: u64, index_path: &Path) {
+        self.0 = manifest::stamp(index_path, sequence)
+            .ok()
+            .map(|stamp| (manifest, sequence, stamp));
+    }
+}
+
 /// Brings the index at `index_path` up to date with the documents under `dir`: files new
 /// or changed since the last run are read and indexed, files gone are removed, the rest
 /// are not touched (unless the settings changed or `rebuild` is asked, when every file is
@@ -441,17 +479,44 @@ pub fn build(
     dir: &Path,
     index_path: &Path,
     options: &BuildOptions<'_>,
+    on_notice: impl FnMut(&Notice) + Send,
+) -> Result<IndexReport> {
+    build_scoped(
+        dir,
+        index_path,
+        options,
+        Scope::All,
+        &mut KeptManifest::default(),
+        on_notice,
+    )
+}
+
+/// [`build`], looking only at the files of `scope`, with the file list `kept` from the
+/// last run of this process when it is still the index's (it is replaced by this run's).
+pub fn build_scoped(
+    dir: &Path,
+    index_path: &Path,
+    options: &BuildOptions<'_>,
+    scope: Scope<'_>,
+    kept: &mut KeptManifest,
     mut on_notice: impl FnMut(&Notice) + Send,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let found = walk::files(dir, options.walk)?;
+    let walk_all = walk::files(dir, options.walk)?;
     let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
     let writer = open_writer(&index, index_path, options.memory_bytes)?;
     let mut report = IndexReport::default();
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
     let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let settings = settings_fingerprint(options);
-    let (previous, sequence) = previous_manifest(&index, index_path, options.rebuild)?;
+    let (previous, sequence) = match kept.take_current(&index, index_path) {
+        Some((manifest, sequence)) if !options.rebuild => {
+            // Opening a reader opens every segment: a damaged one is found before writing.
+            index.reader().map_err(|err| damaged(index_path, &err))?;
+            (Some(manifest), Some(sequence))
+        }
+        _ => previous_manifest(&index, index_path, options.rebuild)?,
+    };
     report.rebuilt = match previous.as_ref() {
         _ if options.rebuild && sequence.is_some() => {
             Some("rebuilding the index as asked (--rebuild)".to_string())
@@ -459,7 +524,11 @@ pub fn build(
         Some(previous) => rebuild_reason(previous, &source, &settings),
         None => None,
     };
-    let mut previous = match previous {
+    let scope = match previous {
+        Some(_) if report.rebuilt.is_none() => scope,
+        _ => Scope::All,
+    };
+    let previous = match previous {
         Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
             if stale.is_some() || options.rebuild {
@@ -468,10 +537,26 @@ pub fn build(
             FileMap::default()
         }
     };
+    // The files to look at, what the index held of them, and what it holds of the rest.
+    let (mut previous, rest, found): (FileMap, FileMap, Box<dyn Iterator<Item = Found> + Send>) =
+        match scope {
+            Scope::All => {
+                let capacity = previous.len();
+                let rest = FileMap::with_capacity_and_hasher(capacity, Default::default());
+                (previous, rest, Box::new(walk_all))
+            }
+            Scope::Paths(paths) => {
+                let mut rest = previous;
+                let looked_at = take_paths(&mut rest, dir, paths);
+                report.unchanged = rest.len();
+                let found = walk::paths(dir, paths, options.walk)?;
+                (looked_at, rest, Box::new(found))
+            }
+        };
     let mut current = Manifest {
         source,
         settings,
-        files: FileMap::with_capacity_and_hasher(previous.len(), Default::default()),
+        files: rest,
     };
     let reading = Reading {
         found,
@@ -491,13 +576,14 @@ pub fn build(
         writer.delete_term(Term::from_field_text(fields.path, path));
         report.removed += 1;
     }
+    drop(previous);
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
-    if dirty {
+    let sequence = if dirty {
         // The taxonomy files change only with the settings (their fingerprint covers the
         // taxonomy's text): a run that re-reads a few files leaves them be.
         let settings_changed = report.rebuilt.is_some() || sequence.is_none();
-        commit(
+        Some(commit(
             writer,
             index_path,
             dir,
@@ -505,10 +591,46 @@ pub fn build(
             &current,
             sequence,
             settings_changed,
-        )?;
+        )?)
+    } else {
+        sequence
+    };
+    if let Some(sequence) = sequence {
+        kept.keep(current, sequence, index_path);
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Takes out of `files` the entries at or under `paths` (relative to `dir`): the files a
+/// run on file events looks at again. A path that is a file on disk is only itself; any
+/// other (a folder, or gone, perhaps a folder) may hold files, found by one pass over the
+/// list.
+fn take_paths(files: &mut FileMap, dir: &Path, paths: &[String]) -> FileMap {
+    let mut taken = FileMap::default();
+    let mut folders: Vec<&str> = Vec::new();
+    for path in paths {
+        let path = path.trim_matches('/');
+        if let Some((key, state)) = files.remove_entry(path) {
+            taken.insert(key, state);
+        }
+        if !dir.join(path).is_file() {
+            folders.push(path);
+        }
+    }
+    if !folders.is_empty() {
+        let inside: Vec<String> = files
+            .keys()
+            .filter(|key| folders.iter().any(|folder| walk::is_inside(key, folder)))
+            .cloned()
+            .collect();
+        for key in inside {
+            if let Some((key, state)) = files.remove_entry(&key) {
+                taken.insert(key, state);
+            }
+        }
+    }
+    taken
 }
 
 /// The fingerprint of what, besides the files, decides the paragraphs and their tags.
@@ -612,7 +734,7 @@ where
 }
 
 /// Writes the manifest and the files saved with the index, then commits: the commit
-/// names the manifest, so both change together.
+/// names the manifest, so both change together. Returns the manifest's sequence number.
 fn commit(
     mut writer: IndexWriter,
     index_path: &Path,
@@ -621,7 +743,7 @@ fn commit(
     current: &Manifest,
     sequence: Option<u64>,
     settings_changed: bool,
-) -> Result<()> {
+) -> Result<u64> {
     let sequence = sequence.map_or(1, |s| s + 1);
     let payload = manifest::save(index_path, current, sequence)?;
     let companies: HashSet<usize> = current
@@ -646,7 +768,8 @@ fn commit(
     prepared.set_payload(&payload);
     prepared.commit().with_context(cannot_commit)?;
     writer.wait_merging_threads()?;
-    manifest::remove_stale(index_path, sequence)
+    manifest::remove_stale(index_path, sequence)?;
+    Ok(sequence)
 }
 
 /// Marks the folder as a dossier index built from `source`.

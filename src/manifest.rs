@@ -175,6 +175,13 @@ pub fn last_sequence(index: &Index) -> Result<Option<u64>> {
     Ok(Some(sequence))
 }
 
+/// Size and modification time of the manifest with sequence number `sequence`: tells a
+/// manifest kept in memory from one saved anew under the same name.
+pub fn stamp(index_path: &Path, sequence: u64) -> Result<(u64, Option<std::time::SystemTime>)> {
+    let meta = fs::metadata(index_path.join(file_name(sequence)))?;
+    Ok((meta.len(), meta.modified().ok()))
+}
+
 fn file_name(sequence: u64) -> String {
     format!("{MANIFEST_PREFIX}{sequence}{MANIFEST_EXTENSION}")
 }

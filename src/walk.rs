@@ -24,7 +24,7 @@ use walkdir::WalkDir;
 use crate::read::Format;
 
 /// Files whose ignore rules apply to their folder and everything under it.
-const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
+pub(crate) const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// Default of `--max-file-size`, in megabytes: a larger "text" file is almost always a
 /// data dump or a log, and would cost more memory than the rest of the folder.
@@ -125,6 +125,85 @@ pub enum Found {
 
 /// Lists the files under `root`, checking first that `root` is a readable folder.
 pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Found> + use<>> {
+    check_root(root)?;
+    let rules = IgnoreRules::new(root, options.ignore_files);
+    Ok(walk_from(root, root, options, rules))
+}
+
+/// Lists the files at or under these paths of `root` (relative, `/` separated, files or
+/// folders; a path that is gone, hidden or ignored gives nothing), taking the same files
+/// a walk of all of `root` would: the paths that file events named. Each path comes once,
+/// sorted, and a path inside another one given is walked with it.
+pub fn paths(
+    root: &Path,
+    relative: &[String],
+    options: &WalkOptions,
+) -> Result<impl Iterator<Item = Found> + use<>> {
+    check_root(root)?;
+    let mut sorted: Vec<&str> = relative
+        .iter()
+        .map(|path| path.trim_matches('/'))
+        .filter(|path| !path.is_empty())
+        .collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // "a" covers "a/b"; sorted, a folder comes before what lies inside it.
+    let mut kept: Vec<&str> = Vec::with_capacity(sorted.len());
+    let mut folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for path in sorted {
+        let inside = path
+            .match_indices('/')
+            .any(|(at, _)| folders.contains(&path[..at]));
+        if !inside {
+            kept.push(path);
+            folders.insert(path);
+        }
+    }
+    let root = root.to_path_buf();
+    let options = options.clone();
+    let starts: Vec<PathBuf> = kept
+        .into_iter()
+        .filter_map(|path| taken_start(&root, path, &options))
+        .collect();
+    Ok(starts.into_iter().flat_map(move |start| {
+        let rules = IgnoreRules::new(&root, options.ignore_files);
+        walk_from(&root, &start, &options, rules)
+    }))
+}
+
+/// Whether the relative path `path` is `folder` or lies inside it.
+pub fn is_inside(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// `root/relative` when a walk of `root` would go there: it exists, and neither it nor a
+/// folder on the way is hidden (unless asked for) or ignored.
+fn taken_start(root: &Path, relative: &str, options: &WalkOptions) -> Option<PathBuf> {
+    let mut rules = IgnoreRules::new(root, options.ignore_files);
+    let mut path = root.to_path_buf();
+    let mut parts = relative.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if part.is_empty() || part == "." || part == ".." {
+            return None;
+        }
+        path.push(part);
+        if !options.hidden && is_hidden(std::ffi::OsStr::new(part)) {
+            return None;
+        }
+        let is_dir = if parts.peek().is_some() {
+            true
+        } else {
+            fs::metadata(&path).ok()?.is_dir()
+        };
+        if rules.is_ignored(&path, is_dir) {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+fn check_root(root: &Path) -> Result<()> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -134,13 +213,22 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = 
             "{} is a file, not a folder; give the folder that contains it",
             root.display()
         ),
-        Ok(_) => {}
+        Ok(_) => Ok(()),
     }
+}
+
+/// The walk from `start` (`root` or a path under it, already known to be taken), naming
+/// files relative to `root`.
+fn walk_from(
+    root: &Path,
+    start: &Path,
+    options: &WalkOptions,
+    mut rules: IgnoreRules,
+) -> impl Iterator<Item = Found> + use<> {
     let root = root.to_path_buf();
     let options = options.clone();
-    let mut rules = IgnoreRules::new(&root, options.ignore_files);
     let hidden = options.hidden;
-    let walker = WalkDir::new(&root)
+    let walker = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
@@ -149,11 +237,11 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = 
                 || ((hidden || !is_hidden(entry.file_name()))
                     && !rules.is_ignored(entry.path(), entry.file_type().is_dir()))
         });
-    Ok(walker.filter_map(move |entry| match entry {
+    walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_dir() => None,
         Ok(entry) => Some(found(&root, entry.path(), &options)),
         Err(err) => Some(Found::Skipped(walk_error(&err))),
-    }))
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -427,6 +515,37 @@ mod tests {
                 "top.txt"
             ]
         );
+    }
+
+    #[test]
+    fn paths_walks_only_the_paths_given_with_the_rules_of_a_full_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a/x.txt",
+            "a/y.txt",
+            "a-b/z.txt",
+            ".h/x.txt",
+            "c/skip.md",
+            "c/n.txt",
+        ] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), "X").unwrap();
+        }
+        fs::write(root.join("c/.gitignore"), "*.md\n").unwrap();
+        let given: Vec<String> = ["a-b/z.txt", "a/x.txt", "a", ".h/x.txt", "c/skip.md", "gone"]
+            .map(String::from)
+            .to_vec();
+        let walked: Vec<String> = paths(root, &given, &WalkOptions::default())
+            .unwrap()
+            .filter_map(|found| match found {
+                Found::File(file) => Some(file.relative),
+                _ => None,
+            })
+            .collect();
+        // "a/x.txt" comes once, with its folder; hidden and ignored paths give nothing.
+        assert_eq!(walked, ["a/x.txt", "a/y.txt", "a-b/z.txt"]);
+        assert!(is_inside("a/x.txt", "a") && is_inside("a", "a") && !is_inside("a-b", "a"));
     }
 
     #[test]
