@@ -11,8 +11,12 @@
 //! unchanged never reads it again. A file that cannot be used (unreadable, too large, not
 //! a regular file) is reported with its reason; it never stops the walk.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use anyhow::{Result, bail};
@@ -124,10 +128,180 @@ pub enum Found {
 }
 
 /// Lists the files under `root`, checking first that `root` is a readable folder.
-pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Found> + use<>> {
+///
+/// Folders are read in order on one thread while the files' metadata is read on one
+/// thread per core (a million `stat` calls are most of a walk's time), batch by batch;
+/// the files still come out in walk order.
+pub fn files(root: &Path, options: &WalkOptions) -> Result<Files> {
     check_root(root)?;
     let rules = IgnoreRules::new(root, options.ignore_files);
-    Ok(walk_from(root, root, options, rules))
+    let reached = reached_from(root, options, rules);
+    Ok(Files::new(root, options, reached))
+}
+
+/// Paths a batch holds: enough that handing batches between threads costs little, few
+/// enough that the first files are indexed at once.
+const BATCH: usize = 256;
+/// Most threads that read metadata.
+const MAX_STAT_THREADS: usize = 4;
+
+/// The files of a walk, in walk order (see [`files`]).
+pub struct Files(Stages);
+
+enum Stages {
+    /// The walk on its own thread, metadata read on others.
+    Threads {
+        /// Batches with their number, as the threads finish them.
+        finished: Receiver<(u64, Vec<Found>)>,
+        /// Batches finished before the ones ahead of them.
+        early: BTreeMap<u64, Vec<Found>>,
+        /// The number of the batch to give next.
+        next: u64,
+        current: std::vec::IntoIter<Found>,
+        /// How many batches the walk made, once it is over.
+        made: Arc<AtomicU64>,
+    },
+    /// Everything on the caller's thread, when no thread could be started.
+    Here(Box<dyn Iterator<Item = Found> + Send>),
+}
+
+impl Files {
+    fn new<I>(root: &Path, options: &WalkOptions, reached: I) -> Files
+    where
+        I: Iterator<Item = Reached> + Send + 'static,
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, MAX_STAT_THREADS);
+        // Bounded, so a walk far ahead of the indexing waits rather than fills memory.
+        let (batches, to_stat) = sync_channel::<(u64, Vec<Reached>)>(threads * 2);
+        let (done, finished) = sync_channel(threads * 4);
+        let to_stat = Arc::new(Mutex::new(to_stat));
+        let mut started = 0;
+        for _ in 0..threads {
+            let to_stat = Arc::clone(&to_stat);
+            let done = done.clone();
+            let root = root.to_path_buf();
+            let options = options.clone();
+            let spawned = std::thread::Builder::new()
+                .name("walk-stat".to_string())
+                .spawn(move || stat_batches(&to_stat, &done, &root, &options));
+            started += usize::from(spawned.is_ok());
+        }
+        // Handed back when its thread cannot be started.
+        let walk = Arc::new(Mutex::new(Some(reached)));
+        let walking = Arc::clone(&walk);
+        let made = Arc::new(AtomicU64::new(u64::MAX));
+        let counted = Arc::clone(&made);
+        let spawned = (started > 0).then(|| {
+            std::thread::Builder::new()
+                .name("walk".to_string())
+                .spawn(move || {
+                    if let Some(reached) = walking.lock().ok().and_then(|mut walk| walk.take()) {
+                        if let Some(made) = send_batches(reached, &batches) {
+                            counted.store(made, Ordering::SeqCst);
+                        }
+                    }
+                })
+        });
+        if !matches!(spawned, Some(Ok(_))) {
+            let reached = walk.lock().ok().and_then(|mut walk| walk.take());
+            let root = root.to_path_buf();
+            let options = options.clone();
+            let here = reached
+                .into_iter()
+                .flatten()
+                .map(move |reached| reached.found(&root, &options));
+            return Files(Stages::Here(Box::new(here)));
+        }
+        Files(Stages::Threads {
+            finished,
+            early: BTreeMap::new(),
+            next: 0,
+            current: Vec::new().into_iter(),
+            made,
+        })
+    }
+}
+
+/// The walk's paths in numbered batches; returns how many, or None when nobody took them
+/// any more.
+fn send_batches(
+    reached: impl Iterator<Item = Reached>,
+    batches: &SyncSender<(u64, Vec<Reached>)>,
+) -> Option<u64> {
+    let mut reached = reached.peekable();
+    let mut number = 0;
+    while reached.peek().is_some() {
+        let batch: Vec<Reached> = reached.by_ref().take(BATCH).collect();
+        batches.send((number, batch)).ok()?;
+        number += 1;
+    }
+    Some(number)
+}
+
+/// Reads the metadata of batches of paths until the walk ends or the list is dropped.
+fn stat_batches(
+    to_stat: &Mutex<Receiver<(u64, Vec<Reached>)>>,
+    done: &SyncSender<(u64, Vec<Found>)>,
+    root: &Path,
+    options: &WalkOptions,
+) {
+    loop {
+        let Ok(Ok((number, batch))) = to_stat.lock().map(|batches| batches.recv()) else {
+            return;
+        };
+        let found = batch
+            .into_iter()
+            .map(|reached| reached.found(root, options))
+            .collect();
+        if done.send((number, found)).is_err() {
+            return;
+        }
+    }
+}
+
+impl Iterator for Files {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        let (finished, early, next, current, made) = match &mut self.0 {
+            Stages::Here(here) => return here.next(),
+            Stages::Threads {
+                finished,
+                early,
+                next,
+                current,
+                made,
+            } => (finished, early, next, current, made),
+        };
+        loop {
+            if let Some(found) = current.next() {
+                return Some(found);
+            }
+            let batch = match early.remove(next) {
+                Some(batch) => batch,
+                None => loop {
+                    // Every thread gone: the walk is over, unless a thread died of a bug
+                    // (a batch missing); then files would be taken for deleted.
+                    let Ok((number, batch)) = finished.recv() else {
+                        assert_eq!(
+                            made.load(Ordering::SeqCst),
+                            *next,
+                            "a thread of the walk stopped before the walk's end"
+                        );
+                        return None;
+                    };
+                    if number == *next {
+                        break batch;
+                    }
+                    early.insert(number, batch);
+                },
+            };
+            *next += 1;
+            *current = batch.into_iter();
+        }
+    }
 }
 
 /// Lists the files at or under these paths of `root` (relative, `/` separated, files or
@@ -223,10 +397,37 @@ fn walk_from(
     root: &Path,
     start: &Path,
     options: &WalkOptions,
-    mut rules: IgnoreRules,
+    rules: IgnoreRules,
 ) -> impl Iterator<Item = Found> + use<> {
     let root = root.to_path_buf();
     let options = options.clone();
+    reached_from(start, &options, rules).map(move |reached| reached.found(&root, &options))
+}
+
+/// What a walk reached, before its metadata is read.
+enum Reached {
+    /// A path that is not a folder.
+    Path(PathBuf),
+    /// A folder or file that could not be read.
+    Error(Found),
+}
+
+impl Reached {
+    fn found(self, root: &Path, options: &WalkOptions) -> Found {
+        match self {
+            Reached::Path(path) => found(root, &path, options),
+            Reached::Error(found) => found,
+        }
+    }
+}
+
+/// The paths under `start` a walk takes, in order: sorted by name in each folder, hidden
+/// and ignored ones left out, symlinks followed.
+fn reached_from(
+    start: &Path,
+    options: &WalkOptions,
+    mut rules: IgnoreRules,
+) -> impl Iterator<Item = Reached> + Send + use<> {
     let hidden = options.hidden;
     let walker = WalkDir::new(start)
         .follow_links(true)
@@ -239,8 +440,8 @@ fn walk_from(
         });
     walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_dir() => None,
-        Ok(entry) => Some(found(&root, entry.path(), &options)),
-        Err(err) => Some(Found::Skipped(walk_error(&err))),
+        Ok(entry) => Some(Reached::Path(entry.into_path())),
+        Err(err) => Some(Reached::Error(Found::Skipped(walk_error(&err)))),
     })
 }
 
