@@ -197,10 +197,10 @@ impl Files {
             std::thread::Builder::new()
                 .name("walk".to_string())
                 .spawn(move || {
-                    if let Some(reached) = walking.lock().ok().and_then(|mut walk| walk.take()) {
-                        if let Some(made) = send_batches(reached, &batches) {
-                            counted.store(made, Ordering::SeqCst);
-                        }
+                    let reached = walking.lock().ok().and_then(|mut walk| walk.take());
+                    if let Some(made) = reached.and_then(|reached| send_batches(reached, &batches))
+                    {
+                        counted.store(made, Ordering::SeqCst);
                     }
                 })
         });
