@@ -37,6 +37,23 @@ pub enum Command {
     /// Serve an index over HTTP: a search page at / and a JSON API under /api/ (read
     /// only; the next request after `dossier index` commits sees the change).
     Serve(ServeArgs),
+    /// Write an index's paragraphs as OpenSearch `_bulk` NDJSON on stdout, or with
+    /// --mapping the index settings and mapping dossier creates in a cluster.
+    Export(ExportArgs),
+}
+
+/// Arguments of `dossier export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Index folder to read.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Print the settings and mapping (the body of `PUT /NAME`) instead of the paragraphs.
+    #[arg(long)]
+    pub mapping: bool,
+    /// Index name the bulk lines put the paragraphs into.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier serve`.
@@ -130,6 +147,17 @@ pub struct IndexArgs {
     /// 2024-03-05, or as e-mail writes dates).
     #[arg(long, value_name = "NAME", default_value = "date")]
     pub date_field: String,
+    /// Send the paragraphs to the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200, or https://USER:PASSWORD@host:9200) instead of a local index;
+    /// --index is then not used. The index is created when missing; what the cluster holds
+    /// from each file is kept in the cluster, so only files changed since the last run are
+    /// sent. DOSSIER_OPENSEARCH_USER, DOSSIER_OPENSEARCH_PASSWORD and DOSSIER_OPENSEARCH_CA
+    /// (a PEM file of authorities to trust) are read when set.
+    #[arg(long, value_name = "URL")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 impl IndexArgs {
@@ -167,9 +195,10 @@ pub struct SearchArgs {
     /// What to search for: words (all must appear unless --any), "exact phrase",
     /// -excluded, +required, a OR b, (groups), prefix*, fuzzy~1 (one typo), and filters
     /// company:NAME, topic:"NAME", path:GLOB, section:WORDS, title:WORDS, id:ID,
-    /// date:2024, date:2024-03, date:2024-03-01..2024-06-30.
+    /// date:2024, date:2024-03, date:2024-03-01..2024-06-30. May be left out when
+    /// --company, --topic, --since or --until says what to list.
     #[arg(allow_hyphen_values = true)]
-    pub query: String,
+    pub query: Option<String>,
     /// Only paragraphs tagged with this company or one of its units (name or alias, any
     /// case); repeat to require several.
     #[arg(long, value_name = "NAME")]

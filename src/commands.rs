@@ -13,8 +13,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
-    Cli, Color, Command, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort, TagArgs,
-    WatchArgs,
+    Cli, Color, Command, ExportArgs, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort,
+    TagArgs, WatchArgs,
 };
 use crate::index::{self, BuildOptions, IndexReport, KeptManifest, Scope};
 use crate::read::{Format, ReadOptions, RecordFields};
@@ -43,7 +43,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Companies(args) => list_command(&args, TagKind::Companies),
         Command::Topics(args) => list_command(&args, TagKind::Topics),
         Command::Serve(args) => serve_command(&args),
+        Command::Export(args) => export_command(&args),
     }
+}
+
+/// Prints the mapping, or the index's paragraphs as bulk NDJSON.
+fn export_command(args: &ExportArgs) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.mapping {
+        serde_json::to_writer_pretty(&mut out, &crate::opensearch::mapping::mapping())?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let open = index::open(&args.index)?;
+    let count = crate::opensearch::export::write_bulk(&open, &args.os_index, &mut out)?;
+    out.flush()?;
+    eprintln!(
+        "dossier: exported {count} paragraphs of {} for the index {}",
+        args.index.display(),
+        args.os_index
+    );
+    Ok(if count == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
@@ -69,9 +95,16 @@ fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
 fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     let (read, walk) = index_inputs(args);
     let settings = index_settings(args, &read, &walk);
+    let target = match &args.opensearch {
+        Some(url) => Target::Cluster {
+            url,
+            index: &args.os_index,
+        },
+        None => Target::Local(&args.index),
+    };
     let report = build_index(
         &args.dir,
-        &args.index,
+        target,
         &settings,
         Scope::All,
         &mut KeptManifest::default(),
@@ -92,15 +125,41 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         );
     }
     if !args.quiet {
-        print_report(&report, &args.index);
+        print_report(&report, &target.to_string());
     } else if nothing {
         print_ignored(&report);
+    }
+    if report.failed > 0 {
+        eprintln!(
+            "dossier: {} paragraphs could not be stored in {target}; their files are sent again \
+             by the next run",
+            report.failed
+        );
+        return Ok(ExitCode::from(2));
     }
     Ok(if nothing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where `dossier index` puts the paragraphs.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// The local index in this folder.
+    Local(&'a Path),
+    /// The index of this name in the OpenSearch cluster at this URL.
+    Cluster { url: &'a str, index: &'a str },
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Local(path) => write!(f, "{}", path.display()),
+            Target::Cluster { url, index } => write!(f, "{}/{index}", url.trim_end_matches('/')),
+        }
+    }
 }
 
 fn index_inputs(args: &IndexArgs) -> (ReadOptions, WalkOptions) {
@@ -214,9 +273,10 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
         None
     };
     let mut kept = KeptManifest::default();
+    let target = Target::Local(&index_args.index);
     let report = build_index(
         &index_args.dir,
-        &index_args.index,
+        target,
         &settings,
         Scope::All,
         &mut kept,
@@ -228,7 +288,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
     });
     let interval = full_look_every(seconds)?;
     if !index_args.quiet {
-        print_report(&report, &index_args.index);
+        print_report(&report, &target.to_string());
         let how = match events {
             Some(_) => format!("(file events, and the whole folder every {seconds} s)"),
             None => format!("every {seconds} s"),
@@ -263,7 +323,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
         };
         match build_index(
             &index_args.dir,
-            &index_args.index,
+            target,
             &settings,
             scope,
             &mut kept,
@@ -271,7 +331,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
         ) {
             Ok(report) if report.added + report.updated + report.removed > 0 => {
                 if !index_args.quiet {
-                    print_report(&report, &index_args.index);
+                    print_report(&report, &target.to_string());
                 }
             }
             Ok(_) => {}
@@ -334,7 +394,7 @@ fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonom
 
 fn build_index(
     dir: &Path,
-    index_path: &Path,
+    target: Target<'_>,
     settings: &IndexSettings<'_>,
     scope: Scope<'_>,
     kept: &mut KeptManifest,
@@ -364,17 +424,25 @@ fn build_index(
         memory_bytes: settings.memory_mb.saturating_mul(1_000_000),
         progress: bar.is_some().then_some(&advance),
     };
-    let report = index::build_scoped(
-        dir,
-        index_path,
-        &options,
-        scope,
-        kept,
-        |notice| match &bar {
-            Some(bar) => bar.suspend(|| on_notice(notice)),
-            None => on_notice(notice),
-        },
-    );
+    let notice = |notice: &Notice| match &bar {
+        Some(bar) => bar.suspend(|| on_notice(notice)),
+        None => on_notice(notice),
+    };
+    let report = match target {
+        Target::Local(index_path) => index::build_into(dir, &options, scope, kept, notice, || {
+            index::open_local(index_path, dir, &options)
+        }),
+        Target::Cluster { url, index } => {
+            let shown = bar.clone();
+            let warn: crate::opensearch::Warn =
+                std::sync::Arc::new(move |line: &str| match &shown {
+                    Some(bar) => bar.suspend(|| eprintln!("dossier: {line}")),
+                    None => eprintln!("dossier: {line}"),
+                });
+            let client = crate::opensearch::Client::new(url, warn)?;
+            crate::opensearch::build(dir, client, index, &options, notice)
+        }
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -403,12 +471,13 @@ fn progress_bar(dir: &Path, walk: &WalkOptions) -> Option<ProgressBar> {
 }
 
 fn print_notice(notice: &Notice) {
-    eprintln!("dossier: {}: {}", notice.path.display(), notice.reason);
+    let path = notice.path.display().to_string();
+    eprintln!("dossier: {}: {}", render::escaped(&path), notice.reason);
 }
 
 /// The run report: why every file was read again if it was, what was ignored, then one
 /// line of figures, always the last (scripts read it).
-fn print_report(report: &IndexReport, index_path: &Path) {
+fn print_report(report: &IndexReport, target: &str) {
     if let Some(reason) = &report.rebuilt {
         eprintln!("dossier: {reason}");
     }
@@ -421,7 +490,7 @@ fn print_report(report: &IndexReport, index_path: &Path) {
         report.added + report.updated,
         format_counts(&report.formats),
         report.elapsed.as_secs_f64(),
-        index_path.display(),
+        target,
         report.added,
         report.updated,
         report.removed,
@@ -515,20 +584,20 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                 };
                 let report = build_index(
                     Path::new(DEFAULT_DOCUMENTS),
-                    &path,
+                    Target::Local(&path),
                     &settings,
                     Scope::All,
                     &mut KeptManifest::default(),
                     &mut print_notice,
                 )?;
-                print_report(&report, &path);
+                print_report(&report, &path.display().to_string());
             }
             path
         }
     };
     let open = index::open(&index_path)?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query: args.query.clone().unwrap_or_default(),
         companies: args.company.clone(),
         topics: args.topic.clone(),
         limit: usize::from(args.limit),
@@ -575,9 +644,24 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 }
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
-    let (path, page, line) = location(&args.document);
+    let (given, page, line) = location(&args.document);
     let open = index::open(&args.index)?;
-    let document = search::show(&open, path, line)?;
+    let path = search::indexed_path(&open, given)?;
+    let document = search::show(&open, path.as_deref().unwrap_or(given), line)?;
+    if let Some(line) = line
+        && let Some(end) = search::past_end(&open, &document, page, line)?
+    {
+        let path = render::escaped(&document.path);
+        let page = page.map_or(String::new(), |page| format!(" page {page} of"));
+        let end = match end {
+            search::End::Line(end) => format!("it ends on line {end}"),
+            search::End::LastParagraph(start) => {
+                format!("its last paragraph starts on line {start}")
+            }
+        };
+        eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
+        return Ok(ExitCode::from(1));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

@@ -24,7 +24,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
     StopWordFilter, TextAnalyzer,
 };
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyError};
 
 use crate::manifest::{self, FileMap, FileState, Manifest};
 use crate::read::{self, Format, ReadOptions};
@@ -32,8 +32,10 @@ use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
 
+mod sink;
 mod tokenizer;
 
+pub use sink::{Entry, Finish, Finished, Sink, TantivySink};
 pub(crate) use tokenizer::HanReading;
 use tokenizer::ScriptTokenizer;
 
@@ -176,6 +178,12 @@ impl OpenIndex {
 
     fn folder(&self) -> &Path {
         self.taxonomy_path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The file list of the last commit, with the folder the index was built from; None
+    /// for an index committed without one. Read whole, so only `show` asks for it.
+    pub fn manifest(&self) -> Result<Option<Manifest>> {
+        Ok(manifest::load(&self.index, self.folder())?.map(|(manifest, _)| manifest))
     }
 
     /// The taxonomy the paragraphs were tagged with.
@@ -405,6 +413,9 @@ pub struct IndexReport {
     pub formats: BTreeMap<Format, usize>,
     /// Paragraphs added to the index.
     pub paragraphs: usize,
+    /// Paragraphs the sink could not store (a cluster that refused them or stayed out of
+    /// reach); their files are read again by the next run.
+    pub failed: usize,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
 }
@@ -453,17 +464,24 @@ type ManifestStamp = (u64, Option<std::time::SystemTime>);
 
 impl KeptManifest {
     /// The kept list if the index's last commit still names it.
-    fn take_current(&mut self, index: &Index, index_path: &Path) -> Option<(Manifest, u64)> {
+    pub(crate) fn take_current(
+        &mut self,
+        index: &Index,
+        index_path: &Path,
+    ) -> Option<(Manifest, u64)> {
         let (manifest, sequence, stamp) = self.0.take()?;
         let last = manifest::last_sequence(index).ok()??;
         (last == sequence && manifest::stamp(index_path, sequence).ok()? == stamp)
             .then_some((manifest, sequence))
     }
 
-    fn keep(&mut self, manifest: Manifest, sequence: u64, index_path: &Path) {
-        self.0 = manifest::stamp(index_path, sequence)
-            .ok()
-            .map(|stamp| (manifest, sequence, stamp));
+    /// The list `manifest` the local index at `index_path` saved as `sequence`.
+    pub(crate) fn local(manifest: Manifest, sequence: u64, index_path: &Path) -> KeptManifest {
+        KeptManifest(
+            manifest::stamp(index_path, sequence)
+                .ok()
+                .map(|stamp| (manifest, sequence, stamp)),
+        )
     }
 }
 
@@ -481,42 +499,53 @@ pub fn build(
     options: &BuildOptions<'_>,
     on_notice: impl FnMut(&Notice) + Send,
 ) -> Result<IndexReport> {
-    build_scoped(
+    build_into(
         dir,
-        index_path,
         options,
         Scope::All,
         &mut KeptManifest::default(),
         on_notice,
+        || open_local(index_path, dir, options),
     )
 }
 
-/// [`build`], looking only at the files of `scope`, with the file list `kept` from the
-/// last run of this process when it is still the index's (it is replaced by this run's).
-pub fn build_scoped(
+/// Opens the local index at `index_path` as a sink for a run of `options` over `dir`.
+pub fn open_local<'a>(
+    index_path: &'a Path,
     dir: &Path,
-    index_path: &Path,
+    options: &BuildOptions<'_>,
+) -> Result<TantivySink<'a>> {
+    let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
+    let writer = open_writer(&index, index_path, options.memory_bytes)?;
+    Ok(TantivySink {
+        index,
+        index_path,
+        writer,
+        fields,
+    })
+}
+
+/// Brings the sink `open_sink` opens up to date with the documents under `dir`, as
+/// [`build`] does for the local index: the same walk, reading, splitting and tagging, and
+/// the same manifest deciding which files are read, deleted and added. Only the files of
+/// `scope` are looked at; `kept` is the file list of this process's last run, used when
+/// the sink can tell it is still its last (it is replaced by this run's).
+pub fn build_into<S: Sink>(
+    dir: &Path,
     options: &BuildOptions<'_>,
     scope: Scope<'_>,
     kept: &mut KeptManifest,
     mut on_notice: impl FnMut(&Notice) + Send,
+    open_sink: impl FnOnce() -> Result<S>,
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let walk_all = walk::files(dir, options.walk)?;
-    let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
-    let writer = open_writer(&index, index_path, options.memory_bytes)?;
+    let mut sink = open_sink()?;
     let mut report = IndexReport::default();
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
     let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let settings = settings_fingerprint(options);
-    let (previous, sequence) = match kept.take_current(&index, index_path) {
-        Some((manifest, sequence)) if !options.rebuild => {
-            // Opening a reader opens every segment: a damaged one is found before writing.
-            index.reader().map_err(|err| damaged(index_path, &err))?;
-            (Some(manifest), Some(sequence))
-        }
-        _ => previous_manifest(&index, index_path, options.rebuild)?,
-    };
+    let (previous, sequence) = sink.previous(options.rebuild, kept)?;
     report.rebuilt = match previous.as_ref() {
         _ if options.rebuild && sequence.is_some() => {
             Some("rebuilding the index as asked (--rebuild)".to_string())
@@ -532,7 +561,7 @@ pub fn build_scoped(
         Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
             if stale.is_some() || options.rebuild {
-                writer.delete_all_documents()?;
+                sink.delete_all()?;
             }
             FileMap::default()
         }
@@ -562,41 +591,33 @@ pub fn build_scoped(
         found,
         previous: &mut previous,
         pending: VecDeque::new(),
-        writer: &writer,
-        path_field: fields.path,
+        sink: &sink,
         progress: options.progress,
         read: options.read,
         current: &mut current,
         report: &mut report,
         on_notice: &mut on_notice,
     };
-    report.paragraphs = read_and_index(reading, &writer, fields, options.tagger)?;
+    report.paragraphs = read_and_index(reading, &sink, options.tagger)?;
     // What the walk did not find again is gone.
-    for path in previous.keys() {
-        writer.delete_term(Term::from_field_text(fields.path, path));
-        report.removed += 1;
-    }
+    let gone: Vec<&str> = previous.keys().map(String::as_str).collect();
+    sink.delete_files(&gone)?;
+    report.removed += gone.len();
     drop(previous);
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
-    let sequence = if dirty {
-        // The taxonomy files change only with the settings (their fingerprint covers the
-        // taxonomy's text): a run that re-reads a few files leaves them be.
-        let settings_changed = report.rebuilt.is_some() || sequence.is_none();
-        Some(commit(
-            writer,
-            index_path,
+    if dirty {
+        let finished = sink.finish(Finish {
+            manifest: current,
+            sequence,
+            settings_changed: report.rebuilt.is_some() || sequence.is_none(),
             dir,
             options,
-            &current,
-            sequence,
-            settings_changed,
-        )?)
+        })?;
+        report.failed = finished.failed;
+        *kept = finished.kept;
     } else {
-        sequence
-    };
-    if let Some(sequence) = sequence {
-        kept.keep(current, sequence, index_path);
+        *kept = sink.keep(current, sequence);
     }
     report.elapsed = started.elapsed();
     Ok(report)
@@ -661,28 +682,6 @@ fn settings_fingerprint(options: &BuildOptions<'_>) -> String {
     ])
 }
 
-/// The manifest of the index's last commit (not read when it is to be rebuilt), and its
-/// sequence number.
-fn previous_manifest(
-    index: &Index,
-    index_path: &Path,
-    rebuild: bool,
-) -> Result<(Option<Manifest>, Option<u64>)> {
-    // Opening a reader opens every segment: a missing or damaged one is found here, before
-    // anything is written.
-    index.reader().map_err(|err| damaged(index_path, &err))?;
-    let loaded = if rebuild {
-        manifest::last_sequence(index).map(|sequence| sequence.map(|s| (None, s)))
-    } else {
-        manifest::load(index, index_path).map(|loaded| loaded.map(|(m, s)| (Some(m), s)))
-    };
-    match loaded {
-        Ok(Some((manifest, sequence))) => Ok((manifest, Some(sequence))),
-        Ok(None) => Ok((None, None)),
-        Err(err) => Err(damaged(index_path, &format!("{err:#}"))),
-    }
-}
-
 /// Why every file must be indexed anew though nobody asked, if it must: the folder or
 /// the settings differ from those of the last run.
 fn rebuild_reason(previous: &Manifest, source: &Path, settings: &str) -> Option<String> {
@@ -705,21 +704,21 @@ fn rebuild_reason(previous: &Manifest, source: &Path, settings: &str) -> Option<
 
 /// Reads the files the walk finds, and splits, tags and indexes those that are new or
 /// changed, one worker per core; returns how many paragraphs they added.
-fn read_and_index<F, N>(
-    reading: Reading<'_, F, N>,
-    writer: &IndexWriter,
-    fields: Fields,
+fn read_and_index<F, N, S>(
+    reading: Reading<'_, F, N, S>,
+    sink: &S,
     tagger: Option<&Tagger>,
 ) -> Result<usize>
 where
     F: Iterator<Item = Found> + Send,
     N: FnMut(&Notice) + Send,
+    S: Sink,
 {
     let shared = Mutex::new(reading);
     let workers = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| index_documents(&shared, writer, fields, tagger)))
+            .map(|_| scope.spawn(|| index_documents(&shared, sink, tagger)))
             .collect();
         handles
             .into_iter()
@@ -731,45 +730,6 @@ where
             })
             .sum()
     })
-}
-
-/// Writes the manifest and the files saved with the index, then commits: the commit
-/// names the manifest, so both change together. Returns the manifest's sequence number.
-fn commit(
-    mut writer: IndexWriter,
-    index_path: &Path,
-    dir: &Path,
-    options: &BuildOptions<'_>,
-    current: &Manifest,
-    sequence: Option<u64>,
-    settings_changed: bool,
-) -> Result<u64> {
-    let sequence = sequence.map_or(1, |s| s + 1);
-    let payload = manifest::save(index_path, current, sequence)?;
-    let companies: HashSet<usize> = current
-        .files
-        .values()
-        .flat_map(|state| state.companies.iter().map(|&id| id as usize))
-        .collect();
-    write_atomically(
-        &index_path.join(COMPANY_NAMES_FILE),
-        &company_names_json(options.taxonomy, &companies)?,
-    )?;
-    if settings_changed {
-        write_atomically(
-            &index_path.join(COMPILED_TAXONOMY_FILE),
-            &options.taxonomy.to_json()?,
-        )?;
-        write_atomically(&index_path.join(TAXONOMY_FILE), options.taxonomy_text)?;
-        write_marker(index_path, dir)?;
-    }
-    let cannot_commit = || format!("cannot commit the index at {}", index_path.display());
-    let mut prepared = writer.prepare_commit().with_context(cannot_commit)?;
-    prepared.set_payload(&payload);
-    prepared.commit().with_context(cannot_commit)?;
-    writer.wait_merging_threads()?;
-    manifest::remove_stale(index_path, sequence)?;
-    Ok(sequence)
 }
 
 /// Marks the folder as a dossier index built from `source`.
@@ -883,15 +843,14 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 }
 
 /// The walk, shared by the indexing workers, and the tally so far.
-struct Reading<'a, F, N> {
+struct Reading<'a, F, N, S> {
     found: F,
     /// What the index held before this run, of the files not walked yet.
     previous: &'a mut FileMap,
     /// Documents of a JSON Lines file not yet handed out.
     pending: VecDeque<read::Document>,
-    writer: &'a IndexWriter,
-    /// The field whose term names a file's paragraphs, to delete them.
-    path_field: Field,
+    /// Where paragraphs are deleted from.
+    sink: &'a S,
     progress: Option<&'a (dyn Fn(u64) + Sync)>,
     read: &'a ReadOptions,
     current: &'a mut Manifest,
@@ -899,10 +858,11 @@ struct Reading<'a, F, N> {
     on_notice: &'a mut N,
 }
 
-impl<F, N> Reading<'_, F, N>
+impl<F, N, S> Reading<'_, F, N, S>
 where
     F: Iterator<Item = Found>,
     N: FnMut(&Notice),
+    S: Sink,
 {
     /// The next file to read, with what the index held of it; files the index holds with
     /// the same size and time are carried over unread.
@@ -1013,9 +973,15 @@ where
     }
 
     /// Deletes the paragraphs of the file at `path` (before any new one of it is added).
-    fn delete_paragraphs(&self, path: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.path_field, path));
+    /// A sink that cannot reports it and marks the file to be read again next time.
+    fn delete_paragraphs(&mut self, path: &str) {
+        if let Err(err) = self.sink.delete_files(&[path]) {
+            self.notice(Notice {
+                path: PathBuf::from(path),
+                reason: format!("{err:#}"),
+                skipped: true,
+            });
+        }
     }
 
     fn advance(&self, bytes: u64) {
@@ -1069,15 +1035,15 @@ enum Work {
 /// paragraphs it added. The companies of each document go back with the request for the
 /// next work. The walk and the change checks stay sequential behind the lock: files come
 /// sorted, and loading and hashing are a small share of the work.
-fn index_documents<F, N>(
-    reading: &Mutex<Reading<'_, F, N>>,
-    writer: &IndexWriter,
-    fields: Fields,
+fn index_documents<F, N, S>(
+    reading: &Mutex<Reading<'_, F, N, S>>,
+    sink: &S,
     tagger: Option<&Tagger>,
 ) -> Result<usize>
 where
     F: Iterator<Item = Found>,
     N: FnMut(&Notice),
+    S: Sink,
 {
     let mut paragraphs = 0;
     let mut finished: Option<(String, Vec<u32>)> = None;
@@ -1096,7 +1062,7 @@ where
         match work {
             None => return Ok(paragraphs),
             Some(Work::Document(document)) => {
-                let (added, companies) = add_document(writer, fields, tagger, &document)?;
+                let (added, companies) = add_document(sink, tagger, &document)?;
                 paragraphs += added;
                 finished = Some((document.path, companies));
             }
@@ -1117,9 +1083,8 @@ where
     }
 }
 
-fn add_document(
-    writer: &IndexWriter,
-    fields: Fields,
+fn add_document<S: Sink>(
+    sink: &S,
     tagger: Option<&Tagger>,
     document: &read::Document,
 ) -> Result<(usize, Vec<u32>)> {
@@ -1130,38 +1095,32 @@ fn add_document(
         Some(tagger) => tagger.tag_document(&texts),
         None => vec![Tags::default(); texts.len()],
     };
+    let people: Vec<&str> = document.people.iter().map(String::as_str).collect();
     let mut companies: Vec<u32> = Vec::new();
     for ((number, paragraph), tags) in (1u64..).zip(&blocks).zip(&tags) {
-        let mut doc = TantivyDocument::default();
-        doc.add_text(fields.text, &paragraph.text);
-        doc.add_text(fields.title, &title);
-        if let Some(section) = &paragraph.section {
-            doc.add_text(fields.section, section);
-        }
-        doc.add_text(fields.path, &document.path);
         // A JSON Lines document is found by its id at its line of the file.
-        let line = match &document.record {
-            Some(record) => {
-                doc.add_text(fields.id, &record.id);
-                record.line
-            }
-            None => paragraph.line,
+        let (id, line) = match &document.record {
+            Some(record) => (Some(record.id.as_str()), record.line),
+            None => (None, paragraph.line),
         };
-        doc.add_u64(fields.line, line as u64);
-        doc.add_u64(fields.paragraph, number);
-        if let Some(page) = paragraph.page {
-            doc.add_u64(fields.page, u64::from(page));
-        }
-        if let Some(date) = document.date {
-            doc.add_u64(fields.date, date.number());
-        }
-        for person in &document.people {
-            doc.add_text(fields.people, person);
-        }
-        if let Some(tagger) = tagger {
-            add_tags(&mut doc, fields, tagger.taxonomy(), tags);
-        }
-        writer.add_document(doc)?;
+        let (companies_tags, topics) = match tagger {
+            Some(tagger) => facets(tagger.taxonomy(), tags),
+            None => (Vec::new(), Vec::new()),
+        };
+        sink.add(&Entry {
+            text: &paragraph.text,
+            title: &title,
+            section: paragraph.section.as_deref(),
+            path: &document.path,
+            id,
+            line: line as u64,
+            number,
+            page: paragraph.page.map(u64::from),
+            date: document.date.map(|date| date.number()),
+            people: people.clone(),
+            companies: companies_tags,
+            topics,
+        })?;
         companies.extend(tags.companies.iter().filter_map(|m| match m.company {
             // Taxonomies hold thousands of companies, far from u32's limit.
             Company::Known(id) | Company::Unit { parent: id, .. } => u32::try_from(id).ok(),
@@ -1174,7 +1133,10 @@ fn add_document(
 }
 
 /// The names of these companies (canonical, aliases, products) by tag, as JSON.
-fn company_names_json(taxonomy: &Taxonomy, companies: &HashSet<usize>) -> Result<String> {
+pub(crate) fn company_names_json(
+    taxonomy: &Taxonomy,
+    companies: &HashSet<usize>,
+) -> Result<String> {
     let mut names: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for &id in companies {
         let company = &taxonomy.companies[id];
@@ -1208,15 +1170,20 @@ fn company_names(index_path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
     }
 }
 
-/// Companies as `/Parent/Unit` facets, so filtering by a parent finds its units.
-fn add_tags(doc: &mut TantivyDocument, fields: Fields, taxonomy: &Taxonomy, tags: &Tags) {
-    for mention in &tags.companies {
-        doc.add_facet(fields.companies, Facet::from_path(mention.path(taxonomy)));
-    }
-    for topic in &tags.topics {
-        let name = taxonomy.topics[topic.topic].name.as_str();
-        doc.add_facet(fields.topics, Facet::from_path([name]));
-    }
+/// Companies as `/Parent/Unit` facets, so filtering by a parent finds its units; topics
+/// as `/topic` facets.
+fn facets(taxonomy: &Taxonomy, tags: &Tags) -> (Vec<Facet>, Vec<Facet>) {
+    let companies = tags
+        .companies
+        .iter()
+        .map(|mention| Facet::from_path(mention.path(taxonomy)))
+        .collect();
+    let topics = tags
+        .topics
+        .iter()
+        .map(|topic| Facet::from_path([taxonomy.topics[topic.topic].name.as_str()]))
+        .collect();
+    (companies, topics)
 }
 
 fn file_stem(path: &str) -> String {

@@ -20,6 +20,7 @@ pub mod cli;
 pub mod commands;
 pub mod index;
 pub mod manifest;
+pub mod opensearch;
 pub mod query;
 pub mod read;
 pub mod render;

@@ -135,20 +135,50 @@ pub struct QueryError {
     pub fix: String,
 }
 
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown: String = self
+/// Most characters of the query an error message shows: a longer query is cut to this
+/// many around the mistake, so a 17 KB query does not fill the terminal.
+const SHOWN_CHARS: usize = 80;
+
+impl QueryError {
+    /// The part of the query shown under the message (control characters as spaces, `…`
+    /// where it was cut) and the column of the caret under it.
+    fn window(&self) -> (String, usize) {
+        let chars: Vec<char> = self
             .query
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
+        let start = if chars.len() <= SHOWN_CHARS {
+            0
+        } else {
+            self.column
+                .saturating_sub(SHOWN_CHARS / 2)
+                .min(chars.len() - SHOWN_CHARS)
+        };
+        let end = chars.len().min(start + SHOWN_CHARS);
+        let mut shown = String::new();
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.extend(&chars[start..end]);
+        if end < chars.len() {
+            shown.push('…');
+        }
+        let caret = self.column.saturating_sub(start) + usize::from(start > 0);
+        (shown, caret)
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (shown, caret) = self.window();
         write!(
             f,
             "cannot understand the query: {} (column {}); {}\n  {shown}\n  {}^",
             self.problem,
             self.column + 1,
             self.fix,
-            " ".repeat(self.column)
+            " ".repeat(caret)
         )
     }
 }
@@ -704,6 +734,31 @@ mod tests {
         assert!(
             message.starts_with("cannot understand the query: this ( is never closed (column 6)")
         );
+    }
+
+    #[test]
+    fn a_long_query_is_shown_as_a_window_around_the_mistake() {
+        // The mistake in the middle, at the start and at the end of a 17 KB query.
+        let middle = format!("{} (cloud {}", "word ".repeat(1700), "more ".repeat(1700));
+        let start = format!("(cloud {}", "word ".repeat(3400));
+        let end = format!("{}\"cloud", "word ".repeat(3400));
+        for query in [middle, start, end] {
+            let error = failure(&query);
+            let message = error.to_string();
+            let lines: Vec<&str> = message.lines().collect();
+            assert_eq!(lines.len(), 3, "{message}");
+            let shown: Vec<char> = lines[1].chars().skip(2).collect();
+            assert!(shown.len() <= SHOWN_CHARS + 2, "{}", lines[1]);
+            let caret = lines[2].len() - 3;
+            let marked = shown[caret];
+            assert_eq!(
+                marked,
+                query.chars().nth(error.column).unwrap(),
+                "{message}"
+            );
+            let cut_before = error.column > SHOWN_CHARS / 2;
+            assert_eq!(shown[0] == '…', cut_before, "{}", lines[1]);
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Writes into any `Write`; never decides where output goes or whether it is a terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -289,8 +290,8 @@ fn write_hit<W: Write>(
         write!(out, "  {date}")?;
     }
     match &hit.section {
-        Some(section) => writeln!(out, "  [{section}]")?,
-        None => writeln!(out, "  [{}]", hit.title)?,
+        Some(section) => writeln!(out, "  [{}]", escaped(section))?,
+        None => writeln!(out, "  [{}]", escaped(&hit.title))?,
     }
     if !hit.companies.is_empty() || !hit.topics.is_empty() {
         writeln!(
@@ -369,7 +370,7 @@ pub fn write_document<W: Write>(
     document: &StoredDocument,
     mark: Option<(Option<u64>, u64)>,
 ) -> io::Result<()> {
-    write!(out, "{}", document.path)?;
+    write!(out, "{}", escaped(&document.path))?;
     if let Some(id) = &document.id {
         write!(out, "  id {id}")?;
     }
@@ -377,7 +378,7 @@ pub fn write_document<W: Write>(
         write!(out, "  {date}")?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", document.title)?;
+    writeln!(out, "{}", escaped(&document.title))?;
     if !document.people.is_empty() {
         writeln!(out, "{}", document.people.join(", "))?;
     }
@@ -394,7 +395,7 @@ pub fn write_document<W: Write>(
         }
         write!(out, "line {}", paragraph.line)?;
         match &paragraph.section {
-            Some(section) => writeln!(out, "  [{section}]")?,
+            Some(section) => writeln!(out, "  [{}]", escaped(section))?,
             None => writeln!(out)?,
         }
         writeln!(out, "    {}", one_line(&paragraph.text))?;
@@ -426,8 +427,34 @@ pub fn write_document_json<W: Write>(out: &mut W, document: &StoredDocument) -> 
     Ok(())
 }
 
+/// Whether a character would change what a terminal shows rather than show itself: control
+/// characters (a newline, an escape sequence's start) and the marks that reorder text.
+fn hides_itself(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` (a file name) with control characters escaped as Rust writes them (`\n`, `\t`,
+/// `\u{1b}`), so that a name holding a newline or a terminal escape prints as one visible
+/// line (JSON output escapes them already).
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hides_itself) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hides_itself(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Where a hit is, as `show` accepts it: `path:line`, or `path:p12:line` in a PDF.
 fn location(path: &str, page: Option<u64>, line: u64) -> String {
+    let path = escaped(path);
     match page {
         Some(page) => format!("{path}:p{page}:{line}"),
         None => format!("{path}:{line}"),

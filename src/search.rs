@@ -23,6 +23,8 @@ mod compile;
 mod explain;
 mod facets;
 mod feedback;
+mod forward;
+mod locate;
 mod stats;
 mod stop_words;
 mod stored;
@@ -36,6 +38,7 @@ use stored::{hit, stored_paragraphs};
 
 pub use compile::{company_facet, topic_facet};
 pub use facets::{ListedTag, TagCount, TagKind, listed_tags, tag_counts};
+pub use locate::{End, indexed_path, past_end};
 pub use stats::{IndexStats, stats};
 pub use stored::show;
 
@@ -252,10 +255,21 @@ pub struct SearchResults {
 /// all, plain words are dropped from the end one at a time (Meilisearch's "last"
 /// strategy) and the results say which.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
-    if request.query.trim().is_empty() {
-        refuse!("the query is empty; give one or more words to search for");
+    let filtered =
+        !(request.companies.is_empty() && request.topics.is_empty() && request.dates.is_empty());
+    if request.query.trim().is_empty() && !filtered {
+        refuse!(
+            "the query is empty; give one or more words to search for, or a filter such as \
+             --company NAME"
+        );
     }
     let mut parsed = query::parse(&request.query)?;
+    if !filtered && !request.query.chars().any(char::is_alphanumeric) {
+        refuse!(
+            "nothing searchable in the query: it holds no letter or digit; give a word to \
+             search for"
+        );
+    }
     let flags = request
         .companies
         .iter()

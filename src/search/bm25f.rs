@@ -179,7 +179,8 @@ impl Weight for CombinedTermWeight {
         let mut scorer = self
             .combined_scorer(reader, 1.0)?
             .ok_or_else(not_matching)?;
-        if scorer.seek(doc) != doc {
+        // A scorer starts on the first paragraph holding the word: never seek it back.
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(not_matching());
         }
         let score = scorer.score();

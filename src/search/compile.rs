@@ -16,6 +16,7 @@ use tantivy::{Searcher, Term};
 
 use super::bm25f::{CombinedTermQuery, WeightedField};
 use super::facets::for_each_tag;
+use super::forward::forward;
 use super::stop_words::is_query_stop_word;
 use super::{Refusal, analyzed_words, refuse};
 use crate::index::{Fields, HanReading, OpenIndex, fold, query_analyzer};
@@ -295,7 +296,7 @@ impl<'a> Compiler<'a> {
             return read_as_chinese;
         }
         match (read_as_chinese, text_in(&pairs, fields)) {
-            (Some(chinese), Some(japanese)) => Some(Box::new(BooleanQuery::new(vec![
+            (Some(chinese), Some(japanese)) => Some(forward(BooleanQuery::new(vec![
                 (Occur::Should, chinese),
                 (Occur::Should, japanese),
             ]))),
@@ -320,7 +321,7 @@ impl<'a> Compiler<'a> {
                     PROXIMITY_SLOP,
                 );
                 let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_WEIGHT));
+                    forward(BoostQuery::new(Box::new(phrase), PROXIMITY_WEIGHT));
                 (Occur::Should, query, false)
             })
             .collect()
@@ -354,7 +355,7 @@ impl<'a> Compiler<'a> {
                 self.highlight.push((Occur::Should, query));
             }
         }
-        Ok(Some(Box::new(BooleanQuery::new(either))))
+        Ok(Some(forward(BooleanQuery::new(either))))
     }
 
     /// The indexed words starting with `start`, or within `distance` edits of it, in the
@@ -409,7 +410,7 @@ impl<'a> Compiler<'a> {
                 (Occur::Should, query)
             })
             .collect();
-        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        let query: Box<dyn Query> = forward(BooleanQuery::new(clauses));
         if positive {
             self.highlight.push((Occur::Should, query.box_clone()));
         }
@@ -519,11 +520,11 @@ fn text_in(tokens: &[(usize, String)], fields: &[WeightedField]) -> Option<Box<d
                             .collect(),
                     );
                     let query: Box<dyn Query> =
-                        Box::new(BoostQuery::new(Box::new(phrase), weighted.weight));
+                        forward(BoostQuery::new(Box::new(phrase), weighted.weight));
                     (Occur::Should, query)
                 })
                 .collect();
-            Some(Box::new(BooleanQuery::new(per_field)))
+            Some(forward(BooleanQuery::new(per_field)))
         }
     }
 }
@@ -538,7 +539,7 @@ pub(super) fn boolean(clauses: Vec<Clause>) -> Option<Box<dyn Query>> {
     if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Some(forward(BooleanQuery::new(clauses)))
 }
 
 /// The regular expression of a `path:` filter: a glob (`*` any characters, `?` one), or a

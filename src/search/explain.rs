@@ -43,8 +43,9 @@ pub(super) fn explain(
     Ok(Explanation { score, tags })
 }
 
-/// Rewrites tantivy's term notes in a score tree (`Term=Term(field=0, type=Str, "qwen")`)
-/// as a reader writes them (`text:qwen`).
+/// Rewrites tantivy's term notes in a score tree (`Term=Term(field=0, type=Str, "qwen")`,
+/// `Term=Term(field=5, type=Facet, Facet(/Alibaba))`) as a reader writes them
+/// (`text:qwen`, `companies:Alibaba`).
 fn name_terms(node: &mut serde_json::Value, schema: &tantivy::schema::Schema) {
     if let Some(notes) = node.get_mut("context").and_then(|c| c.as_array_mut()) {
         for note in notes.iter_mut() {
@@ -65,6 +66,41 @@ fn term_note(note: &str, schema: &tantivy::schema::Schema) -> Option<String> {
     let (number, rest) = rest.split_once(',')?;
     let field = Field::from_field_id(number.trim().parse().ok()?);
     let word = rest.rsplit_once(", ").map_or(rest, |(_, word)| word);
-    let word = word.trim_end_matches(')').trim_matches('"');
+    // Only the `Term(` bracket is closed here: a facet's own bracket is unwrapped below.
+    let word = word.strip_suffix(')').unwrap_or(word);
+    let word = match word
+        .strip_prefix("Facet(")
+        .and_then(|w| w.strip_suffix(')'))
+    {
+        Some(facet) => facet.trim_start_matches('/'),
+        None => word.trim_matches('"'),
+    };
     Some(format!("{}:{word}", schema.get_field_name(field)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_notes_are_named_with_balanced_brackets() {
+        let (schema, fields) = crate::index::schema();
+        let (text, companies) = (fields.text.field_id(), fields.companies.field_id());
+        for (note, named) in [
+            (
+                format!("Term=Term(field={text}, type=Str, \"qwen\")"),
+                "text:qwen",
+            ),
+            (
+                format!("Term=Term(field={companies}, type=Facet, Facet(/Alibaba))"),
+                "companies:Alibaba",
+            ),
+            (
+                format!("Term=Term(field={companies}, type=Facet, Facet(/Alibaba/Alibaba Cloud))"),
+                "companies:Alibaba/Alibaba Cloud",
+            ),
+        ] {
+            assert_eq!(term_note(&note, &schema).unwrap(), named);
+        }
+    }
 }

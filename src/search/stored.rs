@@ -24,8 +24,9 @@ pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDoc
     let mut documents = stored_documents(&searcher, fields, path, None)?;
     if documents.is_empty() {
         return Err(Refusal::NotFound(format!(
-            "the index holds no document {path}; give its path as search hits print it \
-             (relative to the indexed folder)"
+            "the index holds no document {}; give its path as search hits print it \
+             (relative to the indexed folder)",
+            crate::render::escaped(path)
         ))
         .into());
     }

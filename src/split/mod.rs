@@ -72,6 +72,12 @@ pub fn split(text: &str) -> SplitDocument {
     }
 }
 
+/// The number of lines of a text as paragraphs count them (`line` of the last is at most
+/// this).
+pub fn line_count(text: &str) -> usize {
+    lines(text).len()
+}
+
 /// The lines of a text, ended by `\n`, `\r\n` or a lone `\r` (old Mac files).
 fn lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();

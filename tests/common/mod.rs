@@ -78,6 +78,7 @@ pub fn corpus(files: &[(&str, &str)]) -> TempDir {
     dir
 }
 
+pub mod cluster;
 pub mod schema;
 
 /// The folder of documents the server tests index: dated news in a JSON Lines file,
