@@ -70,9 +70,9 @@ pub struct ServeArgs {
     /// serving, as `dossier watch` does.
     #[arg(long, value_name = "DIR")]
     pub watch: Option<PathBuf>,
-    /// Seconds between looks at the --watch folder.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub interval: f64,
+    /// Seconds between full looks at the --watch folder, as for `dossier watch`.
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<f64>,
 }
 
 /// Arguments of `dossier companies` and `dossier topics`.
@@ -189,9 +189,11 @@ pub struct WatchArgs {
     /// What to index, as for `dossier index`.
     #[command(flatten)]
     pub index: IndexArgs,
-    /// Seconds between looks at the folder.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub interval: f64,
+    /// Seconds between full looks at the folder [default: 30, or 2 when the system
+    /// gives no file events]. Files saved, added, renamed or deleted are indexed at once
+    /// from file events; the full look catches what events miss.
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<f64>,
 }
 
 /// Arguments of `dossier search`.

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use anyhow::Result;
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Query};
 use tantivy::snippet::SnippetGenerator;
@@ -35,7 +35,7 @@ mod stored;
 
 use compile_tantivy::Compiler;
 use explain::explain;
-use facets::{facet_counts, month_counts};
+use facets::FacetsCollector;
 use feedback::{expanded, feedback_terms};
 use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
@@ -396,9 +396,13 @@ fn search_once(
             query = compiled.query_with(expanded(compiled.text_or_all(), expansion, request.any));
         }
     }
-    let (total, matching) = searcher
-        .search(&query, &(Count, DocSetCollector))
+    let facets = request
+        .facets
+        .then(|| FacetsCollector::new(searcher.schema(), fields.companies, fields.topics));
+    let (total, counts) = searcher
+        .search(&query, &(Count, facets))
         .map_err(|err| open.damaged(&err))?;
+    let counts = counts.unwrap_or_default();
     let page = ranked_page(searcher, &query, request, total)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
@@ -431,9 +435,9 @@ fn search_once(
         offset: request.offset,
         total,
         dropped_words: Vec::new(),
-        month_counts: month_counts(searcher, &matching, request.facets)?,
-        company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
-        topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
+        month_counts: counts.months,
+        company_counts: counts.companies,
+        topic_counts: counts.topics,
     })
 }
 
