@@ -198,5 +198,8 @@ fn a_cluster_that_does_not_answer_is_one_sentence_and_exit_2() {
         &["search", "oil", "--opensearch", "127.0.0.1:9200"],
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("is not an http:// or https:// URL"), "{stderr}");
+    assert!(
+        stderr.contains("is not an http:// or https:// URL"),
+        "{stderr}"
+    );
 }
