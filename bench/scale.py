@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """dossier at scale: builds benchmark corpora of real news text (100 MB and 1 GB by
 default) from ../shared/corpora, indexes them with and without tagging, times searches
-(whole process and in process), re-indexing after small changes, a bare tantivy program
+(whole process and in process), re-indexing after small changes, the time from a save to
+a search that finds it with `dossier watch` running, a bare tantivy program
 on the same paragraphs and `rg -i -c` as the no-index baseline, and prints one table.
 
 Usage: python3 bench/scale.py [--sizes 100,1000] [--queries N] [--bin PATH]
@@ -221,6 +222,46 @@ def reindex_after(binary, corpus, index, change):
     return seconds, stderr.strip().splitlines()[-1] if stderr.strip() else ""
 
 
+def edit_to_searchable(binary, corpus, index, paths, edits, rnd):
+    """Seconds from a file's save to the first `dossier search` that finds the new word,
+    with `dossier watch` (file events; the full look once an hour, so only events count)
+    running on the index: p50 and the slowest of `edits` saves of random files."""
+    log = open(index + ".watch.log", "w+")
+    watch = subprocess.Popen([binary, "watch", corpus, "--index", index, "--interval", "3600"],
+                             stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        started = time.perf_counter()
+        while True:
+            log.seek(0)
+            if "watching" in log.read():
+                break
+            if watch.poll() is not None or time.perf_counter() - started > 600:
+                sys.exit("dossier watch did not start: see %s" % log.name)
+            time.sleep(0.1)
+        times = []
+        for edit in range(edits):
+            word = "zqxv%dwatch%d" % (rnd.randrange(10**6), edit)
+            path = rnd.choice(paths)
+            saved = time.perf_counter()
+            with open(path, "a", encoding="utf-8") as f:
+                f.write("\nA note about %s.\n" % word)
+            while True:
+                found = subprocess.run([binary, "search", "--index", index, word],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                if found.returncode == 0:
+                    break
+                if time.perf_counter() - saved > 120:
+                    sys.exit("dossier watch never indexed an edit: see %s" % log.name)
+                time.sleep(0.01)
+            times.append(time.perf_counter() - saved)
+            time.sleep(0.5)
+        return statistics.median(times), max(times)
+    finally:
+        watch.terminate()
+        watch.wait()
+        log.close()
+
+
 def corpus_files(corpus):
     return sorted(os.path.join(d, n) for d, _, ns in os.walk(corpus) for n in ns
                   if n.endswith(".txt"))
@@ -273,6 +314,8 @@ def bench_size(megabytes, args, sources, work):
             with open(path, "a", encoding="utf-8") as f:
                 f.write("\nAn added paragraph about copper prices.\n")
     row["change_1pct"] = reindex_after(args.bin, corpus, index, edit_some)
+    row["watch_edit"] = (edit_to_searchable(args.bin, corpus, index, paths, args.edits, rnd)
+                         if args.edits else None)
     return row
 
 
@@ -313,6 +356,9 @@ def table(rows, machine):
          ["/".join(fmt(x) for x in r["rg"]) if r["rg"] else "-" for r in rows])
     line("re-index after touching 1 file: s", [fmt(r["touch_one"][0], 2) for r in rows])
     line("re-index after editing 1% of files: s", [fmt(r["change_1pct"][0], 2) for r in rows])
+    line("edit to searchable with `dossier watch`: p50 / slowest s",
+         ["%s / %s" % (fmt(r["watch_edit"][0], 2), fmt(r["watch_edit"][1], 2))
+          if r["watch_edit"] else "-" for r in rows])
     return "\n".join(lines)
 
 
@@ -342,6 +388,8 @@ def main():
     ap.add_argument("--bin", help="dossier binary (default: build and use the release one)")
     ap.add_argument("--examples", help="folder of the bare_tantivy and search_latency examples")
     ap.add_argument("--no-rg", action="store_true", help="skip the ripgrep baseline")
+    ap.add_argument("--edits", type=int, default=5,
+                    help="saves timed with `dossier watch` running (0 skips)")
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench", "work"))
     args = ap.parse_args()
     if not os.path.isdir(SHARED):

@@ -70,9 +70,9 @@ pub struct ServeArgs {
     /// serving, as `dossier watch` does.
     #[arg(long, value_name = "DIR")]
     pub watch: Option<PathBuf>,
-    /// Seconds between looks at the --watch folder.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub interval: f64,
+    /// Seconds between full looks at the --watch folder, as for `dossier watch`.
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<f64>,
 }
 
 /// Arguments of `dossier companies` and `dossier topics`.
@@ -84,6 +84,13 @@ pub struct ListArgs {
     /// Print one JSON object per line.
     #[arg(long)]
     pub json: bool,
+    /// Read the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier index`.
@@ -182,9 +189,11 @@ pub struct WatchArgs {
     /// What to index, as for `dossier index`.
     #[command(flatten)]
     pub index: IndexArgs,
-    /// Seconds between looks at the folder.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub interval: f64,
+    /// Seconds between full looks at the folder [default: 30, or 2 when the system
+    /// gives no file events]. Files saved, added, renamed or deleted are indexed at once
+    /// from file events; the full look catches what events miss.
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<f64>,
 }
 
 /// Arguments of `dossier search`.
@@ -251,6 +260,13 @@ pub struct SearchArgs {
     /// Index folder to search [default: index, built from seeds/ when missing].
     #[arg(long)]
     pub index: Option<PathBuf>,
+    /// Search the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier show`.
@@ -265,6 +281,13 @@ pub struct ShowArgs {
     /// Print one JSON object per paragraph.
     #[arg(long)]
     pub json: bool,
+    /// Read the index of the OpenSearch cluster at this URL (such as
+    /// http://127.0.0.1:9200) instead of a local index.
+    #[arg(long, value_name = "URL", conflicts_with = "index")]
+    pub opensearch: Option<String>,
+    /// Name of the index in the cluster.
+    #[arg(long, value_name = "NAME", default_value = crate::opensearch::DEFAULT_INDEX)]
+    pub os_index: String,
 }
 
 /// Arguments of `dossier tag`.

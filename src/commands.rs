@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,10 +16,10 @@ use crate::cli::{
     Cli, Color, Command, ExportArgs, IndexArgs, ListArgs, SearchArgs, ServeArgs, ShowArgs, Sort,
     TagArgs, WatchArgs,
 };
-use crate::index::{self, BuildOptions, IndexReport};
+use crate::index::{self, BuildOptions, IndexReport, KeptManifest, Scope};
 use crate::read::{Format, ReadOptions, RecordFields};
 use crate::render::{self, Highlight};
-use crate::search::{self, SearchRequest, SortOrder, TagKind};
+use crate::search::{self, Cluster, Engine, SearchRequest, SearchResults, SortOrder, TagKind};
 use crate::split::split;
 use crate::tag::{Tagger, Tags};
 use crate::taxonomy::{DEFAULT_TAXONOMY, Taxonomy};
@@ -72,8 +73,12 @@ fn export_command(args: &ExportArgs) -> Result<ExitCode> {
 }
 
 fn list_command(args: &ListArgs, kind: TagKind) -> Result<ExitCode> {
-    let open = index::open(&args.index)?;
-    let counts = search::listed_tags(&open, kind)?;
+    let counts = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).listed_tags(kind)?
+        }
+        None => Engine::Local(&index::open(&args.index)?).listed_tags(kind)?,
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
@@ -101,7 +106,14 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         },
         None => Target::Local(&args.index),
     };
-    let report = build_index(&args.dir, target, &settings, &mut print_notice)?;
+    let report = build_index(
+        &args.dir,
+        target,
+        &settings,
+        Scope::All,
+        &mut KeptManifest::default(),
+        &mut print_notice,
+    )?;
     let nothing = report.added + report.updated + report.unchanged == 0;
     if nothing {
         let why = if report.ignored + report.not_text > 0 {
@@ -225,16 +237,22 @@ fn serve_command(args: &ServeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Indexes, calls `indexed`, then re-indexes every `interval` seconds until the process
-/// ends, printing only runs that changed something and each notice once. Errors after the
-/// first run (the index locked by another run, the folder gone for a moment) are reported
-/// and the watch goes on; only a first run that fails returns.
-pub fn watch(index_args: &IndexArgs, interval: f64, indexed: impl FnOnce()) -> Result<()> {
-    let seconds = interval;
-    let interval = std::time::Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|interval| !interval.is_zero())
-        .context("--interval must be a positive number of seconds")?;
+/// Seconds between full looks at a watched folder by default: file events bring changes
+/// in at once, the full look only catches what they missed.
+const FULL_LOOK_SECONDS: f64 = 30.0;
+/// Seconds between full looks when the system gives no file events.
+const POLL_SECONDS: f64 = 2.0;
+
+/// Indexes, calls `indexed`, then keeps the index up to date until the process ends: the
+/// paths that file events name are looked at again as soon as the events pause, and the
+/// whole folder every `interval` seconds (see the constants above for the default).
+/// Prints only runs that changed something and each notice once. Errors after the first
+/// run (the index locked by another run, the folder gone for a moment) are reported and
+/// the watch goes on; only a first run that fails returns.
+pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce()) -> Result<()> {
+    if let Some(seconds) = interval {
+        full_look_every(seconds)?;
+    }
     let (read, walk) = index_inputs(index_args);
     let mut settings = index_settings(index_args, &read, &walk);
     let mut seen = HashSet::new();
@@ -243,31 +261,98 @@ pub fn watch(index_args: &IndexArgs, interval: f64, indexed: impl FnOnce()) -> R
             print_notice(notice);
         }
     };
+    // Started before the first run, so that a change made during it is not missed.
+    let events = if index_args.dir.is_dir() {
+        crate::watch::Events::start(&index_args.dir, &index_args.index)
+            .map_err(|err| {
+                eprintln!(
+                    "dossier: cannot follow file events in {} ({err:#}); looking at the whole \
+                     folder every {} s instead",
+                    index_args.dir.display(),
+                    interval.unwrap_or(POLL_SECONDS)
+                );
+            })
+            .ok()
+    } else {
+        None
+    };
+    let mut kept = KeptManifest::default();
     let target = Target::Local(&index_args.index);
-    let report = build_index(&index_args.dir, target, &settings, &mut print_new_notice)?;
+    let report = build_index(
+        &index_args.dir,
+        target,
+        &settings,
+        Scope::All,
+        &mut kept,
+        &mut print_new_notice,
+    )?;
+    let seconds = interval.unwrap_or(match events {
+        Some(_) => FULL_LOOK_SECONDS,
+        None => POLL_SECONDS,
+    });
+    let interval = full_look_every(seconds)?;
     if !index_args.quiet {
         print_report(&report, &target.to_string());
+        let how = match events {
+            Some(_) => format!("(file events, and the whole folder every {seconds} s)"),
+            None => format!("every {seconds} s"),
+        };
         eprintln!(
-            "dossier: watching {} for changes every {} s; stop with Ctrl-C",
+            "dossier: watching {} for changes {how}; stop with Ctrl-C",
             index_args.dir.display(),
-            seconds
         );
     }
     indexed();
     settings.rebuild = false;
     settings.progress = false;
+    let mut next_full_look = Instant::now() + interval;
     loop {
-        std::thread::sleep(interval);
-        match build_index(&index_args.dir, target, &settings, &mut print_new_notice) {
+        let change = match &events {
+            Some(events) => events.wait(next_full_look),
+            None => {
+                std::thread::sleep(next_full_look.saturating_duration_since(Instant::now()));
+                None
+            }
+        };
+        let changed_paths;
+        let scope = match change {
+            Some(crate::watch::Change::Paths(paths)) => {
+                changed_paths = paths;
+                Scope::Paths(&changed_paths)
+            }
+            Some(crate::watch::Change::All) | None => {
+                next_full_look = Instant::now() + interval;
+                Scope::All
+            }
+        };
+        match build_index(
+            &index_args.dir,
+            target,
+            &settings,
+            scope,
+            &mut kept,
+            &mut print_new_notice,
+        ) {
             Ok(report) if report.added + report.updated + report.removed > 0 => {
                 if !index_args.quiet {
                     print_report(&report, &target.to_string());
                 }
             }
             Ok(_) => {}
-            Err(err) => eprintln!("dossier: {err:#}; trying again in {seconds} s"),
+            Err(err) => {
+                eprintln!("dossier: {err:#}; trying again in {seconds} s");
+                next_full_look = Instant::now() + interval;
+            }
         }
     }
+}
+
+/// The time between full looks of `dossier watch`, checked.
+fn full_look_every(seconds: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|interval| !interval.is_zero())
+        .context("--interval must be a positive number of seconds")
 }
 
 /// What `dossier index` was asked for, before the taxonomy is loaded.
@@ -315,6 +400,8 @@ fn build_index(
     dir: &Path,
     target: Target<'_>,
     settings: &IndexSettings<'_>,
+    scope: Scope<'_>,
+    kept: &mut KeptManifest,
     on_notice: &mut (impl FnMut(&Notice) + Send),
 ) -> Result<IndexReport> {
     let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
@@ -346,7 +433,9 @@ fn build_index(
         None => on_notice(notice),
     };
     let report = match target {
-        Target::Local(index_path) => index::build(dir, index_path, &options, notice),
+        Target::Local(index_path) => index::build_into(dir, &options, scope, kept, notice, || {
+            index::open_local(index_path, dir, &options)
+        }),
         Target::Cluster { url, index } => {
             let shown = bar.clone();
             let warn: crate::opensearch::Warn =
@@ -467,6 +556,19 @@ fn format_counts(formats: &std::collections::BTreeMap<Format, usize>) -> String 
 }
 
 fn search_command(args: &SearchArgs) -> Result<ExitCode> {
+    let request = search_request(args);
+    let results = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).search(&request)?
+        }
+        None => Engine::Local(&open_search_index(args)?).search(&request)?,
+    };
+    write_results(args, &results)
+}
+
+/// The index `search` reads: --index, or the default index, built from the default
+/// documents when missing or from another version.
+fn open_search_index(args: &SearchArgs) -> Result<index::OpenIndex> {
     let index_path = match &args.index {
         Some(path) => path.clone(),
         None => {
@@ -501,6 +603,8 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
                     Path::new(DEFAULT_DOCUMENTS),
                     Target::Local(&path),
                     &settings,
+                    Scope::All,
+                    &mut KeptManifest::default(),
                     &mut print_notice,
                 )?;
                 print_report(&report, &path.display().to_string());
@@ -508,8 +612,12 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
             path
         }
     };
-    let open = index::open(&index_path)?;
-    let request = SearchRequest {
+    index::open(&index_path)
+}
+
+/// What `search` asks for.
+fn search_request(args: &SearchArgs) -> SearchRequest {
+    SearchRequest {
         query: args.query.clone().unwrap_or_default(),
         companies: args.company.clone(),
         topics: args.topic.clone(),
@@ -527,8 +635,11 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
         context: args.context,
         explain: args.explain,
         dates: args.since.iter().chain(&args.until).cloned().collect(),
-    };
-    let results = search::search(&open, &request)?;
+    }
+}
+
+/// Prints the results, whichever engine answered; exits 1 when there is no hit.
+fn write_results(args: &SearchArgs, results: &SearchResults) -> Result<ExitCode> {
     if !results.dropped_words.is_empty() {
         let dropped: Vec<&str> = results
             .dropped_words
@@ -544,9 +655,9 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        render::write_json(&mut out, &results, args.facets)?;
+        render::write_json(&mut out, results, args.facets)?;
     } else {
-        render::write_text(&mut out, &results, highlight(args.color), args.facets)?;
+        render::write_text(&mut out, results, highlight(args.color), args.facets)?;
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {
@@ -558,23 +669,31 @@ fn search_command(args: &SearchArgs) -> Result<ExitCode> {
 
 fn show_command(args: &ShowArgs) -> Result<ExitCode> {
     let (given, page, line) = location(&args.document);
-    let open = index::open(&args.index)?;
-    let path = search::indexed_path(&open, given)?;
-    let document = search::show(&open, path.as_deref().unwrap_or(given), line)?;
-    if let Some(line) = line
-        && let Some(end) = search::past_end(&open, &document, page, line)?
-    {
-        let path = render::escaped(&document.path);
-        let page = page.map_or(String::new(), |page| format!(" page {page} of"));
-        let end = match end {
-            search::End::Line(end) => format!("it ends on line {end}"),
-            search::End::LastParagraph(start) => {
-                format!("its last paragraph starts on line {start}")
+    let document = match &args.opensearch {
+        Some(url) => {
+            Engine::OpenSearch(&Cluster::connect(url, &args.os_index)?).show(given, line)?
+        }
+        None => {
+            let open = index::open(&args.index)?;
+            let path = search::indexed_path(&open, given)?;
+            let document = Engine::Local(&open).show(path.as_deref().unwrap_or(given), line)?;
+            if let Some(line) = line
+                && let Some(end) = search::past_end(&open, &document, page, line)?
+            {
+                let path = render::escaped(&document.path);
+                let page = page.map_or(String::new(), |page| format!(" page {page} of"));
+                let end = match end {
+                    search::End::Line(end) => format!("it ends on line {end}"),
+                    search::End::LastParagraph(start) => {
+                        format!("its last paragraph starts on line {start}")
+                    }
+                };
+                eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
+                return Ok(ExitCode::from(1));
             }
-        };
-        eprintln!("dossier: line {line} is past the end of{page} {path}: {end}");
-        return Ok(ExitCode::from(1));
-    }
+            document
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

@@ -35,7 +35,7 @@ use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
 mod sink;
 mod tokenizer;
 
-pub use sink::{Entry, Finish, Sink, TantivySink};
+pub use sink::{Entry, Finish, Finished, Sink, TantivySink};
 pub(crate) use tokenizer::HanReading;
 use tokenizer::ScriptTokenizer;
 
@@ -533,6 +533,51 @@ pub struct BuildOptions<'a> {
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
+/// Which files a run looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every file under the folder: a full walk.
+    All,
+    /// Only these paths, relative to the folder with `/` separators (files or folders,
+    /// there or gone): the paths that file events named. Every other file the index holds
+    /// is taken as it was. A run that must read every file anyway (a first run, a new
+    /// taxonomy) looks at all of them.
+    Paths(&'a [String]),
+}
+
+/// The file list of the last run, kept by a process that indexes again and again
+/// (`watch`), so that a run after a few file events reads no file list from disk. It is
+/// used only while the index's last commit names the very file it came from.
+#[derive(Debug, Default)]
+pub struct KeptManifest(Option<(Manifest, u64, ManifestStamp)>);
+
+/// Size and modification time of a saved file list: a list saved anew under the same
+/// name (an index deleted and built again) is not taken for the kept one.
+type ManifestStamp = (u64, Option<std::time::SystemTime>);
+
+impl KeptManifest {
+    /// The kept list if the index's last commit still names it.
+    pub(crate) fn take_current(
+        &mut self,
+        index: &Index,
+        index_path: &Path,
+    ) -> Option<(Manifest, u64)> {
+        let (manifest, sequence, stamp) = self.0.take()?;
+        let last = manifest::last_sequence(index).ok()??;
+        (last == sequence && manifest::stamp(index_path, sequence).ok()? == stamp)
+            .then_some((manifest, sequence))
+    }
+
+    /// The list `manifest` the local index at `index_path` saved as `sequence`.
+    pub(crate) fn local(manifest: Manifest, sequence: u64, index_path: &Path) -> KeptManifest {
+        KeptManifest(
+            manifest::stamp(index_path, sequence)
+                .ok()
+                .map(|stamp| (manifest, sequence, stamp)),
+        )
+    }
+}
+
 /// Brings the index at `index_path` up to date with the documents under `dir`: files new
 /// or changed since the last run are read and indexed, files gone are removed, the rest
 /// are not touched (unless the settings changed or `rebuild` is asked, when every file is
@@ -547,35 +592,53 @@ pub fn build(
     options: &BuildOptions<'_>,
     on_notice: impl FnMut(&Notice) + Send,
 ) -> Result<IndexReport> {
-    build_into(dir, options, on_notice, || {
-        let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
-        let writer = open_writer(&index, index_path, options.memory_bytes)?;
-        Ok(TantivySink {
-            index,
-            index_path,
-            writer,
-            fields,
-        })
+    build_into(
+        dir,
+        options,
+        Scope::All,
+        &mut KeptManifest::default(),
+        on_notice,
+        || open_local(index_path, dir, options),
+    )
+}
+
+/// Opens the local index at `index_path` as a sink for a run of `options` over `dir`.
+pub fn open_local<'a>(
+    index_path: &'a Path,
+    dir: &Path,
+    options: &BuildOptions<'_>,
+) -> Result<TantivySink<'a>> {
+    let (index, fields) = create_or_open(index_path, dir, options.rebuild)?;
+    let writer = open_writer(&index, index_path, options.memory_bytes)?;
+    Ok(TantivySink {
+        index,
+        index_path,
+        writer,
+        fields,
     })
 }
 
 /// Brings the sink `open_sink` opens up to date with the documents under `dir`, as
 /// [`build`] does for the local index: the same walk, reading, splitting and tagging, and
-/// the same manifest deciding which files are read, deleted and added.
+/// the same manifest deciding which files are read, deleted and added. Only the files of
+/// `scope` are looked at; `kept` is the file list of this process's last run, used when
+/// the sink can tell it is still its last (it is replaced by this run's).
 pub fn build_into<S: Sink>(
     dir: &Path,
     options: &BuildOptions<'_>,
+    scope: Scope<'_>,
+    kept: &mut KeptManifest,
     mut on_notice: impl FnMut(&Notice) + Send,
     open_sink: impl FnOnce() -> Result<S>,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let found = walk::files(dir, options.walk)?;
+    let walk_all = walk::files(dir, options.walk)?;
     let mut sink = open_sink()?;
     let mut report = IndexReport::default();
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
     let source = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let settings = settings_fingerprint(options);
-    let (previous, sequence) = sink.previous(options.rebuild)?;
+    let (previous, sequence) = sink.previous(options.rebuild, kept)?;
     report.rebuilt = match previous.as_ref() {
         _ if options.rebuild && sequence.is_some() => {
             Some("rebuilding the index as asked (--rebuild)".to_string())
@@ -583,7 +646,11 @@ pub fn build_into<S: Sink>(
         Some(previous) => rebuild_reason(previous, &source, &settings),
         None => None,
     };
-    let mut previous = match previous {
+    let scope = match previous {
+        Some(_) if report.rebuilt.is_none() => scope,
+        _ => Scope::All,
+    };
+    let previous = match previous {
         Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
             if stale.is_some() || options.rebuild {
@@ -592,10 +659,26 @@ pub fn build_into<S: Sink>(
             FileMap::default()
         }
     };
+    // The files to look at, what the index held of them, and what it holds of the rest.
+    let (mut previous, rest, found): (FileMap, FileMap, Box<dyn Iterator<Item = Found> + Send>) =
+        match scope {
+            Scope::All => {
+                let capacity = previous.len();
+                let rest = FileMap::with_capacity_and_hasher(capacity, Default::default());
+                (previous, rest, Box::new(walk_all))
+            }
+            Scope::Paths(paths) => {
+                let mut rest = previous;
+                let looked_at = take_paths(&mut rest, dir, paths);
+                report.unchanged = rest.len();
+                let found = walk::paths(dir, paths, options.walk)?;
+                (looked_at, rest, Box::new(found))
+            }
+        };
     let mut current = Manifest {
         source,
         settings,
-        files: FileMap::with_capacity_and_hasher(previous.len(), Default::default()),
+        files: rest,
     };
     let reading = Reading {
         found,
@@ -613,19 +696,55 @@ pub fn build_into<S: Sink>(
     let gone: Vec<&str> = previous.keys().map(String::as_str).collect();
     sink.delete_files(&gone)?;
     report.removed += gone.len();
+    drop(previous);
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
     if dirty {
-        report.failed = sink.finish(Finish {
+        let finished = sink.finish(Finish {
             manifest: current,
             sequence,
             settings_changed: report.rebuilt.is_some() || sequence.is_none(),
             dir,
             options,
         })?;
+        report.failed = finished.failed;
+        *kept = finished.kept;
+    } else {
+        *kept = sink.keep(current, sequence);
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Takes out of `files` the entries at or under `paths` (relative to `dir`): the files a
+/// run on file events looks at again. A path that is a file on disk is only itself; any
+/// other (a folder, or gone, perhaps a folder) may hold files, found by one pass over the
+/// list.
+fn take_paths(files: &mut FileMap, dir: &Path, paths: &[String]) -> FileMap {
+    let mut taken = FileMap::default();
+    let mut folders: Vec<&str> = Vec::new();
+    for path in paths {
+        let path = path.trim_matches('/');
+        if let Some((key, state)) = files.remove_entry(path) {
+            taken.insert(key, state);
+        }
+        if !dir.join(path).is_file() {
+            folders.push(path);
+        }
+    }
+    if !folders.is_empty() {
+        let inside: Vec<String> = files
+            .keys()
+            .filter(|key| folders.iter().any(|folder| walk::is_inside(key, folder)))
+            .cloned()
+            .collect();
+        for key in inside {
+            if let Some((key, state)) = files.remove_entry(&key) {
+                taken.insert(key, state);
+            }
+        }
+    }
+    taken
 }
 
 /// The fingerprint of what, besides the files, decides the paragraphs and their tags.

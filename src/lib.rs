@@ -12,7 +12,8 @@
 //! `manifest` records what the index holds from each file, for incremental indexing;
 //! `query` parses the search language; `taxonomy` holds the data the tagger matches;
 //! `script` tells writing systems apart and finds Chinese words, for `index` and `tag`;
-//! `commands` runs each subcommand; `serve` answers the same searches over HTTP.
+//! `commands` runs each subcommand; `serve` answers the same searches over HTTP; `watch`
+//! tells `dossier watch` which paths changed.
 #![warn(missing_docs)]
 
 pub mod cli;
@@ -30,3 +31,4 @@ pub mod split;
 pub mod tag;
 pub mod taxonomy;
 pub mod walk;
+pub mod watch;

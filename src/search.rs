@@ -1,23 +1,28 @@
 //! Search an index: parse the query, apply company and topic filters, rank with BM25F,
 //! and gather hits with snippets and facet counts.
 //!
-//! This module runs a search; its parts do one job each: `compile` turns the query tree
-//! into tantivy queries, `bm25f` scores a word over a paragraph's fields, `stop_words`
-//! holds the function words queries leave out, `feedback` is `--expand`, `page` picks the
-//! hits of the page asked for, `stored` reads hits and documents back, `explain` is
-//! `--explain`, and `facets` counts tags. Returns data only; turning hits into text or JSON is `render`'s job.
+//! This module runs a search, on a local index or (`Engine`) on an OpenSearch cluster;
+//! its parts do one job each: `compile_tantivy` turns the query tree into tantivy
+//! queries, `compile_opensearch` into OpenSearch's Query DSL, `cluster` runs that on a
+//! cluster and reads its answer back, `bm25f` scores a word over a paragraph's fields,
+//! `stop_words` holds the function words queries leave out, `feedback` is `--expand`,
+//! `page` picks the hits of the page asked for, `stored` reads hits and documents back,
+//! `explain` is `--explain`, and `facets` counts tags. Returns data only; turning hits
+//! into text or JSON is `render`'s job.
 
 use std::ops::Range;
 
 use anyhow::Result;
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::BooleanQuery;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, TantivyDocument};
 
 mod bm25f;
-mod compile;
+mod cluster;
+mod compile_opensearch;
+mod compile_tantivy;
 mod explain;
 mod facets;
 mod feedback;
@@ -28,15 +33,17 @@ mod stats;
 mod stop_words;
 mod stored;
 
-use compile::Compiler;
+use compile_tantivy::Compiler;
 use explain::explain;
-use facets::{facet_counts, month_counts};
+use facets::FacetsCollector;
 use feedback::{expanded, feedback_terms};
 use page::{first_fetch, ranked_page};
 use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
 
-pub use compile::{company_facet, topic_facet};
+pub use cluster::{Cluster, ClusterApi};
+pub(crate) use compile_tantivy::TITLE_WEIGHT;
+pub use compile_tantivy::{company_facet, topic_facet};
 pub use facets::{ListedTag, TagCount, TagKind, listed_tags, tag_counts};
 pub use locate::{End, indexed_path, past_end};
 pub use stats::{IndexStats, stats};
@@ -249,12 +256,65 @@ pub struct SearchResults {
     pub month_counts: Vec<(String, u64)>,
 }
 
+/// Where a search runs: a local index or an OpenSearch cluster. Both give the same
+/// results types, so rendering does not know which engine answered.
+pub enum Engine<'a> {
+    /// A tantivy index on disk.
+    Local(&'a OpenIndex),
+    /// An index in an OpenSearch cluster.
+    OpenSearch(&'a Cluster),
+}
+
+impl Engine<'_> {
+    /// Runs a search: see [`search`].
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        match self {
+            Engine::Local(open) => search(open, request),
+            Engine::OpenSearch(cluster) => relaxed(request, |parsed| {
+                cluster::search_once(cluster, request, parsed)
+            }),
+        }
+    }
+
+    /// The document at `path` (see [`show`]).
+    pub fn show(&self, path: &str, line: Option<u64>) -> Result<StoredDocument> {
+        match self {
+            Engine::Local(open) => show(open, path, line),
+            Engine::OpenSearch(cluster) => cluster::show(cluster, path, line),
+        }
+    }
+
+    /// Every company or topic the index holds (see [`listed_tags`]).
+    pub fn listed_tags(&self, kind: TagKind) -> Result<Vec<ListedTag>> {
+        match self {
+            Engine::Local(open) => listed_tags(open, kind),
+            Engine::OpenSearch(cluster) => cluster::listed_tags(cluster, kind),
+        }
+    }
+}
+
 /// Runs a search on an opened index.
 ///
 /// Every word of the query must appear unless `any` is set; when no paragraph has them
 /// all, plain words are dropped from the end one at a time (Meilisearch's "last"
 /// strategy) and the results say which.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let mut searcher = None;
+    relaxed(request, |parsed| {
+        if searcher.is_none() {
+            searcher = Some(open.reader()?.searcher());
+        }
+        let searcher = searcher.as_ref().expect("the searcher was just opened");
+        search_once(open, searcher, request, parsed)
+    })
+}
+
+/// Parses the query with the request's filters, and runs it with `once`, dropping plain
+/// words from the end while nothing has them all (unless `any` is set).
+fn relaxed(
+    request: &SearchRequest,
+    mut once: impl FnMut(&ParsedQuery) -> Result<SearchResults>,
+) -> Result<SearchResults> {
     let filtered =
         !(request.companies.is_empty() && request.topics.is_empty() && request.dates.is_empty());
     if request.query.trim().is_empty() && !filtered {
@@ -285,13 +345,11 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchResults
             },
         });
     }
-    let reader = open.reader()?;
-    let searcher = reader.searcher();
     let droppable = droppable_words(&parsed);
     let relaxable = !request.any && droppable.len() > 1;
     let mut dropped_words = Vec::new();
     loop {
-        let mut results = search_once(open, &searcher, request, &parsed)?;
+        let mut results = once(&parsed)?;
         let left = droppable.len() - dropped_words.len();
         if results.total > 0 || !relaxable || left <= 1 {
             results.dropped_words = dropped_words;
@@ -341,14 +399,16 @@ fn search_once(
     }
     // One pass over the matches counts them, ranks the first batch of the page (every
     // match is scored either way: tantivy prunes only unions of plain term queries, and
-    // BM25F words are not) and, for --facets only, gathers the set of all of them.
+    // BM25F words are not) and, for --facets only, counts their tags and months.
     let first_batch = (request.sort == SortOrder::Score)
         .then(|| TopDocs::with_limit(first_fetch(request).max(1)).order_by_score());
-    let matching_set = request.facets.then_some(DocSetCollector);
-    let (total, first, matching) = searcher
-        .search(&query, &(Count, first_batch, matching_set))
+    let facets = request
+        .facets
+        .then(|| FacetsCollector::new(searcher.schema(), fields.companies, fields.topics));
+    let (total, first, counts) = searcher
+        .search(&query, &(Count, first_batch, facets))
         .map_err(|err| open.damaged(&err))?;
-    let matching = matching.unwrap_or_default();
+    let counts = counts.unwrap_or_default();
     let page = ranked_page(open, searcher, &query, request, total, first)?;
     let highlight = BooleanQuery::new(compiled.highlight);
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
@@ -381,9 +441,9 @@ fn search_once(
         offset: request.offset,
         total,
         dropped_words: Vec::new(),
-        month_counts: month_counts(searcher, &matching, request.facets)?,
-        company_counts: facet_counts(searcher, fields.companies, &matching, request.facets)?,
-        topic_counts: facet_counts(searcher, fields.topics, &matching, request.facets)?,
+        month_counts: counts.months,
+        company_counts: counts.companies,
+        topic_counts: counts.topics,
     })
 }
 

@@ -11,8 +11,12 @@
 //! unchanged never reads it again. A file that cannot be used (unreadable, too large, not
 //! a regular file) is reported with its reason; it never stops the walk.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use anyhow::{Result, bail};
@@ -24,7 +28,7 @@ use walkdir::WalkDir;
 use crate::read::Format;
 
 /// Files whose ignore rules apply to their folder and everything under it.
-const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
+pub(crate) const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// Default of `--max-file-size`, in megabytes: a larger "text" file is almost always a
 /// data dump or a log, and would cost more memory than the rest of the folder.
@@ -124,7 +128,256 @@ pub enum Found {
 }
 
 /// Lists the files under `root`, checking first that `root` is a readable folder.
-pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = Found> + use<>> {
+///
+/// Folders are read in order on one thread while the files' metadata is read on one
+/// thread per core (a million `stat` calls are most of a walk's time), batch by batch;
+/// the files still come out in walk order.
+pub fn files(root: &Path, options: &WalkOptions) -> Result<Files> {
+    check_root(root)?;
+    let rules = IgnoreRules::new(root, options.ignore_files);
+    let reached = reached_from(root, options, rules);
+    Ok(Files::new(root, options, reached))
+}
+
+/// Paths a batch holds: enough that handing batches between threads costs little, few
+/// enough that the first files are indexed at once.
+const BATCH: usize = 256;
+/// Most threads that read metadata.
+const MAX_STAT_THREADS: usize = 4;
+
+/// The files of a walk, in walk order (see [`files`]).
+pub struct Files(Stages);
+
+enum Stages {
+    /// The walk on its own thread, metadata read on others.
+    Threads {
+        /// Batches with their number, as the threads finish them.
+        finished: Receiver<(u64, Vec<Found>)>,
+        /// Batches finished before the ones ahead of them.
+        early: BTreeMap<u64, Vec<Found>>,
+        /// The number of the batch to give next.
+        next: u64,
+        current: std::vec::IntoIter<Found>,
+        /// How many batches the walk made, once it is over.
+        made: Arc<AtomicU64>,
+    },
+    /// Everything on the caller's thread, when no thread could be started.
+    Here(Box<dyn Iterator<Item = Found> + Send>),
+}
+
+impl Files {
+    fn new<I>(root: &Path, options: &WalkOptions, reached: I) -> Files
+    where
+        I: Iterator<Item = Reached> + Send + 'static,
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, MAX_STAT_THREADS);
+        // Bounded, so a walk far ahead of the indexing waits rather than fills memory.
+        let (batches, to_stat) = sync_channel::<(u64, Vec<Reached>)>(threads * 2);
+        let (done, finished) = sync_channel(threads * 4);
+        let to_stat = Arc::new(Mutex::new(to_stat));
+        let mut started = 0;
+        for _ in 0..threads {
+            let to_stat = Arc::clone(&to_stat);
+            let done = done.clone();
+            let root = root.to_path_buf();
+            let options = options.clone();
+            let spawned = std::thread::Builder::new()
+                .name("walk-stat".to_string())
+                .spawn(move || stat_batches(&to_stat, &done, &root, &options));
+            started += usize::from(spawned.is_ok());
+        }
+        // Handed back when its thread cannot be started.
+        let walk = Arc::new(Mutex::new(Some(reached)));
+        let walking = Arc::clone(&walk);
+        let made = Arc::new(AtomicU64::new(u64::MAX));
+        let counted = Arc::clone(&made);
+        let spawned = (started > 0).then(|| {
+            std::thread::Builder::new()
+                .name("walk".to_string())
+                .spawn(move || {
+                    let reached = walking.lock().ok().and_then(|mut walk| walk.take());
+                    if let Some(made) = reached.and_then(|reached| send_batches(reached, &batches))
+                    {
+                        counted.store(made, Ordering::SeqCst);
+                    }
+                })
+        });
+        if !matches!(spawned, Some(Ok(_))) {
+            let reached = walk.lock().ok().and_then(|mut walk| walk.take());
+            let root = root.to_path_buf();
+            let options = options.clone();
+            let here = reached
+                .into_iter()
+                .flatten()
+                .map(move |reached| reached.found(&root, &options));
+            return Files(Stages::Here(Box::new(here)));
+        }
+        Files(Stages::Threads {
+            finished,
+            early: BTreeMap::new(),
+            next: 0,
+            current: Vec::new().into_iter(),
+            made,
+        })
+    }
+}
+
+/// The walk's paths in numbered batches; returns how many, or None when nobody took them
+/// any more.
+fn send_batches(
+    reached: impl Iterator<Item = Reached>,
+    batches: &SyncSender<(u64, Vec<Reached>)>,
+) -> Option<u64> {
+    let mut reached = reached.peekable();
+    let mut number = 0;
+    while reached.peek().is_some() {
+        let batch: Vec<Reached> = reached.by_ref().take(BATCH).collect();
+        batches.send((number, batch)).ok()?;
+        number += 1;
+    }
+    Some(number)
+}
+
+/// Reads the metadata of batches of paths until the walk ends or the list is dropped.
+fn stat_batches(
+    to_stat: &Mutex<Receiver<(u64, Vec<Reached>)>>,
+    done: &SyncSender<(u64, Vec<Found>)>,
+    root: &Path,
+    options: &WalkOptions,
+) {
+    loop {
+        let Ok(Ok((number, batch))) = to_stat.lock().map(|batches| batches.recv()) else {
+            return;
+        };
+        let found = batch
+            .into_iter()
+            .map(|reached| reached.found(root, options))
+            .collect();
+        if done.send((number, found)).is_err() {
+            return;
+        }
+    }
+}
+
+impl Iterator for Files {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        let (finished, early, next, current, made) = match &mut self.0 {
+            Stages::Here(here) => return here.next(),
+            Stages::Threads {
+                finished,
+                early,
+                next,
+                current,
+                made,
+            } => (finished, early, next, current, made),
+        };
+        loop {
+            if let Some(found) = current.next() {
+                return Some(found);
+            }
+            let batch = match early.remove(next) {
+                Some(batch) => batch,
+                None => loop {
+                    // Every thread gone: the walk is over, unless a thread died of a bug
+                    // (a batch missing); then files would be taken for deleted.
+                    let Ok((number, batch)) = finished.recv() else {
+                        assert_eq!(
+                            made.load(Ordering::SeqCst),
+                            *next,
+                            "a thread of the walk stopped before the walk's end"
+                        );
+                        return None;
+                    };
+                    if number == *next {
+                        break batch;
+                    }
+                    early.insert(number, batch);
+                },
+            };
+            *next += 1;
+            *current = batch.into_iter();
+        }
+    }
+}
+
+/// Lists the files at or under these paths of `root` (relative, `/` separated, files or
+/// folders; a path that is gone, hidden or ignored gives nothing), taking the same files
+/// a walk of all of `root` would: the paths that file events named. Each path comes once,
+/// sorted, and a path inside another one given is walked with it.
+pub fn paths(
+    root: &Path,
+    relative: &[String],
+    options: &WalkOptions,
+) -> Result<impl Iterator<Item = Found> + use<>> {
+    check_root(root)?;
+    let mut sorted: Vec<&str> = relative
+        .iter()
+        .map(|path| path.trim_matches('/'))
+        .filter(|path| !path.is_empty())
+        .collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // "a" covers "a/b"; sorted, a folder comes before what lies inside it.
+    let mut kept: Vec<&str> = Vec::with_capacity(sorted.len());
+    let mut folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for path in sorted {
+        let inside = path
+            .match_indices('/')
+            .any(|(at, _)| folders.contains(&path[..at]));
+        if !inside {
+            kept.push(path);
+            folders.insert(path);
+        }
+    }
+    let root = root.to_path_buf();
+    let options = options.clone();
+    let starts: Vec<PathBuf> = kept
+        .into_iter()
+        .filter_map(|path| taken_start(&root, path, &options))
+        .collect();
+    Ok(starts.into_iter().flat_map(move |start| {
+        let rules = IgnoreRules::new(&root, options.ignore_files);
+        walk_from(&root, &start, &options, rules)
+    }))
+}
+
+/// Whether the relative path `path` is `folder` or lies inside it.
+pub fn is_inside(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// `root/relative` when a walk of `root` would go there: it exists, and neither it nor a
+/// folder on the way is hidden (unless asked for) or ignored.
+fn taken_start(root: &Path, relative: &str, options: &WalkOptions) -> Option<PathBuf> {
+    let mut rules = IgnoreRules::new(root, options.ignore_files);
+    let mut path = root.to_path_buf();
+    let mut parts = relative.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if part.is_empty() || part == "." || part == ".." {
+            return None;
+        }
+        path.push(part);
+        if !options.hidden && is_hidden(std::ffi::OsStr::new(part)) {
+            return None;
+        }
+        let is_dir = if parts.peek().is_some() {
+            true
+        } else {
+            fs::metadata(&path).ok()?.is_dir()
+        };
+        if rules.is_ignored(&path, is_dir) {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+fn check_root(root: &Path) -> Result<()> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -134,13 +387,49 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = 
             "{} is a file, not a folder; give the folder that contains it",
             root.display()
         ),
-        Ok(_) => {}
+        Ok(_) => Ok(()),
     }
+}
+
+/// The walk from `start` (`root` or a path under it, already known to be taken), naming
+/// files relative to `root`.
+fn walk_from(
+    root: &Path,
+    start: &Path,
+    options: &WalkOptions,
+    rules: IgnoreRules,
+) -> impl Iterator<Item = Found> + use<> {
     let root = root.to_path_buf();
     let options = options.clone();
-    let mut rules = IgnoreRules::new(&root, options.ignore_files);
+    reached_from(start, &options, rules).map(move |reached| reached.found(&root, &options))
+}
+
+/// What a walk reached, before its metadata is read.
+enum Reached {
+    /// A path that is not a folder.
+    Path(PathBuf),
+    /// A folder or file that could not be read.
+    Error(Found),
+}
+
+impl Reached {
+    fn found(self, root: &Path, options: &WalkOptions) -> Found {
+        match self {
+            Reached::Path(path) => found(root, &path, options),
+            Reached::Error(found) => found,
+        }
+    }
+}
+
+/// The paths under `start` a walk takes, in order: sorted by name in each folder, hidden
+/// and ignored ones left out, symlinks followed.
+fn reached_from(
+    start: &Path,
+    options: &WalkOptions,
+    mut rules: IgnoreRules,
+) -> impl Iterator<Item = Reached> + Send + use<> {
     let hidden = options.hidden;
-    let walker = WalkDir::new(&root)
+    let walker = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
@@ -149,11 +438,11 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<impl Iterator<Item = 
                 || ((hidden || !is_hidden(entry.file_name()))
                     && !rules.is_ignored(entry.path(), entry.file_type().is_dir()))
         });
-    Ok(walker.filter_map(move |entry| match entry {
+    walker.filter_map(move |entry| match entry {
         Ok(entry) if entry.file_type().is_dir() => None,
-        Ok(entry) => Some(found(&root, entry.path(), &options)),
-        Err(err) => Some(Found::Skipped(walk_error(&err))),
-    }))
+        Ok(entry) => Some(Reached::Path(entry.into_path())),
+        Err(err) => Some(Reached::Error(Found::Skipped(walk_error(&err)))),
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -427,6 +716,37 @@ mod tests {
                 "top.txt"
             ]
         );
+    }
+
+    #[test]
+    fn paths_walks_only_the_paths_given_with_the_rules_of_a_full_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a/x.txt",
+            "a/y.txt",
+            "a-b/z.txt",
+            ".h/x.txt",
+            "c/skip.md",
+            "c/n.txt",
+        ] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), "X").unwrap();
+        }
+        fs::write(root.join("c/.gitignore"), "*.md\n").unwrap();
+        let given: Vec<String> = ["a-b/z.txt", "a/x.txt", "a", ".h/x.txt", "c/skip.md", "gone"]
+            .map(String::from)
+            .to_vec();
+        let walked: Vec<String> = paths(root, &given, &WalkOptions::default())
+            .unwrap()
+            .filter_map(|found| match found {
+                Found::File(file) => Some(file.relative),
+                _ => None,
+            })
+            .collect();
+        // "a/x.txt" comes once, with its folder; hidden and ignored paths give nothing.
+        assert_eq!(walked, ["a/x.txt", "a/y.txt", "a-b/z.txt"]);
+        assert!(is_inside("a/x.txt", "a") && is_inside("a", "a") && !is_inside("a-b", "a"));
     }
 
     #[test]

@@ -38,6 +38,8 @@ fn the_scale_benchmark_runs_on_a_tiny_corpus_and_prints_its_table() {
             "1",
             "--index-runs",
             "1",
+            "--edits",
+            "1",
         ])
         .arg("--no-rg")
         .arg("--bin")
@@ -58,6 +60,7 @@ fn the_scale_benchmark_runs_on_a_tiny_corpus_and_prints_its_table() {
         "| search company, whole process p50/p95/p99 ms |",
         "| search facets, in process p50/p95/p99 ms |",
         "| re-index after touching 1 file: s |",
+        "| edit to searchable with `dossier watch`: p50 / slowest s |",
     ] {
         assert!(stdout.contains(row), "no {row:?} in:\n{stdout}");
     }

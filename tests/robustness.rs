@@ -728,3 +728,60 @@ fn watch_keeps_the_index_up_to_date_as_files_change() {
     // Runs that changed nothing print nothing.
     assert_eq!(log.lines().count(), 4, "{log}");
 }
+
+#[test]
+fn watch_picks_up_a_save_a_delete_and_a_rename_through_file_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Copper rose.\n");
+    write(root, "sub/keep.txt", "Zinc held.\n");
+    write(root, "sub/gone.txt", "Lead slipped.\n");
+    let log = root.join("watch.log");
+    // A full look once an hour: only file events can bring the changes in.
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("dossier"))
+        .current_dir(root)
+        .args(["watch", "docs", "--index", "idx", "--interval", "3600"])
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let log_says = |text: &str| fs::read_to_string(&log).unwrap().contains(text);
+    eventually("the first index", || log_says("watching docs"));
+    assert!(log_says("(file events, and the whole folder every 3600 s)"));
+    let found = |query: &str| {
+        let (code, hits, _) = search(root, &[query]);
+        (code, paths(&hits))
+    };
+    assert_eq!(found("copper"), (Some(0), vec!["a.txt".to_string()]));
+
+    // A save: the file written again in place.
+    fs::write(root.join("docs/a.txt"), "Copper and nickel rose.\n").unwrap();
+    eventually("the save indexed", || found("nickel").0 == Some(0));
+    assert_eq!(found("nickel").1, ["a.txt"]);
+    // A delete.
+    fs::remove_file(root.join("docs/sub/gone.txt")).unwrap();
+    eventually("the delete indexed", || found("lead").0 == Some(1));
+    // A rename, then a folder renamed with the file in it.
+    fs::rename(root.join("docs/a.txt"), root.join("docs/sub/b.txt")).unwrap();
+    eventually("the rename indexed", || found("copper").1 == ["sub/b.txt"]);
+    fs::rename(root.join("docs/sub"), root.join("docs/moved")).unwrap();
+    eventually("the folder rename indexed", || {
+        found("copper OR zinc").1 == ["moved/b.txt", "moved/keep.txt"]
+    });
+    eventually("the last change reported", || {
+        log_says("2 added, 0 updated, 2 removed, 0 unchanged")
+    });
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let log = fs::read_to_string(&log).unwrap();
+    // Each run reports what a full run would have: the files the index holds unchanged
+    // count, though only the paths the events named were looked at.
+    for counts in [
+        "3 added, 0 updated, 0 removed, 0 unchanged",
+        "0 added, 1 updated, 0 removed, 2 unchanged",
+        "0 added, 0 updated, 1 removed, 2 unchanged",
+        "1 added, 0 updated, 1 removed, 1 unchanged",
+        "2 added, 0 updated, 2 removed, 0 unchanged",
+    ] {
+        assert!(log.contains(counts), "{counts}: {log}");
+    }
+}

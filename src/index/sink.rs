@@ -14,7 +14,7 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::{
-    BuildOptions, COMPANY_NAMES_FILE, COMPILED_TAXONOMY_FILE, Fields, TAXONOMY_FILE,
+    BuildOptions, COMPANY_NAMES_FILE, COMPILED_TAXONOMY_FILE, Fields, KeptManifest, TAXONOMY_FILE,
     company_names_json, damaged, write_atomically, write_marker,
 };
 use crate::manifest::{self, Manifest};
@@ -87,8 +87,14 @@ impl Entry<'_> {
 /// `delete_files` take `&self`.
 pub trait Sink: Sync {
     /// The manifest of the last complete run and its sequence number (None when there was
-    /// none); with `rebuild` the manifest is not read, only its sequence number.
-    fn previous(&mut self, rebuild: bool) -> Result<(Option<Manifest>, Option<u64>)>;
+    /// none); with `rebuild` the manifest is not read, only its sequence number. `kept`,
+    /// this process's copy from its last run, is taken instead of reading it when the sink
+    /// can tell it is still the last run's.
+    fn previous(
+        &mut self,
+        rebuild: bool,
+        kept: &mut KeptManifest,
+    ) -> Result<(Option<Manifest>, Option<u64>)>;
     /// Removes every paragraph, before a run that indexes every file anew.
     fn delete_all(&mut self) -> Result<()>;
     /// Removes the paragraphs of the files at these paths. Called before any new paragraph
@@ -96,9 +102,22 @@ pub trait Sink: Sync {
     fn delete_files(&self, paths: &[&str]) -> Result<()>;
     /// Adds one paragraph.
     fn add(&self, entry: &Entry<'_>) -> Result<()>;
-    /// Makes the run's changes visible together with its manifest; returns how many
-    /// paragraphs could not be stored (their files are read again by the next run).
-    fn finish(self, run: Finish<'_>) -> Result<usize>;
+    /// Makes the run's changes visible together with its manifest.
+    fn finish(self, run: Finish<'_>) -> Result<Finished>;
+    /// The copy of a run's manifest (saved as `sequence`, nothing changed) to keep for
+    /// the next run of this process; none by default.
+    fn keep(&self, manifest: Manifest, sequence: Option<u64>) -> KeptManifest {
+        let _ = (manifest, sequence);
+        KeptManifest::default()
+    }
+}
+
+/// What a sink says when a run ends.
+pub struct Finished {
+    /// Paragraphs that could not be stored (their files are read again by the next run).
+    pub failed: usize,
+    /// The manifest to keep for the next run of this process.
+    pub kept: KeptManifest,
 }
 
 /// What a sink needs to end a run that changed something.
@@ -124,11 +143,19 @@ pub struct TantivySink<'a> {
 }
 
 impl Sink for TantivySink<'_> {
-    fn previous(&mut self, rebuild: bool) -> Result<(Option<Manifest>, Option<u64>)> {
+    fn previous(
+        &mut self,
+        rebuild: bool,
+        kept: &mut KeptManifest,
+    ) -> Result<(Option<Manifest>, Option<u64>)> {
         // Opening a reader opens every segment: a missing or damaged one is found here,
         // before anything is written.
         let (index, index_path) = (&self.index, self.index_path);
         index.reader().map_err(|err| damaged(index_path, &err))?;
+        let current = kept.take_current(index, index_path);
+        if let Some((manifest, sequence)) = current.filter(|_| !rebuild) {
+            return Ok((Some(manifest), Some(sequence)));
+        }
         let loaded = if rebuild {
             manifest::last_sequence(index).map(|sequence| sequence.map(|s| (None, s)))
         } else {
@@ -161,7 +188,7 @@ impl Sink for TantivySink<'_> {
 
     /// Writes the manifest and the files saved with the index, then commits: the commit
     /// names the manifest, so both change together.
-    fn finish(self, run: Finish<'_>) -> Result<usize> {
+    fn finish(self, run: Finish<'_>) -> Result<Finished> {
         let TantivySink {
             index_path,
             mut writer,
@@ -196,6 +223,16 @@ impl Sink for TantivySink<'_> {
         prepared.commit().with_context(cannot_commit)?;
         writer.wait_merging_threads()?;
         manifest::remove_stale(index_path, sequence)?;
-        Ok(0)
+        Ok(Finished {
+            failed: 0,
+            kept: KeptManifest::local(run.manifest, sequence, index_path),
+        })
+    }
+
+    fn keep(&self, manifest: Manifest, sequence: Option<u64>) -> KeptManifest {
+        match sequence {
+            Some(sequence) => KeptManifest::local(manifest, sequence, self.index_path),
+            None => KeptManifest::default(),
+        }
     }
 }

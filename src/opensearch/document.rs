@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 use tantivy::schema::Facet;
 
+use super::mapping::COMBINED;
 use crate::index::Entry;
+use crate::search::TITLE_WEIGHT;
 
 /// The document id of a paragraph: hex xxh3-64 of its path, page, line and number, so a
 /// run that sends it again replaces it rather than adding a second copy. The number is
@@ -44,6 +46,16 @@ pub fn source(entry: &Entry<'_>) -> Value {
     source.insert("title".into(), entry.title.into());
     if let Some(section) = entry.section {
         source.insert("section".into(), section.into());
+    }
+    // The title and heading as often as the local BM25F weighs them; the text joins them
+    // through `copy_to`.
+    let weighted: Vec<&str> = [entry.title, entry.section.unwrap_or_default()]
+        .into_iter()
+        .filter(|field| !field.is_empty())
+        .flat_map(|field| std::iter::repeat_n(field, TITLE_WEIGHT as usize))
+        .collect();
+    if !weighted.is_empty() {
+        source.insert(COMBINED.into(), weighted.into());
     }
     source.insert("path".into(), entry.path.into());
     if let Some(id) = entry.id {

@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 /// Version of the mapping below: an index made with another is filled anew.
-pub const MAPPING_VERSION: u32 = 1;
+pub const MAPPING_VERSION: u32 = 2;
 
 /// Name of the analyser of the text fields.
 pub const ANALYZER: &str = "dossier_english";
@@ -31,6 +31,12 @@ pub const STOP_WORDS: &[&str] = &[
 /// bytes or more (the same for ASCII; a word of accented letters may differ).
 pub const MAX_TOKEN_CHARS: usize = 39;
 
+/// A field of the text, title and heading as one, with the title and heading twice: a
+/// word's BM25 over it is the BM25F the local index ranks words by (an occurrence in the
+/// title or heading weighs 2, lengths weighted alike, one saturation). OpenSearch 2 has no
+/// BM25F query (`combined_fields` came in 3.2). Searched only, never stored.
+pub const COMBINED: &str = "combined";
+
 /// Primary shards: two, one per node of the test cluster; see bench/RESULTS.md for sizing
 /// a larger one.
 pub const SHARDS: u32 = 2;
@@ -45,6 +51,11 @@ pub const REPLICAS: u32 = 1;
 /// them, for display and per-tag counts. Text fields index offsets for highlighting.
 pub fn mapping() -> Value {
     let text = json!({"type": "text", "analyzer": ANALYZER, "index_options": "offsets"});
+    // The paragraph's text is also copied into `combined`, where the document puts its
+    // title and heading twice: see COMBINED.
+    let mut body = text.clone();
+    body["copy_to"] = json!(COMBINED);
+    let combined = json!({"type": "text", "analyzer": ANALYZER, "index_options": "freqs"});
     let keyword = json!({"type": "keyword"});
     let number = json!({"type": "long"});
     json!({
@@ -79,8 +90,10 @@ pub fn mapping() -> Value {
         "mappings": {
             "dynamic": "strict",
             "_meta": {"dossier": {"mapping": MAPPING_VERSION}},
+            "_source": {"excludes": [COMBINED]},
             "properties": {
-                "text": text,
+                "text": body,
+                COMBINED: combined,
                 "title": text,
                 "section": text,
                 "path": keyword,

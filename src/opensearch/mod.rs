@@ -40,5 +40,12 @@ pub fn build(
     options: &BuildOptions<'_>,
     on_notice: impl FnMut(&Notice) + Send,
 ) -> Result<IndexReport> {
-    index::build_into(dir, options, on_notice, || ClusterSink::open(client, index))
+    index::build_into(
+        dir,
+        options,
+        index::Scope::All,
+        &mut index::KeptManifest::default(),
+        on_notice,
+        || ClusterSink::open(client, index),
+    )
 }

@@ -23,7 +23,7 @@ use super::bulk::{Bulker, Outcome};
 use super::client::Client;
 use super::document::push_bulk_lines;
 use super::mapping::{MAPPING_VERSION, manifest_mapping, mapping};
-use crate::index::{self, Entry, Finish, Sink};
+use crate::index::{self, Entry, Finish, Finished, KeptManifest, Sink};
 use crate::manifest::{FileState, Manifest};
 
 /// Largest part of the saved manifest, in bytes (a million files are about 100 MB).
@@ -134,7 +134,13 @@ fn save_manifest(client: &Client, index: &str, manifest: &Manifest, sequence: u6
 }
 
 impl Sink for ClusterSink {
-    fn previous(&mut self, rebuild: bool) -> Result<(Option<Manifest>, Option<u64>)> {
+    fn previous(
+        &mut self,
+        rebuild: bool,
+        _kept: &mut KeptManifest,
+    ) -> Result<(Option<Manifest>, Option<u64>)> {
+        // The manifest is read from the cluster every run: another process may have
+        // changed it, and nothing here tells.
         let saved = meta(&self.client, &self.index)?["manifest"].clone();
         let saved = match (saved["sequence"].as_u64(), saved["parts"].as_u64()) {
             (Some(sequence), Some(parts)) => Saved { sequence, parts },
@@ -172,7 +178,7 @@ impl Sink for ClusterSink {
         Ok(())
     }
 
-    fn finish(self, run: Finish<'_>) -> Result<usize> {
+    fn finish(self, run: Finish<'_>) -> Result<Finished> {
         let ClusterSink {
             client,
             index,
@@ -230,7 +236,10 @@ impl Sink for ClusterSink {
         // Parts of earlier manifests; left behind, they only take room.
         let stale = json!({"query": {"bool": {"must_not": {"term": {"sequence": sequence}}}}});
         search_and_delete(&client, &manifest_index(&index), &stale)?;
-        Ok(failed)
+        Ok(Finished {
+            failed,
+            kept: KeptManifest::default(),
+        })
     }
 }
 

@@ -3,72 +3,135 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{Context, Result};
-use tantivy::columnar::StrColumn;
-use tantivy::schema::Field;
-use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
+use tantivy::collector::{Collector, FacetCollector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Schema};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::OpenIndex;
 
-/// Counts of the top-level tags (a parent counts its units) among the matching paragraphs,
-/// most frequent first.
-pub(super) fn facet_counts(
-    searcher: &Searcher,
-    field: Field,
-    matching: &HashSet<DocAddress>,
-    wanted: bool,
-) -> Result<Vec<(String, u64)>> {
-    if !wanted {
-        return Ok(Vec::new());
-    }
-    let mut counts: HashMap<String, u64> = HashMap::new();
-    for_each_tag(searcher, field, |facet, segment_ord, _, docs| {
-        // A unit is counted under its parent, which every unit paragraph also holds.
-        if let [name] = facet.to_path().as_slice() {
-            let count = docs
-                .iter()
-                .filter(|&&doc| matching.contains(&DocAddress::new(segment_ord, doc)))
-                .count() as u64;
-            if count > 0 {
-                *counts.entry((*name).to_string()).or_default() += count;
-            }
-        }
-        Ok(())
-    })?;
-    let mut list: Vec<(String, u64)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(list)
+/// What `--facets` counts among all matching paragraphs, collected in the same pass as
+/// the count of matches: top-level companies, topics, and months of dated documents. Read
+/// from the columns (fast fields) of the matching paragraphs, never from stored ones.
+pub(super) struct FacetsCollector {
+    companies: FacetCollector,
+    topics: FacetCollector,
 }
 
-/// Counts of the matching paragraphs of dated documents by month (`2024-03`), oldest
-/// first: the timeline of `--facets`. Read from the date column, no stored paragraph.
-pub(super) fn month_counts(
-    searcher: &Searcher,
-    matching: &HashSet<DocAddress>,
-    wanted: bool,
-) -> Result<Vec<(String, u64)>> {
-    if !wanted {
-        return Ok(Vec::new());
-    }
-    let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
-    let columns = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| segment.fast_fields().u64("date").ok())
-        .collect::<Vec<_>>();
-    for address in matching {
-        let date = columns
-            .get(address.segment_ord as usize)
-            .and_then(Option::as_ref)
-            .and_then(|column| column.first(address.doc_id));
-        if let Some(date) = date {
-            *counts.entry(date / 100).or_default() += 1;
+/// The counts of [`FacetsCollector`], each most frequent first (months oldest first).
+#[derive(Debug, Default)]
+pub(super) struct FacetCounts {
+    pub(super) companies: Vec<(String, u64)>,
+    pub(super) topics: Vec<(String, u64)>,
+    pub(super) months: Vec<(String, u64)>,
+}
+
+impl FacetsCollector {
+    /// Counts the tags of `companies` and `topics` by their top-level names (a unit
+    /// counts for its parent, once per paragraph).
+    pub(super) fn new(schema: &Schema, companies: Field, topics: Field) -> FacetsCollector {
+        let top_level = |field: Field| {
+            let mut collector = FacetCollector::for_field(schema.get_field_name(field));
+            collector.add_facet(Facet::root());
+            collector
+        };
+        FacetsCollector {
+            companies: top_level(companies),
+            topics: top_level(topics),
         }
     }
-    Ok(counts
-        .into_iter()
-        .map(|(month, count)| (format!("{:04}-{:02}", month / 100, month % 100), count))
-        .collect())
+}
+
+impl Collector for FacetsCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetsSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetsSegmentCollector> {
+        Ok(FacetsSegmentCollector {
+            companies: self.companies.for_segment(segment_ord, segment)?,
+            topics: self.topics.for_segment(segment_ord, segment)?,
+            dates: segment.fast_fields().u64("date").ok(),
+            months: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<SegmentCounts>) -> tantivy::Result<FacetCounts> {
+        let mut companies = Vec::with_capacity(segments.len());
+        let mut topics = Vec::with_capacity(segments.len());
+        let mut months: BTreeMap<u64, u64> = BTreeMap::new();
+        for segment in segments {
+            companies.push(segment.companies);
+            topics.push(segment.topics);
+            for (month, count) in segment.months {
+                *months.entry(month).or_default() += count;
+            }
+        }
+        Ok(FacetCounts {
+            companies: top_level_counts(&self.companies.merge_fruits(companies)?),
+            topics: top_level_counts(&self.topics.merge_fruits(topics)?),
+            months: months
+                .into_iter()
+                .map(|(month, count)| (format!("{:04}-{:02}", month / 100, month % 100), count))
+                .collect(),
+        })
+    }
+}
+
+/// The counts of one segment.
+pub(super) struct SegmentCounts {
+    companies: tantivy::collector::FacetCounts,
+    topics: tantivy::collector::FacetCounts,
+    /// Matching paragraphs by month, YYYYMM.
+    months: BTreeMap<u64, u64>,
+}
+
+/// [`FacetsCollector`] in one segment.
+pub(super) struct FacetsSegmentCollector {
+    companies: <FacetCollector as Collector>::Child,
+    topics: <FacetCollector as Collector>::Child,
+    dates: Option<Column<u64>>,
+    months: BTreeMap<u64, u64>,
+}
+
+impl SegmentCollector for FacetsSegmentCollector {
+    type Fruit = SegmentCounts;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.companies.collect(doc, score);
+        self.topics.collect(doc, score);
+        if let Some(date) = self.dates.as_ref().and_then(|dates| dates.first(doc)) {
+            *self.months.entry(date / 100).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> SegmentCounts {
+        SegmentCounts {
+            companies: self.companies.harvest(),
+            topics: self.topics.harvest(),
+            months: self.months,
+        }
+    }
+}
+
+/// The counts under the root, by name, most frequent first.
+fn top_level_counts(counts: &tantivy::collector::FacetCounts) -> Vec<(String, u64)> {
+    let mut list: Vec<(String, u64)> = counts
+        .get(Facet::root())
+        .filter_map(|(facet, count)| {
+            let path = facet.to_path();
+            (count > 0 && path.len() == 1).then(|| (path[0].to_string(), count))
+        })
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list
 }
 
 /// Walks the tags (facets) of `field` in every segment, in dictionary order, calling

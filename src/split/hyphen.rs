@@ -16,19 +16,21 @@
 
 use std::collections::HashSet;
 
+use super::line::Line;
+
 /// Characters that end a line when a word is broken there.
 const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{00AD}'];
 const SOFT_HYPHEN: char = '\u{00AD}';
 
 /// The words of a document, gathered the first time a line ends in a hyphen.
 pub(super) struct Vocabulary<'a> {
-    lines: &'a [&'a str],
+    lines: &'a [Line<'a>],
     /// Lower-case words, and compounds with their hyphens as `-`; None until needed.
     words: Option<HashSet<String>>,
 }
 
 impl<'a> Vocabulary<'a> {
-    pub(super) fn new(lines: &'a [&'a str]) -> Vocabulary<'a> {
+    pub(super) fn new(lines: &'a [Line<'a>]) -> Vocabulary<'a> {
         Vocabulary { lines, words: None }
     }
 
@@ -42,11 +44,11 @@ impl<'a> Vocabulary<'a> {
 
 /// Every word and every hyphenated compound written within a line; not the halves of a
 /// word broken at a line end, which are no evidence of anything.
-fn gather(lines: &[&str]) -> HashSet<String> {
+fn gather(lines: &[Line]) -> HashSet<String> {
     let mut words = HashSet::new();
     let mut after_break = false;
     for line in lines {
-        let line = line.trim();
+        let line = line.trimmed;
         let breaks = line.ends_with(&HYPHENS[..]);
         let tokens: Vec<&str> = line
             .split(|c: char| !c.is_alphanumeric() && !HYPHENS.contains(&c))
@@ -132,10 +134,11 @@ mod tests {
     use super::*;
 
     fn joined(lines: &[&str]) -> String {
-        let mut vocabulary = Vocabulary::new(lines);
-        let mut text = lines[0].trim().to_string();
+        let lines: Vec<Line> = lines.iter().map(|line| Line::new(line)).collect();
+        let mut vocabulary = Vocabulary::new(&lines);
+        let mut text = lines[0].trimmed.to_string();
         for line in &lines[1..] {
-            append_line(&mut text, line.trim(), &mut vocabulary);
+            append_line(&mut text, line.trimmed, &mut vocabulary);
         }
         text
     }

@@ -23,13 +23,64 @@ pub(super) enum LineKind {
     Prose,
 }
 
-pub(super) fn classify(line: &str) -> LineKind {
-    let trimmed = line.trim();
+/// A line of a document, looked at once: the layout detection and the splitters ask
+/// what a line is several times over, and a document's text is read line by line only
+/// here.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line<'a> {
+    /// The line as written, without its line break.
+    pub(super) raw: &'a str,
+    /// The line without the whitespace around it.
+    pub(super) trimmed: &'a str,
+    pub(super) kind: LineKind,
+    /// The width of its leading whitespace (see `indent`).
+    pub(super) indent: usize,
+}
+
+impl<'a> Line<'a> {
+    pub(super) fn new(raw: &'a str) -> Line<'a> {
+        let trimmed = raw.trim();
+        Line {
+            raw,
+            trimmed,
+            kind: classify(trimmed),
+            indent: indent(raw),
+        }
+    }
+
+    pub(super) fn is_prose(&self) -> bool {
+        self.kind == LineKind::Prose
+    }
+
+    pub(super) fn is_blank(&self) -> bool {
+        self.kind == LineKind::Blank
+    }
+
+    pub(super) fn is_indented(&self) -> bool {
+        self.raw.starts_with([' ', '\t'])
+    }
+
+    /// Its length in characters, leading whitespace included.
+    pub(super) fn length(&self) -> usize {
+        self.raw.trim_end().chars().count()
+    }
+
+    /// Whether it is longer than `WRAP_WIDTH` characters, without counting them when its
+    /// bytes are few enough.
+    pub(super) fn is_too_long_to_wrap(&self) -> bool {
+        let text = self.raw.trim_end();
+        text.len() > WRAP_WIDTH && text.chars().count() > WRAP_WIDTH
+    }
+}
+
+/// What a line is, from its trimmed text. The cheap tests come first: most lines are
+/// prose, and prose fails each test at its first character or in one pass over its bytes.
+fn classify(trimmed: &str) -> LineKind {
     if trimmed.is_empty() {
         LineKind::Blank
     } else if is_table_separator(trimmed) {
         LineKind::TableSeparator
-    } else if trimmed.matches('|').count() >= 2 {
+    } else if trimmed.bytes().filter(|b| *b == b'|').count() >= 2 {
         LineKind::TableRow
     } else if is_list_item(trimmed) {
         LineKind::ListItem
@@ -40,24 +91,19 @@ pub(super) fn classify(line: &str) -> LineKind {
     }
 }
 
-pub(super) fn is_prose(line: &str) -> bool {
-    classify(line) == LineKind::Prose
-}
-
-pub(super) fn is_indented(line: &str) -> bool {
-    line.starts_with([' ', '\t'])
-}
-
 /// The width of a line's leading whitespace, a tab counting as 8 columns.
 pub(super) fn indent(line: &str) -> usize {
-    line.chars()
-        .take_while(|c| matches!(c, ' ' | '\t'))
-        .map(|c| if c == '\t' { 8 } else { 1 })
+    line.bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .map(|b| if b == b'\t' { 8 } else { 1 })
         .sum()
 }
 
 fn is_table_separator(trimmed: &str) -> bool {
-    trimmed.contains("---") && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    trimmed
+        .bytes()
+        .all(|b| matches!(b, b'|' | b'-' | b':' | b' '))
+        && trimmed.contains("---")
 }
 
 fn is_list_item(trimmed: &str) -> bool {
@@ -114,29 +160,30 @@ pub(super) fn man_page_mark(trimmed: &str) -> Option<&str> {
 /// A short, title-like line: few words, no sentence punctuation at the end, starting with a
 /// capital or digit.
 pub(super) fn looks_like_heading(trimmed: &str) -> bool {
-    let words = trimmed.split_whitespace().count();
     let starts_well = trimmed
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    // The tests that end most sentences' chances (a full stop) come before those that
+    // walk the line.
     starts_well
-        && words <= MAX_HEADING_WORDS
-        && trimmed.chars().count() <= WRAP_WIDTH
         && !trimmed.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}', ')'])
+        && (trimmed.len() <= WRAP_WIDTH || trimmed.chars().count() <= WRAP_WIDTH)
+        && trimmed.split_whitespace().nth(MAX_HEADING_WORDS).is_none()
 }
 
 /// Most longer words capitalised, as in "Impact on Financial Markets" or a headline in
 /// capitals; what tells a heading from a short sentence when there is no blank line around.
 pub(super) fn is_title_case(trimmed: &str) -> bool {
-    let long_words: Vec<&str> = trimmed
+    let (mut long_words, mut capitalised) = (0, 0);
+    for word in trimmed
         .split_whitespace()
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .collect();
-    let capitalised = long_words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    long_words.is_empty() || capitalised * 3 >= long_words.len() * 2
+    {
+        long_words += 1;
+        capitalised += usize::from(word.chars().next().is_some_and(char::is_uppercase));
+    }
+    long_words == 0 || capitalised * 3 >= long_words * 2
 }
 
 /// A line in capitals, such as a man page's `SEE ALSO`: letters, none lower case.

@@ -6,10 +6,10 @@
 //! must keep cutting them exactly as it always has (tests/corpora.rs pins that): change
 //! it only with the pinned figures in view.
 
-use super::line::{LineKind, classify, is_indented, is_title_case, looks_like_heading};
+use super::line::{Line, LineKind, is_title_case, looks_like_heading};
 use super::{Layout, Paragraphs, SplitDocument};
 
-pub(super) fn split(lines: &[&str], layout: Layout) -> SplitDocument {
+pub(super) fn split(lines: &[Line], layout: Layout) -> SplitDocument {
     let mut splitter = Splitter {
         lines,
         layout,
@@ -24,7 +24,7 @@ pub(super) fn split(lines: &[&str], layout: Layout) -> SplitDocument {
 }
 
 struct Splitter<'a> {
-    lines: &'a [&'a str],
+    lines: &'a [Line<'a>],
     layout: Layout,
     out: Paragraphs,
     /// The paragraph being built: start line and its text so far.
@@ -32,10 +32,10 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
-    fn line(&mut self, index: usize, line: &str) {
-        let trimmed = line.trim();
+    fn line(&mut self, index: usize, line: &Line) {
+        let trimmed = line.trimmed;
         let number = index + 1;
-        match classify(line) {
+        match line.kind {
             LineKind::Blank | LineKind::TableSeparator => self.close(),
             LineKind::TableRow => {
                 self.close();
@@ -58,8 +58,8 @@ impl Splitter<'_> {
         }
     }
 
-    fn prose(&mut self, index: usize, line: &str) {
-        let trimmed = line.trim();
+    fn prose(&mut self, index: usize, line: &Line) {
+        let trimmed = line.trimmed;
         let number = index + 1;
         if self.is_heading(index) {
             self.close();
@@ -67,7 +67,7 @@ impl Splitter<'_> {
             return;
         }
         if self.layout == Layout::IndentedWire {
-            if is_indented(line) {
+            if line.is_indented() {
                 self.close();
             }
             if self.open.is_none() && self.is_wire_signoff(index) {
@@ -83,16 +83,15 @@ impl Splitter<'_> {
     /// A heading stands alone between blank lines, or is title-cased when lines are
     /// paragraphs of their own.
     fn is_heading(&self, index: usize) -> bool {
-        let trimmed = self.lines[index].trim();
+        let line = &self.lines[index];
+        let trimmed = line.trimmed;
         if self.open.is_some() || !looks_like_heading(trimmed) {
             return false;
         }
-        let blank_at = |i: Option<usize>| {
-            i.and_then(|i| self.lines.get(i))
-                .is_none_or(|line| line.trim().is_empty())
-        };
+        let blank_at =
+            |i: Option<usize>| i.and_then(|i| self.lines.get(i)).is_none_or(Line::is_blank);
         let alone = blank_at(index.checked_sub(1)) && blank_at(Some(index + 1));
-        if self.layout == Layout::IndentedWire && is_indented(self.lines[index]) {
+        if self.layout == Layout::IndentedWire && line.is_indented() {
             return false;
         }
         alone || (self.layout == Layout::LinePerParagraph && is_title_case(trimmed))
@@ -100,8 +99,7 @@ impl Splitter<'_> {
 
     /// The closing ` Reuter` line of a wire story, alone in the last block.
     fn is_wire_signoff(&self, index: usize) -> bool {
-        let rest_blank = self.lines[index + 1..].iter().all(|l| l.trim().is_empty());
-        rest_blank && self.lines[index].trim() == "Reuter"
+        self.lines[index].trimmed == "Reuter" && self.lines[index + 1..].iter().all(Line::is_blank)
     }
 
     fn append(&mut self, line: usize, trimmed: &str) {

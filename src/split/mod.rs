@@ -11,9 +11,7 @@ mod line;
 mod marked;
 mod wrapped;
 
-use line::{
-    LineKind, WRAP_WIDTH, classify, fence, indent, is_indented, is_prose, is_rule, man_page_mark,
-};
+use line::{Line, LineKind, WRAP_WIDTH, fence, is_rule, man_page_mark};
 
 /// Longer paragraphs (a file of one endless line) are cut into pieces of at most this many
 /// bytes, at a space where there is one: a hit should point at a passage a reader can
@@ -66,8 +64,13 @@ pub enum Layout {
 /// Splits a document into paragraphs, detecting its layout.
 pub fn split(text: &str) -> SplitDocument {
     let lines = lines(text);
-    match detect_layout(&lines) {
-        Layout::Wrapped => wrapped::split(&lines, man_page(&lines), is_debian_copyright(&lines)),
+    let man_page = man_page(&lines);
+    let fields = is_debian_copyright(&lines);
+    if man_page.is_some() || fields || has_markup(&lines) {
+        return wrapped::split(&lines, man_page, fields);
+    }
+    match layout_by_shape(&lines) {
+        Layout::Wrapped => wrapped::split(&lines, None, false),
         layout => marked::split(&lines, layout),
     }
 }
@@ -75,26 +78,35 @@ pub fn split(text: &str) -> SplitDocument {
 /// The number of lines of a text as paragraphs count them (`line` of the last is at most
 /// this).
 pub fn line_count(text: &str) -> usize {
-    lines(text).len()
+    raw_lines(text).count()
+}
+
+/// The lines of a text, each classified once.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    raw_lines(text).map(Line::new).collect()
 }
 
 /// The lines of a text, ended by `\n`, `\r\n` or a lone `\r` (old Mac files).
-fn lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
+fn raw_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
-    while let Some(end) = rest.find(['\n', '\r']) {
-        lines.push(&rest[..end]);
-        let break_length = if rest[end..].starts_with("\r\n") {
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        // Both breaks are ASCII, so a byte search finds them where a `char` search would.
+        let bytes = rest.as_bytes();
+        let Some(end) = bytes.iter().position(|b| matches!(b, b'\n' | b'\r')) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..end];
+        let break_length = if bytes[end..].starts_with(b"\r\n") {
             2
         } else {
             1
         };
         rest = &rest[end + break_length..];
-    }
-    if !rest.is_empty() {
-        lines.push(rest);
-    }
-    lines
+        Some(line)
+    })
 }
 
 /// Cuts a text into pieces of at most `max` bytes, each ending after a whitespace
@@ -133,87 +145,96 @@ fn pieces(text: &str, max: usize) -> Vec<&str> {
 /// few of its lines wrap at a steady width (a README with a long first line); text with
 /// indented lines, when many of its indented blocks wrap (a NEWS file).
 pub fn detect_layout(lines: &[&str]) -> Layout {
-    if man_page(lines).is_some() || has_markup(lines) || is_debian_copyright(lines) {
-        return Layout::Wrapped;
+    let lines: Vec<Line> = lines.iter().map(|line| Line::new(line)).collect();
+    if man_page(&lines).is_some() || has_markup(&lines) || is_debian_copyright(&lines) {
+        Layout::Wrapped
+    } else {
+        layout_by_shape(&lines)
     }
-    let longest = lines
+}
+
+/// The layout of text without markup, from the shape of its lines (see `detect_layout`).
+fn layout_by_shape(lines: &[Line]) -> Layout {
+    let continued = |pair: &[Line]| pair[0].is_prose() && pair[1].is_prose();
+    if !lines.windows(2).any(continued) {
+        // One-line paragraphs (BBC News): without two lines of prose in a row there are
+        // no wire marks and no wrapped lines, and only a list item continued under it
+        // makes the text wrapped.
+        return if has_item_continuations(lines) {
+            Layout::Wrapped
+        } else {
+            Layout::LinePerParagraph
+        };
+    }
+    let long = lines
         .iter()
-        .filter(|line| is_prose(line))
-        .map(|line| length(line))
-        .max()
-        .unwrap_or(0);
-    let continued = |pair: &[&str]| is_prose(pair[0]) && is_prose(pair[1]);
+        .any(|line| line.is_prose() && line.is_too_long_to_wrap());
     let indented_starts = lines
         .windows(2)
-        .filter(|pair| continued(pair) && is_indented(pair[1]))
-        .count();
+        .any(|pair| continued(pair) && pair[1].is_indented());
     let wire_marks = wire_marks(lines);
     let items = || wire_marks == 0 && has_item_continuations(lines);
-    if longest > WRAP_WIDTH {
+    if long {
         if items() || (wire_marks == 0 && is_hard_wrapped(lines)) {
             Layout::Wrapped
         } else {
             Layout::LinePerParagraph
         }
-    } else if indented_starts > 0 {
+    } else if indented_starts {
         // A stray wire mark (an old NEWS entry's last line flush left) does not outweigh
         // many wrapped indented blocks.
-        let blocks = wrapped_indented_blocks(lines);
+        let blocks = wrapped_pairs(lines, true);
         if items() || (blocks >= 2 && blocks >= 10 * wire_marks) {
             Layout::Wrapped
         } else {
             Layout::IndentedWire
         }
-    } else if lines.windows(2).any(continued) || items() {
-        Layout::Wrapped
     } else {
-        Layout::LinePerParagraph
+        Layout::Wrapped
     }
-}
-
-fn length(line: &str) -> usize {
-    line.trim_end().chars().count()
 }
 
 /// Code fences, or a heading underlined with `===` or `---` (a line of text after a
 /// blank line, with the rule right under it).
-fn has_markup(lines: &[&str]) -> bool {
+fn has_markup(lines: &[Line]) -> bool {
     let underlined = |i: usize| {
-        let rule = lines[i].trim();
+        let rule = lines[i].trimmed;
         i >= 1
-            && is_rule(rule)
             && rule.starts_with(['=', '-'])
-            && is_prose(lines[i - 1])
-            && (i == 1 || lines[i - 2].trim().is_empty())
+            && is_rule(rule)
+            && lines[i - 1].is_prose()
+            && (i == 1 || lines[i - 2].is_blank())
     };
-    (0..lines.len()).any(|i| fence(lines[i].trim()).is_some() || underlined(i))
+    (0..lines.len()).any(|i| fence(lines[i].trimmed).is_some() || underlined(i))
 }
 
 /// A Debian copyright file (machine-readable format): fields whose values continue on
 /// lines indented by one space, with ` .` for a blank line. Each field is a paragraph.
-fn is_debian_copyright(lines: &[&str]) -> bool {
+fn is_debian_copyright(lines: &[Line]) -> bool {
     lines
         .iter()
-        .find(|line| !line.trim().is_empty())
-        .is_some_and(|first| first.starts_with("Format: ") && first.contains("copyright-format"))
+        .find(|line| !line.is_blank())
+        .is_some_and(|first| {
+            first.raw.starts_with("Format: ") && first.raw.contains("copyright-format")
+        })
 }
 
 /// A list item with a line indented under its text, as changelogs and Markdown lists wrap
 /// (`  * Fix the build` over `    on musl.`).
-fn has_item_continuations(lines: &[&str]) -> bool {
+fn has_item_continuations(lines: &[Line]) -> bool {
     lines.windows(2).any(|pair| {
-        classify(pair[0]) == LineKind::ListItem
-            && is_prose(pair[1])
-            && indent(pair[1]) == item_text_column(pair[0])
+        pair[0].kind == LineKind::ListItem
+            && pair[1].is_prose()
+            && pair[1].indent == item_text_column(&pair[0])
     })
 }
 
 /// The column where a list item's text starts, after its bullet or number.
-fn item_text_column(line: &str) -> usize {
-    let trimmed = line.trim_start();
+fn item_text_column(line: &Line) -> usize {
+    let trimmed = line.raw.trim_start();
     let marker = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
     let spaces = trimmed[marker..].chars().take_while(|c| *c == ' ').count();
-    indent(line) + trimmed[..marker].chars().count() + spaces
+    line.indent + trimmed[..marker].chars().count() + spaces
 }
 
 /// Wire copy's marks: paragraphs whose first line alone is indented (an indented line of
@@ -223,23 +244,23 @@ fn item_text_column(line: &str) -> usize {
 /// a wire dateline `BRUSSELS, April 8 - 1986 Year` is no term),
 /// nor what a line introduces with a colon (as "Run:" introduces a command), nor the
 /// lines under a ChangeLog entry's dated header.
-fn wire_marks(lines: &[&str]) -> usize {
-    let prose_at = |i: Option<usize>| i.and_then(|i| lines.get(i)).is_some_and(|l| is_prose(l));
+fn wire_marks(lines: &[Line]) -> usize {
+    let prose_at = |i: Option<usize>| i.and_then(|i| lines.get(i)).is_some_and(Line::is_prose);
     (1..lines.len())
         .filter(|&i| {
-            let (first, second) = (lines[i - 1], lines[i]);
-            is_prose(first)
-                && is_prose(second)
-                && match (indent(first), indent(second)) {
+            let (first, second) = (&lines[i - 1], &lines[i]);
+            first.is_prose()
+                && second.is_prose()
+                && match (first.indent, second.indent) {
                     (0, 0) => false,
                     (0, _) => {
                         let term = !prose_at(i.checked_sub(2))
-                            && !first.contains(" - ")
-                            && is_wrapped_line(second)
+                            && !first.raw.contains(" - ")
+                            && is_wrapped_line(second.trimmed)
                             && lines.get(i + 1).is_some_and(|third| {
-                                is_prose(third) && indent(third) == indent(second)
+                                third.is_prose() && third.indent == second.indent
                             });
-                        !term && !first.trim_end().ends_with(':') && !starts_with_date(first)
+                        !term && !first.trimmed.ends_with(':') && !starts_with_date(first.raw)
                     }
                     (_, 0) => true,
                     _ => false,
@@ -261,64 +282,73 @@ fn starts_with_date(line: &str) -> bool {
         })
 }
 
-/// Pairs of indented lines of prose at one indentation that wrap (see `wrapped_pairs`): a
-/// NEWS file indents its entries, while wire copy's indented lines are table rows or
-/// each start a paragraph.
-fn wrapped_indented_blocks(lines: &[&str]) -> usize {
-    wrapped_pairs(lines)
-        .filter(|(first, _)| indent(first) > 0)
-        .count()
-}
-
 /// Whether a document with long lines is wrapped at a steady width all the same: its long
 /// lines are few next to its lines that wrap.
-fn is_hard_wrapped(lines: &[&str]) -> bool {
+fn is_hard_wrapped(lines: &[Line]) -> bool {
     let long = lines
         .iter()
-        .filter(|line| is_prose(line) && length(line) > WRAP_WIDTH)
+        .filter(|line| line.is_prose() && line.is_too_long_to_wrap())
         .count();
-    let wrapped = wrapped_pairs(lines).count();
+    let wrapped = wrapped_pairs(lines, false);
     wrapped >= 3 && long * 4 <= wrapped
 }
 
-/// Consecutive lines of prose at one indentation where the first was wrapped: it is long
-/// (see `is_wrapped_line`) and the next line's first word would not have fit on it within
-/// nine tenths of the document's width (its longest line that is not too long to be
-/// wrapped), as a fill algorithm or a writer breaks lines. Rows of figures and lists end
-/// well short of that.
-fn wrapped_pairs<'a>(lines: &'a [&'a str]) -> impl Iterator<Item = (&'a str, &'a str)> {
-    let width = lines
-        .iter()
-        .map(|line| length(line))
-        .filter(|&length| length <= WRAP_WIDTH)
-        .max()
-        .unwrap_or(0);
-    lines.windows(2).filter_map(move |pair| {
-        let (first, second) = (pair[0], pair[1]);
-        let next_word = second
-            .split_whitespace()
-            .next()
-            .map_or(0, |w| w.chars().count());
-        (is_prose(first)
-            && is_prose(second)
-            && indent(first) == indent(second)
-            && is_wrapped_line(first)
-            && (length(first) + 1 + next_word) * 10 > width * 9)
-            .then_some((first, second))
-    })
+/// The number of consecutive lines of prose at one indentation where the first was
+/// wrapped: it is long (see `is_wrapped_line`) and the next line's first word would not
+/// have fit on it within nine tenths of the document's width (its longest line that is
+/// not too long to be wrapped), as a fill algorithm or a writer breaks lines. Rows of
+/// figures and lists end well short of that. With `indented`, only indented pairs count:
+/// a NEWS file indents its entries, while wire copy's indented lines are table rows or
+/// each start a paragraph.
+fn wrapped_pairs(lines: &[Line], indented: bool) -> usize {
+    // Measured only when a pair needs it: wire copy has few candidates.
+    let mut width = None;
+    lines
+        .windows(2)
+        .filter(|pair| {
+            let (first, second) = (&pair[0], &pair[1]);
+            if !(first.is_prose()
+                && second.is_prose()
+                && first.indent == second.indent
+                && (!indented || first.indent > 0)
+                && is_wrapped_line(first.trimmed))
+            {
+                return false;
+            }
+            let width = *width.get_or_insert_with(|| document_width(lines));
+            let next_word = second
+                .trimmed
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            (first.length() + 1 + next_word) * 10 > width * 9
+        })
+        .count()
 }
 
-/// A line of prose long enough to have been wrapped and not a row of a table laid out with
-/// spaces or leader dots (`Stg one   52-50   disc`, `BUENOS AIRES.......27`): two spaces
-/// in a row only follow the end of a sentence.
-fn is_wrapped_line(line: &str) -> bool {
-    let trimmed = line.trim();
-    let aligned = trimmed.match_indices("  ").any(|(at, _)| {
-        !trimmed[..at].ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
-            || trimmed[at..].starts_with("   ")
-    });
-    (MIN_WRAPPED_LINE..=WRAP_WIDTH).contains(&trimmed.chars().count())
-        && !aligned
+/// The longest line that is not too long to be wrapped, in characters.
+fn document_width(lines: &[Line]) -> usize {
+    lines
+        .iter()
+        .map(Line::length)
+        .filter(|&length| length <= WRAP_WIDTH)
+        .max()
+        .unwrap_or(0)
+}
+
+/// A line of prose (trimmed) long enough to have been wrapped and not a row of a table
+/// laid out with spaces or leader dots (`Stg one   52-50   disc`, `BUENOS
+/// AIRES.......27`): two spaces in a row only follow the end of a sentence.
+fn is_wrapped_line(trimmed: &str) -> bool {
+    let aligned = || {
+        trimmed.match_indices("  ").any(|(at, _)| {
+            !trimmed[..at].ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
+                || trimmed[at..].starts_with("   ")
+        })
+    };
+    (trimmed.len() >= MIN_WRAPPED_LINE
+        && (MIN_WRAPPED_LINE..=WRAP_WIDTH).contains(&trimmed.chars().count()))
+        && !aligned()
         && !trimmed.contains("....")
 }
 
@@ -333,9 +363,9 @@ struct ManPage {
 
 /// The man page a document is, when its first line is a man page header: the page's
 /// `NAME(SECTION)` at both ends (`LS(1)   User Commands   LS(1)`).
-fn man_page(lines: &[&str]) -> Option<ManPage> {
-    let header = lines.iter().position(|line| !line.trim().is_empty())?;
-    let first = lines[header].trim();
+fn man_page(lines: &[Line]) -> Option<ManPage> {
+    let header = lines.iter().position(|line| !line.is_blank())?;
+    let first = lines[header].trimmed;
     let mark = man_page_mark(first)?;
     let (name, rest) = first.split_once(char::is_whitespace)?;
     if name != mark {
@@ -343,8 +373,8 @@ fn man_page(lines: &[&str]) -> Option<ManPage> {
     }
     let footer = lines
         .iter()
-        .rposition(|line| !line.trim().is_empty())
-        .filter(|&last| last > header && man_page_mark(lines[last].trim()) == Some(mark));
+        .rposition(|line| !line.is_blank())
+        .filter(|&last| last > header && man_page_mark(lines[last].trimmed) == Some(mark));
     let title = crate::read::squeeze(rest.trim().strip_suffix(mark).unwrap_or(rest));
     Some(ManPage {
         header,
@@ -631,7 +661,7 @@ Usage:
 
     #[test]
     fn a_readme_with_a_long_first_line_is_read_as_wrapped_prose() {
-        let lines = lines(README);
+        let lines: Vec<&str> = raw_lines(README).collect();
         assert_eq!(detect_layout(&lines), Layout::Wrapped);
         let doc = split(README);
         // The underlined line is the title; the underlines are not paragraphs.
@@ -788,7 +818,10 @@ Back at the margin, a new paragraph begins.
 only, and the rest of it follows at the margin.
 ";
         let doc = split(text);
-        assert_eq!(detect_layout(&lines(text)), Layout::Wrapped);
+        assert_eq!(
+            detect_layout(&raw_lines(text).collect::<Vec<_>>()),
+            Layout::Wrapped
+        );
         assert_eq!(starts(&doc), [4, 6, 8, 10]);
         assert_eq!(
             texts(&doc)[3],

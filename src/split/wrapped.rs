@@ -12,15 +12,17 @@
 //! paragraphs; a fenced code block is one paragraph. A word hyphenated at a line end is
 //! joined (see `hyphen`).
 
+use std::borrow::Cow;
+
 use super::hyphen::{Vocabulary, append_line};
 use super::line::{
-    LineKind, classify, fence, indent, is_all_capitals, is_lead_in, is_rule, looks_like_heading,
+    Line, LineKind, fence, is_all_capitals, is_lead_in, is_rule, looks_like_heading,
 };
 use super::{ManPage, Paragraphs, SplitDocument};
 
 /// Splits wrapped text; a man page's header and footer are left out, and in a file of
 /// fields (a Debian copyright file) each field is a paragraph.
-pub(super) fn split(lines: &[&str], man_page: Option<ManPage>, fields: bool) -> SplitDocument {
+pub(super) fn split(lines: &[Line], man_page: Option<ManPage>, fields: bool) -> SplitDocument {
     let mut splitter = Splitter {
         lines,
         man_page,
@@ -56,7 +58,7 @@ struct Open {
 }
 
 struct Splitter<'a> {
-    lines: &'a [&'a str],
+    lines: &'a [Line<'a>],
     man_page: Option<ManPage>,
     /// Each flush-left line starts a field, which the indented lines under it continue.
     fields: bool,
@@ -70,7 +72,7 @@ struct Splitter<'a> {
 impl<'a> Splitter<'a> {
     fn line(&mut self, index: usize) {
         let line = self.lines[index];
-        let trimmed = line.trim();
+        let trimmed = line.trimmed;
         let number = index + 1;
         if let Some(marker) = self.fence {
             if trimmed.starts_with(marker) {
@@ -98,10 +100,10 @@ impl<'a> Splitter<'a> {
             self.close();
             return;
         }
-        match classify(line) {
+        match line.kind {
             // ` .` is a blank line inside a Debian copyright file's field.
             LineKind::Blank => self.close(),
-            _ if trimmed == "." && indent(line) > 0 => self.close(),
+            _ if trimmed == "." && line.indent > 0 => self.close(),
             LineKind::TableRow => {
                 self.close();
                 self.out.emit(number, trimmed.to_string());
@@ -110,10 +112,10 @@ impl<'a> Splitter<'a> {
             LineKind::TableSeparator => self.close(),
             LineKind::ListItem => {
                 self.close();
-                let indent = indent(line);
+                let indent = line.indent;
                 self.open = Some(Open {
                     line: number,
-                    text: self.clean(trimmed),
+                    text: self.clean(trimmed).into_owned(),
                     lines: 1,
                     first_indent: indent,
                     indent: indent + 1,
@@ -148,8 +150,8 @@ impl<'a> Splitter<'a> {
     fn prose(&mut self, index: usize) {
         let line = self.lines[index];
         let number = index + 1;
-        let indent = indent(line);
-        let text = self.clean(line.trim());
+        let indent = line.indent;
+        let text = self.clean(line.trimmed);
         if let Some(open) = &mut self.open {
             let continues = if self.fields {
                 indent > 0
@@ -181,7 +183,7 @@ impl<'a> Splitter<'a> {
         }
         self.open = Some(Open {
             line: number,
-            text,
+            text: text.into_owned(),
             lines: 1,
             first_indent: indent,
             indent,
@@ -193,20 +195,18 @@ impl<'a> Splitter<'a> {
     /// line alone between blank lines, a man page section in capitals over indented text,
     /// or a lead-in over deeper lines (`Exit status:`).
     fn heading(&self, index: usize) -> Option<&'a str> {
-        let line: &'a str = self.lines[index];
-        let trimmed = line.trim();
-        let blank_at = |i: Option<usize>| {
-            i.and_then(|i| self.lines.get(i))
-                .is_none_or(|line| line.trim().is_empty())
-        };
+        let line = self.lines[index];
+        let trimmed: &'a str = line.trimmed;
+        let blank_at =
+            |i: Option<usize>| i.and_then(|i| self.lines.get(i)).is_none_or(Line::is_blank);
         let after_blank = blank_at(index.checked_sub(1));
         let next_deeper = self
             .lines
             .get(index + 1)
-            .is_some_and(|next| !next.trim().is_empty() && indent(next) > indent(line));
+            .is_some_and(|next| !next.is_blank() && next.indent > line.indent);
         if looks_like_heading(trimmed) {
             let alone = after_blank && blank_at(Some(index + 1));
-            let section = indent(line) == 0 && is_all_capitals(trimmed) && next_deeper;
+            let section = line.indent == 0 && is_all_capitals(trimmed) && next_deeper;
             if alone || section {
                 return Some(trimmed);
             }
@@ -236,11 +236,11 @@ impl<'a> Splitter<'a> {
     /// A line's text: a man page's justified spacing is squeezed to single spaces; other
     /// text keeps its spacing (wire copy's double spaces after a sentence are part of the
     /// text evaluation sets quote).
-    fn clean(&self, trimmed: &str) -> String {
+    fn clean(&self, trimmed: &'a str) -> Cow<'a, str> {
         if self.man_page.is_some() {
-            crate::read::squeeze(trimmed)
+            Cow::Owned(crate::read::squeeze(trimmed))
         } else {
-            trimmed.to_string()
+            Cow::Borrowed(trimmed)
         }
     }
 

@@ -64,23 +64,24 @@ fn company_filter(open: &OpenIndex, name: &str) -> Result<Facet> {
 
 /// A query word or phrase that names a company by another name ("Qwen", "阿里巴巴") also
 /// matches the paragraphs tagged with it, at this share of a literal match's weight.
-const ALIAS_WEIGHT: f32 = 0.5;
+pub(super) const ALIAS_WEIGHT: f32 = 0.5;
 /// Longest company name looked for in a query, in words.
 const MAX_NAME_WORDS: usize = 4;
 /// Most words a prefix (`comput*`) or a fuzzy word (`alibabba~1`) stands for; the most
 /// frequent are kept.
-const MAX_EXPANSIONS: usize = 64;
+pub(super) const MAX_EXPANSIONS: usize = 64;
 /// What one occurrence of a word in the title or a heading counts for, against one in the
 /// text (BM25F). A title says what the whole document is about: on Cranfield and SciFact
 /// train, 2 is better than 1 on both (nDCG@10 +0.005 and +0.007) and 3 or 4 no better.
-/// Headings are titles of their part and weigh the same.
-const TITLE_WEIGHT: f32 = 2.0;
+/// Headings are titles of their part and weigh the same. A whole number: the cluster
+/// repeats the title and heading this many times (`opensearch::document`).
+pub(crate) const TITLE_WEIGHT: f32 = 2.0;
 /// Neighbouring words of a query found within this many positions of each other (a swap
 /// costs 2) add a proximity score...
-const PROXIMITY_SLOP: u32 = 2;
+pub(super) const PROXIMITY_SLOP: u32 = 2;
 /// ... at this share of a phrase's BM25 score: a tie-breaker among paragraphs holding the
 /// same words, not a reason to rank a paragraph with fewer of them first.
-const PROXIMITY_WEIGHT: f32 = 0.1;
+pub(super) const PROXIMITY_WEIGHT: f32 = 0.1;
 
 /// The tantivy queries of a parsed query.
 pub(super) struct Compiled {
@@ -200,7 +201,9 @@ impl<'a> Compiler<'a> {
                 } else {
                     looked_for
                 };
-                for (text, tag) in name_groups(&run, self.names, self.by_name) {
+                let (names, by_name) = (self.names, self.by_name);
+                let tag_of = |text: &str| company_tag(names, by_name, text);
+                for (text, tag) in name_groups(&run, tag_of) {
                     let query = match tag {
                         Some(tag) if positive => self.company_text(&text, tag)?,
                         _ => self.text(&text, positive),
@@ -465,7 +468,7 @@ impl<'a> Compiler<'a> {
 }
 
 /// The words of `text` as `analyzer` gives them, with their positions.
-fn positioned_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+pub(super) fn positioned_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut tokens = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
@@ -559,10 +562,10 @@ fn path_pattern(value: &str) -> String {
 
 /// The query's words in groups, left to right: the longest run of words that names a
 /// company, with the company's tag, or else one word alone.
-fn name_groups<'a>(
+/// `tag_of` gives the tag of the company a text names, if any.
+pub(super) fn name_groups<'a>(
     words: &[&str],
-    names: &'a BTreeMap<String, Vec<String>>,
-    by_name: &CompanyTags,
+    tag_of: impl Fn(&str) -> Option<&'a String>,
 ) -> Vec<(String, Option<&'a String>)> {
     let mut groups = Vec::new();
     let mut start = 0;
@@ -571,7 +574,7 @@ fn name_groups<'a>(
             .rev()
             .find_map(|n| {
                 let text = words[start..start + n].join(" ");
-                company_tag(names, by_name, &text).map(|facet| (n, text, facet))
+                tag_of(&text).map(|facet| (n, text, facet))
             });
         match longest {
             Some((n, text, facet)) => {
