@@ -15,8 +15,7 @@ use super::compile_opensearch::{
 };
 use super::facets::{ListedTag, TagCount, TagKind};
 use super::{
-    Hit, Paragraph, Refusal, SNIPPET_CHARS, SearchRequest, SearchResults, Snippet, StoredDocument,
-    refuse,
+    Hit, Paragraph, SNIPPET_CHARS, SearchRequest, SearchResults, Snippet, StoredDocument, refuse,
 };
 use crate::opensearch::mapping::COMBINED;
 use crate::opensearch::{Client, Warn};
@@ -530,31 +529,14 @@ fn month_counts(aggregations: Option<&Value>) -> Vec<(String, u64)> {
 /// The document at `path`, or for a JSON Lines file the document on `line`, as
 /// `dossier show` prints it (see the local `show`).
 pub(super) fn show(cluster: &Cluster, path: &str, line: Option<u64>) -> Result<StoredDocument> {
-    let mut documents = stored_documents(cluster, path, None, None)?;
-    if documents.is_empty() {
-        return Err(Refusal::NotFound(format!(
+    let documents = stored_documents(cluster, path, None, None)?;
+    super::stored::pick_document(documents, path, line, || {
+        format!(
             "the index {} holds no document {path}; give its path as search hits print it \
              (relative to the indexed folder)",
             cluster.index
-        ))
-        .into());
-    }
-    let records = documents.iter().any(|d| d.id.is_some());
-    if let (true, Some(line)) = (records, line) {
-        return documents
-            .into_iter()
-            .find(|d| d.paragraphs.first().is_some_and(|p| p.line == line))
-            .ok_or_else(|| {
-                Refusal::NotFound(format!("{path} has no document on line {line}")).into()
-            });
-    }
-    if documents.len() > 1 {
-        refuse!(
-            "{path} holds {} documents; name one as {path}:LINE",
-            documents.len()
-        );
-    }
-    Ok(documents.remove(0))
+        )
+    })
 }
 
 /// Every document stored under `path` (or only the one with `id`), each with its

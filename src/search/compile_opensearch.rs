@@ -16,9 +16,8 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::compile_tantivy::{
     ALIAS_WEIGHT, MAX_EXPANSIONS, PROXIMITY_SLOP, PROXIMITY_WEIGHT, TITLE_WEIGHT, name_groups,
-    positioned_words,
+    plain_word_run, positioned_words,
 };
-use super::stop_words::is_query_stop_word;
 use super::{SNIPPET_CHARS, SortOrder, analyzed_words, refuse};
 use crate::index::{HanReading, fold, query_analyzer};
 use crate::opensearch::mapping::COMBINED;
@@ -254,25 +253,9 @@ impl<'a> DslCompiler<'a> {
         let mut clauses = Vec::new();
         let mut at = 0;
         while at < items.len() {
-            let run: Vec<&str> = items[at..]
-                .iter()
-                .map_while(|item| match (&item.expr, item.mark) {
-                    (Expr::Word(word), Mark::Default) => Some(word.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if !run.is_empty() {
-                at += run.len();
-                let looked_for: Vec<&str> = run
-                    .iter()
-                    .copied()
-                    .filter(|word| !is_query_stop_word(word))
-                    .collect();
-                let run = if looked_for.is_empty() {
-                    run
-                } else {
-                    looked_for
-                };
+            let (length, run) = plain_word_run(&items[at..]);
+            if length > 0 {
+                at += length;
                 let by_name = &self.by_name;
                 let tag_of = |text: &str| by_name.get(&text.to_lowercase()).copied();
                 for (text, tag) in name_groups(&run, tag_of) {

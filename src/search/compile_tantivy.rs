@@ -180,27 +180,9 @@ impl<'a> Compiler<'a> {
         let mut clauses = Vec::new();
         let mut at = 0;
         while at < items.len() {
-            let run: Vec<&str> = items[at..]
-                .iter()
-                .map_while(|item| match (&item.expr, item.mark) {
-                    (Expr::Word(word), Mark::Default) => Some(word.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if !run.is_empty() {
-                at += run.len();
-                // Function words ("what", "does") say nothing of what is wanted, unless
-                // the words are nothing else.
-                let looked_for: Vec<&str> = run
-                    .iter()
-                    .copied()
-                    .filter(|word| !is_query_stop_word(word))
-                    .collect();
-                let run = if looked_for.is_empty() {
-                    run
-                } else {
-                    looked_for
-                };
+            let (length, run) = plain_word_run(&items[at..]);
+            if length > 0 {
+                at += length;
                 let (names, by_name) = (self.names, self.by_name);
                 let tag_of = |text: &str| company_tag(names, by_name, text);
                 for (text, tag) in name_groups(&run, tag_of) {
@@ -657,4 +639,31 @@ pub fn topic_facet(taxonomy: &Taxonomy, name: &str) -> Result<Facet> {
             )
         }
     }
+}
+
+/// The side-by-side plain words at the start of `items`: how many there are, and those
+/// looked for. Function words ("what", "does") say nothing of what is wanted, unless the
+/// words are nothing else. Both compilers read a query's words this way.
+pub(super) fn plain_word_run(items: &[Item]) -> (usize, Vec<&str>) {
+    let run: Vec<&str> = items
+        .iter()
+        .map_while(|item| match (&item.expr, item.mark) {
+            (Expr::Word(word), Mark::Default) => Some(word.as_str()),
+            _ => None,
+        })
+        .collect();
+    let length = run.len();
+    let looked_for: Vec<&str> = run
+        .iter()
+        .copied()
+        .filter(|word| !is_query_stop_word(word))
+        .collect();
+    (
+        length,
+        if looked_for.is_empty() {
+            run
+        } else {
+            looked_for
+        },
+    )
 }

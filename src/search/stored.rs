@@ -21,14 +21,27 @@ pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDoc
     let reader = open.reader()?;
     let searcher = reader.searcher();
     let fields = open.fields;
-    let mut documents = stored_documents(&searcher, fields, path, None)?;
-    if documents.is_empty() {
-        return Err(Refusal::NotFound(format!(
+    let documents = stored_documents(&searcher, fields, path, None)?;
+    pick_document(documents, path, line, || {
+        format!(
             "the index holds no document {}; give its path as search hits print it \
              (relative to the indexed folder)",
             crate::render::escaped(path)
-        ))
-        .into());
+        )
+    })
+}
+
+/// The one document `show` prints among those stored under `path`, whichever engine
+/// stored them: for a JSON Lines file the one starting on `line`; otherwise the file's
+/// only document. `missing` is the message when there is none.
+pub(super) fn pick_document(
+    mut documents: Vec<StoredDocument>,
+    path: &str,
+    line: Option<u64>,
+    missing: impl FnOnce() -> String,
+) -> Result<StoredDocument> {
+    if documents.is_empty() {
+        return Err(Refusal::NotFound(missing()).into());
     }
     let records = documents.iter().any(|d| d.id.is_some());
     if let (true, Some(line)) = (records, line) {
