@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draw the tagger's training set: 360 paragraphs -> train_pointers.jsonl (no text).
+"""Draw the tagger's training set: 1,800 paragraphs -> train_pointers.jsonl (no text).
 
 Usage: python3 bench/holdout/draw_train.py [--check]
 
@@ -9,7 +9,12 @@ strata, quotas (three halves' worth), length filter and two-stage file-then-para
 choice, and a seed of its own. It excludes every file named in dev.jsonl, seed.jsonl and
 pointers.jsonl (tune and holdout), files byte-identical to those, and equal texts, so no
 paragraph of an evaluation set, nor another paragraph of its article, is ever trained on.
-Ids are r001..r360. Reproducible: --check re-draws and compares with the file on disk.
+Ids are r001..r360 for the first batch, drawn exactly so (one paragraph per article).
+The second batch, r0361..r1800, is larger than the corpora's articles allow at one
+paragraph each (BBC business has 510 files), so it takes up to MORE_PER_FILE paragraphs of
+an article, from articles of no earlier set; a model learns from them as well, and no
+evaluation set is drawn from it. Reproducible: --check re-draws and compares with the
+file on disk.
 """
 import argparse
 import json
@@ -23,7 +28,9 @@ import draw as D
 import holdout as H
 
 SEED = 20261202
-HALVES = 3                                   # 3 x 120 paragraphs
+HALVES = 3                                   # first batch: 3 x 120 paragraphs
+MORE_HALVES = 12                             # second batch: 12 x 120 paragraphs
+MORE_PER_FILE = 5
 OUT = os.path.join(H.HERE, "train_pointers.jsonl")
 
 
@@ -44,36 +51,45 @@ def build():
         for path in D.list_files(corpus, labels):
             by_stratum[(corpus, D.stratum_of(corpus, path, labels))].append(path)
 
-    rng = random.Random(SEED)
-    drawn = []
-    for s in D.STRATA:
-        corpus = s[0]
-        files = list(by_stratum[s])
-        rng.shuffle(files)
-        want = HALVES * quota[s]
-        out = []
-        for path in files:
-            if len(out) == want:
-                break
-            if path in excluded_paths:
-                continue
-            digest = D.file_digest(path)
-            if digest in used_digests:
-                continue
-            units = [(line, text) for line, text in H.paragraphs(corpus, path)
-                     if len(text) >= min_chars and len(text.split()) >= min_words
-                     and text not in used_texts]
-            if not units:
-                continue
-            line, text = rng.choice(units)
-            used_digests.add(digest)
-            used_texts.add(text)
-            out.append({"corpus": corpus, "path": path, "line": line, "sha256": H.sha256(text)})
-        if len(out) < want:
-            H.die(f"stratum {s}: only {len(out)} eligible files, {want} wanted")
-        drawn.extend(out)
-    rng.shuffle(drawn)
-    return [{"id": f"r{i:03d}", "split": "train", **r} for i, r in enumerate(drawn, start=1)]
+    def batch(rng, halves, per_file):
+        drawn = []
+        for s in D.STRATA:
+            corpus = s[0]
+            files = list(by_stratum[s])
+            rng.shuffle(files)
+            want = halves * quota[s]
+            out = []
+            for path in files:
+                if len(out) >= want:
+                    break
+                if path in excluded_paths:
+                    continue
+                digest = D.file_digest(path)
+                if digest in used_digests:
+                    continue
+                units = [(line, text) for line, text in H.paragraphs(corpus, path)
+                         if len(text) >= min_chars and len(text.split()) >= min_words
+                         and text not in used_texts]
+                if not units:
+                    continue
+                picked = rng.sample(units, min(per_file, len(units), want - len(out)))
+                used_digests.add(digest)
+                excluded_paths.add(path)
+                for line, text in sorted(picked):
+                    used_texts.add(text)
+                    out.append({"corpus": corpus, "path": path, "line": line,
+                                "sha256": H.sha256(text)})
+            if len(out) < want:
+                H.die(f"stratum {s}: only {len(out)} eligible paragraphs, {want} wanted")
+            drawn.extend(out)
+        rng.shuffle(drawn)
+        return drawn
+
+    first = batch(random.Random(SEED), HALVES, 1)
+    more = batch(random.Random(SEED + 1), MORE_HALVES, MORE_PER_FILE)
+    return ([{"id": f"r{i:03d}", "split": "train", **r} for i, r in enumerate(first, start=1)]
+            + [{"id": f"r{i:04d}", "split": "train", **r}
+               for i, r in enumerate(more, start=len(first) + 1)])
 
 
 def main():
