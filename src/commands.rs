@@ -753,6 +753,9 @@ struct TaggedPassage<'a> {
 struct Evidence<'a> {
     tag: &'a str,
     matched: Vec<&'a str>,
+    /// The learned topic model's probability, for a topic only the model found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    learned: Option<f64>,
 }
 
 fn tag_command(args: &TagArgs) -> Result<ExitCode> {
@@ -804,10 +807,12 @@ fn describe<'a>(
         .map(|(m, name)| Evidence {
             tag: name,
             matched: vec![m.evidence.as_str()],
+            learned: None,
         });
     let topic_evidence = tags.topics.iter().zip(&topics).map(|(t, name)| Evidence {
         tag: name,
         matched: t.evidence.iter().map(String::as_str).collect(),
+        learned: t.learned.map(|percent| f64::from(percent) / 100.0),
     });
     let evidence = company_evidence.chain(topic_evidence).collect();
     TaggedPassage {
@@ -823,12 +828,20 @@ fn write_tagged<W: Write>(out: &mut W, tagged: &TaggedPassage) -> io::Result<()>
     let preview: String = tagged.text.chars().take(80).collect();
     writeln!(out, "line {}: {preview}", tagged.line)?;
     for evidence in &tagged.evidence {
-        writeln!(
-            out,
-            "    {} <- {}",
-            evidence.tag,
-            evidence.matched.join(", ")
-        )?;
+        match evidence.learned {
+            None => writeln!(
+                out,
+                "    {} <- {}",
+                evidence.tag,
+                evidence.matched.join(", ")
+            )?,
+            Some(p) => writeln!(
+                out,
+                "    {} <- learned {p:.2}: {}",
+                evidence.tag,
+                evidence.matched.join(", ")
+            )?,
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod discover;
 mod lexicon;
 mod model;
 mod names;
+mod topic_model;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -26,6 +27,7 @@ use discover::{Discovered, Discoverer};
 use lexicon::Lexicon;
 use model::NameModel;
 use names::NameIndex;
+use topic_model::{TopicModel, TopicScorer};
 
 /// How a taxonomy name reached the automaton.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,8 +127,12 @@ impl CompanyMention {
 pub struct TopicMatch {
     /// Index of the topic in the taxonomy.
     pub topic: usize,
-    /// The distinct matched terms, as written, in order of appearance.
+    /// The distinct matched terms, as written, in order of appearance; for a topic only
+    /// the learned model found, the words that weigh most for it, in lower case.
     pub evidence: Vec<String>,
+    /// The learned model's probability in hundredths, when only the model found the
+    /// topic.
+    pub learned: Option<u8>,
 }
 
 /// The tags of one passage.
@@ -157,6 +163,8 @@ pub struct Tagger {
     lexicon: Arc<Lexicon>,
     /// The learned signal for names no list knows.
     model: Arc<NameModel>,
+    /// The learned topic signal, bound to the taxonomy's topics.
+    topic_model: TopicScorer,
     /// See [`Tagger::data_fingerprint`].
     data_fingerprint: String,
     /// For each company, whether the lexicon calls one of its names an institution.
@@ -280,17 +288,20 @@ impl Tagger {
             env!("CARGO_PKG_VERSION"),
             crate::manifest::content_hash(
                 format!(
-                    "{}\u{0}{}\u{0}{}",
+                    "{}\u{0}{}\u{0}{}\u{0}{}",
                     lexicon::DEFAULT_LEXICON,
                     user_lexicon.map_or("", |(_, text)| text),
-                    model::DEFAULT_MODEL
+                    model::DEFAULT_MODEL,
+                    topic_model::DEFAULT_MODEL
                 )
                 .as_bytes()
             )
         );
+        let topic_model = TopicModel::builtin()?.bind(&taxonomy.topics);
         Ok(Tagger {
             data_fingerprint,
             model: NameModel::builtin()?,
+            topic_model,
             name_word_companies,
             institution_companies,
             lexicon,
@@ -937,18 +948,31 @@ impl Tagger {
             }
         }
         let best = scores.iter().copied().max().unwrap_or(0);
-        if best == 0 {
-            return Vec::new();
-        }
         let needed = topic_score_needed(text);
-        hits.into_iter()
+        let mut found: Vec<TopicMatch> = hits
+            .into_iter()
             .enumerate()
-            .filter(|(topic, _)| is_main_topic(scores[*topic], needed, best))
+            .filter(|(topic, _)| best > 0 && is_main_topic(scores[*topic], needed, best))
             .map(|(topic, evidence)| TopicMatch {
                 topic,
                 evidence: evidence.into_iter().map(str::to_string).collect(),
+                learned: None,
             })
-            .collect()
+            .collect();
+        // The term lists miss a passage about a topic in other words; the model reads
+        // them all.
+        for learned in self.topic_model.topics(text) {
+            if !found.iter().any(|t| t.topic == learned.topic) {
+                found.push(TopicMatch {
+                    topic: learned.topic,
+                    evidence: learned.words,
+                    // In 0..=100, so the cast cannot truncate.
+                    learned: Some((learned.probability * 100.0).round() as u8),
+                });
+            }
+        }
+        found.sort_by_key(|t| t.topic);
+        found
     }
 }
 
@@ -1551,7 +1575,7 @@ mod tests {
     fn a_common_word_name_used_as_a_place_is_not_a_company() {
         assert_eq!(
             companies("Menatep, the Gibraltar-based holding company, sued."),
-            ["Menatep"]
+            ["Menatep Group"]
         );
         assert!(companies("He studied at the State University of New York in Albany.").is_empty());
         assert_eq!(

@@ -12,6 +12,10 @@ Inputs (nothing else, so the output is reproducible):
                                  also an ordinary word ("target", "southern") or the head of
                                  longer names ("Washington Post") is flagged common_word, so the
                                  tagger asks for evidence before it counts.
+  bench/holdout/train.jsonl      the companies annotated in the tagger's training paragraphs
+                                 (articles of no evaluation set), one more list of names: a
+                                 company the public lists lack (a 1987 one, a private one) that
+                                 a person tagged in the corpora is a company wherever it recurs.
 
 Curated entries win: a gazetteer company whose name or alias is already curated is merged
 into the curated entry's spare aliases, never duplicated. Standard library only.
@@ -221,6 +225,33 @@ def gazetteer_records(shared):
             topics = industry_topics(row["industry"])
             records.append(({row["name"]}, set(), ids, topics))
     return [r for r in records if not any(FUND_WORDS.search(n) for n in r[0])]
+
+
+# Canonical names of the annotated companies that annotated_records() adds.
+ANNOTATED_NAMES = set()
+
+
+def annotated_records(listed, suffixes):
+    """(names, tickers, ids, topics) of the companies annotated in the training paragraphs
+    that no public list holds: the canonical name and the aliases that share a word with
+    it (not products, parents' names or tickers, which annotators list too). A company a
+    list holds keeps the list's names: joined by merge(), an annotated name could rename
+    it or join two companies that share a word."""
+    path = os.path.join(HERE, "..", "bench", "holdout", "train.jsonl")
+    records = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            for company in json.loads(line)["companies"]:
+                name = company["name"]
+                words = {w for w in key(name).split() if len(w) > 2}
+                names = {name} | {a for a in company.get("aliases", [])
+                                  if words & set(key(a).split())
+                                  and not re.fullmatch(r"[A-Z0-9.&-]{1,5}", a)}
+                if any(key(strip_suffixes(clean(n), suffixes)) in listed for n in names):
+                    continue
+                ANNOTATED_NAMES.add(name)
+                records.append((names, set(), set(), set()))
+    return records
 
 
 def merge(records, suffixes):
@@ -668,7 +699,10 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
                  if not usage.is_plain_word(n) and not is_ticker_like(n, usage)]
         if not plain:
             continue
-        name = plain[0]
+        # An annotated company goes by the name its annotators gave it, the guidelines'
+        # canonical one ("Jupiter Research", with "Jupiter" an alias).
+        name = next((n for n in plain if n in ANNOTATED_NAMES), plain[0])
+        plain = [name] + [n for n in plain if n != name]
         # "Marsh & McLennan" and "Marsh McLennan" share a key but are written differently,
         # and the tagger matches what is written.
         aliases = [n for n in plain[1:] if n != name]
@@ -680,7 +714,10 @@ def generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
         free = sorted(t for t in tickers if t not in taken_tickers and re.fullmatch(r"[A-Z0-9.\-]{1,8}", t))
         taken_tickers.update(free)
         entry["tickers"] = free
-        entry["common_word"] = usage.is_common(name, joined=True)
+        # An annotated name is not the short one ("Jupiter Research"): its aliases say
+        # whether the company shares a name with an ordinary word ("Jupiter").
+        named = [name] + (aliases if name in ANNOTATED_NAMES else [])
+        entry["common_word"] = any(usage.is_common(n, joined=True) for n in named)
         entry["news_source"] = name.split()[-1] in LEXICON["newspaper_words"]
         entry["topics"] = sorted(topics)
         companies.append(entry)
@@ -763,6 +800,9 @@ def main():
     excluded = read_not_companies() | places | {key(n) for n in LEXICON["institutions"]}
     records = [r for r in gazetteer_records(a.shared)
                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
+    listed = {key(strip_suffixes(clean(n), suffixes)) for r in records for n in r[0]} | taken
+    records += [r for r in annotated_records(listed, suffixes)
+                if not any(key(strip_suffixes(clean(n), suffixes)) in excluded for n in r[0])]
     groups = merge(records, suffixes)
     generated = generated_companies(groups, suffixes, usage, taken, taken_tickers, excluded)
     known = curated["company"] + generated
