@@ -818,7 +818,9 @@ impl Tagger {
                 push_mention(&mut found, Company::Known(company), span.start, &text[span]);
             }
         }
-        for (start, name) in list_neighbours(&self.lexicon, text, &found) {
+        for (start, name) in
+            list_neighbours(&self.lexicon, &self.taxonomy.legal_suffixes, text, &found)
+        {
             if self.is_place(&name)
                 || self.is_institution(&name)
                 || self.model_doubts(text, start..start + name.len())
@@ -1084,6 +1086,7 @@ fn is_followed_by_person_role(lexicon: &Lexicon, after: &str) -> bool {
 /// their offsets and names.
 fn list_neighbours(
     lexicon: &Lexicon,
+    legal_suffixes: &[String],
     text: &str,
     found: &[(usize, CompanyMention)],
 ) -> Vec<(usize, String)> {
@@ -1107,9 +1110,20 @@ fn list_neighbours(
             };
             let is_calendar =
                 |item: &Range<usize>| lexicon.calendar_words.contains(&text[item.clone()]);
+            // "Sutro and Co Inc, Zehntel": the legal forms of a firm's name are no name.
+            let is_legal_form = |item: &Range<usize>| {
+                text[item.clone()]
+                    .split_whitespace()
+                    .all(|word| legal_suffixes.iter().any(|s| s == word))
+            };
             neighbours.extend(
                 list.iter()
-                    .filter(|item| !is_found(item) && !opens_sentence(item) && !is_calendar(item))
+                    .filter(|item| {
+                        !is_found(item)
+                            && !opens_sentence(item)
+                            && !is_calendar(item)
+                            && !is_legal_form(item)
+                    })
                     .map(|item| (item.start, text[item.clone()].to_string())),
             );
         }
@@ -2034,6 +2048,15 @@ mod tests {
         .unwrap();
         let tags = bare.tag("Output at Japan Co rose, it said.");
         assert_eq!(tags.companies.len(), 1);
+    }
+
+    #[test]
+    fn legal_forms_in_a_list_are_no_company() {
+        let found = companies("The offering will be managed by Sutro and Co Inc, Zehntel said.");
+        assert!(
+            found.iter().all(|c| c != "Co Inc" && c != "Co"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -241,8 +241,16 @@ def annotated_records(listed, suffixes):
     records = []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            for company in json.loads(line)["companies"]:
+            record = json.loads(line)
+            note = record.get("note", "")
+            for company in record["companies"]:
                 name = company["name"]
+                # A judgement call (the NYSE as a rival operator, not a venue) is no
+                # evidence that the name is a company's wherever it recurs.
+                written = [name, company.get("evidence", name)] + company.get("aliases", [])
+                if re.search(r"doubtful|borderline", note, re.IGNORECASE) and any(
+                        w in note for w in written):
+                    continue
                 words = {w for w in key(name).split() if len(w) > 2}
                 names = {name} | {a for a in company.get("aliases", [])
                                   if words & set(key(a).split())
