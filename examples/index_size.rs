@@ -56,7 +56,10 @@ fn files_by_kind(folder: &Path) -> Result<u64> {
     let mut sorted: Vec<_> = kinds.into_iter().collect();
     sorted.sort_by_key(|(_, (bytes, _))| std::cmp::Reverse(*bytes));
     for (kind, (bytes, files)) in sorted {
-        println!("| {kind} | {files} | {bytes} | {:.1}% |", share(bytes, total));
+        println!(
+            "| {kind} | {files} | {bytes} | {:.1}% |",
+            share(bytes, total)
+        );
     }
     println!("| total | | {total} | |\n");
     Ok(total)
@@ -94,13 +97,19 @@ fn parts_by_field(searcher: &Searcher, total: u64) -> Result<()> {
     for ((part, field), bytes) in &parts {
         *part_totals.entry(part).or_default() += bytes;
         if *bytes > 0 {
-            println!("| {part} | {field} | {bytes} | {:.1}% |", share(*bytes, total));
+            println!(
+                "| {part} | {field} | {bytes} | {:.1}% |",
+                share(*bytes, total)
+            );
         }
     }
     for (part, bytes) in part_totals {
         println!("| {part} | all | {bytes} | {:.1}% |", share(bytes, total));
     }
-    println!("| store (.store) | all | {store} | {:.1}% |", share(store, total));
+    println!(
+        "| store (.store) | all | {store} | {:.1}% |",
+        share(store, total)
+    );
     println!("| deletes | all | {deletes} | |\n");
     Ok(())
 }
@@ -127,13 +136,19 @@ fn stores(searcher: &Searcher) -> Result<()> {
         .map(|(_, entry)| entry.name().to_string())
         .collect();
     let all = write_store(&docs, &schema, zstd(None), 64 * 1024)?;
-    println!("## stored paragraphs written again ({} paragraphs)\n", docs.len());
+    println!(
+        "## stored paragraphs written again ({} paragraphs)\n",
+        docs.len()
+    );
     println!("| variant | bytes | saved |\n|---|---:|---:|");
     println!("| as stored (zstd 3, 64 KB blocks) | {all} | |");
     for name in &stored {
         let without = without_stored(&schema, &[name.as_str()]);
         let bytes = write_store(&docs, &without, zstd(None), 64 * 1024)?;
-        println!("| without {name} | {bytes} | {} |", all as i64 - bytes as i64);
+        println!(
+            "| without {name} | {bytes} | {} |",
+            all as i64 - bytes as i64
+        );
     }
     // Per-document values only on a document's first paragraph.
     let paragraph = schema.get_field("paragraph")?;
