@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use tantivy::directory::{Directory, RamDirectory};
-use tantivy::schema::{FieldEntry, Schema, Value};
+use tantivy::schema::{FieldEntry, Schema};
 use tantivy::space_usage::PerFieldSpaceUsage;
 use tantivy::store::{Compressor, StoreWriter, ZstdCompressor};
 use tantivy::{HasLen, Searcher, TantivyDocument};
@@ -119,10 +119,15 @@ fn parts_by_field(searcher: &Searcher, total: u64) -> Result<()> {
 fn stores(searcher: &Searcher) -> Result<()> {
     let schema = searcher.schema().clone();
     let mut docs: Vec<TantivyDocument> = Vec::with_capacity(searcher.num_docs() as usize);
+    // Whether each is its document's first paragraph (numbers are a column, not stored).
+    let mut firsts: Vec<bool> = Vec::with_capacity(docs.capacity());
     for segment in searcher.segment_readers() {
         let store = segment.get_store_reader(1)?;
-        for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-            docs.push(doc?);
+        let numbers = index::DocumentColumns::open(segment)?.numbers;
+        for doc in segment.doc_ids_alive() {
+            docs.push(store.get(doc)?);
+            let number = numbers.as_ref().and_then(|column| column.first(doc));
+            firsts.push(number == Some(1));
         }
     }
     let zstd = |level| {
@@ -151,16 +156,15 @@ fn stores(searcher: &Searcher) -> Result<()> {
         );
     }
     // Per-document values only on a document's first paragraph.
-    let paragraph = schema.get_field("paragraph")?;
-    for names in [vec!["title"], vec!["title", "people", "date", "id", "path"]] {
+    for names in [vec!["title"], vec!["title", "people"]] {
         let fields: Vec<_> = names
             .iter()
             .map(|name| schema.get_field(name))
             .collect::<tantivy::Result<_>>()?;
-        let firsts: Vec<TantivyDocument> = docs
+        let trimmed: Vec<TantivyDocument> = docs
             .iter()
-            .map(|doc| {
-                let first = doc.get_first(paragraph).and_then(|v| v.as_u64()) == Some(1);
+            .zip(&firsts)
+            .map(|(doc, &first)| {
                 let mut kept = TantivyDocument::default();
                 for (field, value) in doc.field_values() {
                     if first || !fields.contains(&field) {
@@ -170,7 +174,7 @@ fn stores(searcher: &Searcher) -> Result<()> {
                 kept
             })
             .collect();
-        let bytes = write_store(&firsts, &schema, zstd(None), 64 * 1024)?;
+        let bytes = write_store(&trimmed, &schema, zstd(None), 64 * 1024)?;
         println!(
             "| {} on first paragraphs only | {bytes} | {} |",
             names.join(", "),

@@ -11,6 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Searcher, TantivyDocument, Term};
 
+use super::place::{Place, Places};
 use super::{Hit, Paragraph, Refusal, SNIPPET_CHARS, Snippet, StoredDocument, refuse};
 use crate::index::{Fields, OpenIndex};
 use crate::read::Date;
@@ -20,8 +21,8 @@ use crate::read::Date;
 pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
     let reader = open.reader()?;
     let searcher = reader.searcher();
-    let fields = open.fields;
-    let documents = stored_documents(&searcher, fields, path, None)?;
+    let places = Places::new(open, &searcher)?;
+    let documents = stored_documents(&searcher, open.fields, &places, path, None)?;
     pick_document(documents, path, line, || {
         format!(
             "the index holds no document {}; give its path as search hits print it \
@@ -66,6 +67,7 @@ pub(super) fn pick_document(
 fn stored_documents(
     searcher: &Searcher,
     fields: Fields,
+    places: &Places,
     path: &str,
     id: Option<&str>,
 ) -> Result<Vec<StoredDocument>> {
@@ -82,7 +84,7 @@ fn stored_documents(
     let mut documents: Vec<StoredDocument> = Vec::new();
     for address in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let stored = stored_paragraph(&doc, fields);
+        let stored = stored_paragraph(&doc, fields, places.get(address));
         let (id, paragraph) = (stored.id, stored.paragraph);
         match documents.iter_mut().find(|d| d.id == id) {
             Some(document) => document.paragraphs.push(paragraph),
@@ -107,10 +109,11 @@ fn stored_documents(
 pub(super) fn stored_paragraphs(
     searcher: &Searcher,
     fields: Fields,
+    places: &Places,
     path: &str,
     id: Option<&str>,
 ) -> Result<Vec<Paragraph>> {
-    Ok(stored_documents(searcher, fields, path, id)?
+    Ok(stored_documents(searcher, fields, places, path, id)?
         .into_iter()
         .next()
         .map(|d| d.paragraphs)
@@ -120,41 +123,39 @@ pub(super) fn stored_paragraphs(
 /// A stored paragraph with what it stores of its document.
 struct Stored {
     id: Option<String>,
+    path: String,
     title: String,
     date: Option<Date>,
     people: Vec<String>,
     paragraph: Paragraph,
 }
 
-/// A stored paragraph's document id, title, date and people, and the paragraph itself.
-fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> Stored {
+/// A stored paragraph's document id, title, date and people, and the paragraph itself;
+/// `place` is where the columns put it.
+fn stored_paragraph(doc: &TantivyDocument, fields: Fields, place: Place) -> Stored {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
             .unwrap_or_default()
             .to_string()
     };
-    let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let paragraph = Paragraph {
-        number: number_of(fields.paragraph),
-        line: number_of(fields.line),
+        number: place.number,
+        line: place.line,
         page: doc.get_first(fields.page).and_then(|v| v.as_u64()),
         section: Some(text_of(fields.section)).filter(|s| !s.is_empty()),
         companies: last_segments(doc, fields.companies),
         topics: last_segments(doc, fields.topics),
         text: text_of(fields.text),
     };
-    let id = Some(text_of(fields.id)).filter(|id| !id.is_empty());
-    let date = doc
-        .get_first(fields.date)
-        .and_then(|v| v.as_u64())
-        .and_then(Date::from_number);
+    let date = place.date.and_then(Date::from_number);
     let people = doc
         .get_all(fields.people)
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     Stored {
-        id,
+        id: place.id,
+        path: place.path,
         title: text_of(fields.title),
         date,
         people,
@@ -171,24 +172,22 @@ fn last_segments(doc: &TantivyDocument, field: Field) -> Vec<String> {
         .collect()
 }
 
+/// The hit of the stored paragraph `doc` at `place`.
 pub(super) fn hit(
     doc: &TantivyDocument,
     fields: Fields,
+    place: Place,
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
     let Stored {
         id,
+        path,
         title,
         date,
         paragraph,
         ..
-    } = stored_paragraph(doc, fields);
-    let path = doc
-        .get_first(fields.path)
-        .and_then(|value| value.as_str())
-        .unwrap_or_default()
-        .to_string();
+    } = stored_paragraph(doc, fields, place);
     Hit {
         score,
         path,
