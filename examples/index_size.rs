@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use tantivy::directory::{Directory, RamDirectory};
-use tantivy::schema::{FieldEntry, Schema};
+use tantivy::schema::{FieldEntry, Schema, Value};
 use tantivy::space_usage::PerFieldSpaceUsage;
 use tantivy::store::{Compressor, StoreReader, StoreWriter, ZstdCompressor};
 use tantivy::{HasLen, Searcher, TantivyDocument};
@@ -120,15 +120,15 @@ fn parts_by_field(searcher: &Searcher, total: u64) -> Result<()> {
 fn stores(searcher: &Searcher) -> Result<()> {
     let schema = searcher.schema().clone();
     let mut docs: Vec<TantivyDocument> = Vec::with_capacity(searcher.num_docs() as usize);
-    // Whether each is its document's first paragraph (numbers are a column, not stored).
+    // Whether each is its document's first paragraph.
+    let paragraph = schema.get_field("paragraph")?;
     let mut firsts: Vec<bool> = Vec::with_capacity(docs.capacity());
     for segment in searcher.segment_readers() {
         let store = segment.get_store_reader(1)?;
-        let numbers = index::DocumentColumns::open(segment)?.numbers;
         for doc in segment.doc_ids_alive() {
-            docs.push(store.get(doc)?);
-            let number = numbers.as_ref().and_then(|column| column.first(doc));
-            firsts.push(number == Some(1));
+            let doc: TantivyDocument = store.get(doc)?;
+            firsts.push(doc.get_first(paragraph).and_then(|v| v.as_u64()) == Some(1));
+            docs.push(doc);
         }
     }
     let zstd = |level| {

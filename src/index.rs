@@ -50,8 +50,8 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt. 7: words
 /// folded to ASCII, Chinese segmented, Japanese and Korean in pairs of letters. 8: no
-/// field norms for exact fields, line, page and date not searchable; path, id, line,
-/// paragraph number and date read from columns, not stored.
+/// field norms for exact fields, line, page and date not searchable; path and id read
+/// from their columns, not stored.
 pub const FORMAT_VERSION: u32 = 8;
 /// Default memory given to tantivy's writer, shared by its threads, in megabytes: indexing
 /// a gigabyte of text stays within a few hundred megabytes of memory.
@@ -117,7 +117,7 @@ pub fn schema() -> (Schema, Fields) {
     // Exact values, matched and filtered on but never scored by their length, so without
     // field norms (a byte per paragraph each). The one scored, an `id:` term, scores as if
     // it had them: the length of a one-term field is 1 either way. Not stored: hits read
-    // them from the columns (see `DocumentColumns`), so the store holds no copy.
+    // them from the columns (see `DocumentColumns`), which `--per-doc` opens anyway.
     let exact = (STRING | FAST).set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("raw")
@@ -130,16 +130,17 @@ pub fn schema() -> (Schema, Fields) {
         section: builder.add_text_field("section", stemmed),
         path: builder.add_text_field("path", exact.clone()),
         id: builder.add_text_field("id", exact),
-        // Line, number and date are read from their columns, not stored; no query searches
-        // line or page, and a date range reads the date column.
-        line: builder.add_u64_field("line", FAST),
+        // Stored, not read from their columns: opening a column of a number per paragraph
+        // reads all its block headers, which a one-shot search would pay on every run. No
+        // query searches line or page, and a date range reads the date column.
+        line: builder.add_u64_field("line", STORED | FAST),
         // Searched only for paragraph 1, which counts documents without scoring.
         paragraph: builder.add_u64_field(
             "paragraph",
-            NumericOptions::default().set_indexed().set_fast(),
+            NumericOptions::default().set_indexed().set_stored(),
         ),
         page: builder.add_u64_field("page", STORED),
-        date: builder.add_u64_field("date", FAST),
+        date: builder.add_u64_field("date", STORED | FAST),
         people: builder.add_text_field("people", STORED),
         companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
         topics: builder.add_facet_field("topics", FacetOptions::default().set_stored()),
@@ -197,8 +198,8 @@ impl CompanyTags {
     }
 }
 
-/// The fast columns of one segment that name the document of a paragraph and place the
-/// paragraph in it: the only copy of these values, which are not stored.
+/// The fast columns of one segment that name the document of a paragraph: the only copy
+/// of these values, which are not stored.
 #[derive(Clone)]
 pub struct DocumentColumns {
     /// The segment they belong to.
@@ -207,12 +208,6 @@ pub struct DocumentColumns {
     pub paths: Option<tantivy::columnar::StrColumn>,
     /// Ids of JSON Lines documents; none for whole files.
     pub ids: Option<tantivy::columnar::StrColumn>,
-    /// 1-based line where each paragraph starts.
-    pub lines: Option<tantivy::columnar::Column<u64>>,
-    /// 1-based number of each paragraph in its document.
-    pub numbers: Option<tantivy::columnar::Column<u64>>,
-    /// Document dates as YYYYMMDD; none for undated paragraphs.
-    pub dates: Option<tantivy::columnar::Column<u64>>,
 }
 
 impl DocumentColumns {
@@ -223,9 +218,6 @@ impl DocumentColumns {
             segment: segment.segment_id(),
             paths: fast.str("path")?,
             ids: fast.str("id")?,
-            lines: fast.u64("line").ok(),
-            numbers: fast.u64("paragraph").ok(),
-            dates: fast.u64("date").ok(),
         })
     }
 }
@@ -269,7 +261,7 @@ impl OpenIndex {
         Ok(self.reader.get_or_init(|| reader).clone())
     }
 
-    /// The fast columns of path, id, line, number and date of each segment of `reader`, in its order, opened
+    /// The fast columns of path and id of each segment of `reader`, in its order, opened
     /// once: opening a column reads the headers of all its blocks, a tenth of a plain
     /// search's time at 100 MB, and more on a larger index.
     pub fn document_columns(&self) -> Result<&[DocumentColumns]> {

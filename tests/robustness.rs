@@ -347,14 +347,17 @@ fn indexed_paragraphs(index: &Path) -> BTreeMap<String, Vec<(u64, String)>> {
             .and_then(|v| v.as_str())
             .unwrap()
             .to_string();
-        // Path and number are not stored: their columns hold them.
+        // The path is not stored: its column holds it.
         let segment = searcher.segment_reader(address.segment_ord);
         let columns = dossier::index::DocumentColumns::open(segment).unwrap();
         let paths = columns.paths.unwrap();
         let ord = paths.term_ords(address.doc_id).next().unwrap();
         let mut path = String::new();
         paths.ord_to_str(ord, &mut path).unwrap();
-        let number = columns.numbers.unwrap().first(address.doc_id).unwrap();
+        let number = doc
+            .get_first(open.fields.paragraph)
+            .and_then(|v| v.as_u64())
+            .unwrap();
         files.entry(path).or_default().push((number, text));
     }
     for paragraphs in files.values_mut() {

@@ -158,7 +158,7 @@ impl Strings {
     }
 
     /// No column: every paragraph's string is empty.
-    fn none() -> Strings {
+    pub(super) fn none() -> Strings {
         Strings {
             column: None,
             terms: None,

@@ -1,7 +1,6 @@
-//! Where a paragraph is: its document's path and id, its line and number, and its
-//! document's date, read from the fast columns. The columns are their only copy: filters,
-//! sorting and `--per-doc` needed the columns anyway, and a copy in every stored
-//! paragraph cost 5% of the index.
+//! Which document a paragraph belongs to: its path and id, read from the fast columns. The
+//! columns are their only copy: filters and `--per-doc` need the columns anyway, and a
+//! copy in every stored paragraph cost 2% of the index.
 
 use anyhow::Result;
 use tantivy::{DocAddress, Searcher};
@@ -9,29 +8,9 @@ use tantivy::{DocAddress, Searcher};
 use super::page::Strings;
 use crate::index::{DocumentColumns, OpenIndex};
 
-/// A paragraph's document and its place in it.
-pub(super) struct Place {
-    /// The document's path relative to the indexed folder.
-    pub(super) path: String,
-    /// The id of a JSON Lines document.
-    pub(super) id: Option<String>,
-    /// 1-based line where the paragraph starts; 0 when unknown.
-    pub(super) line: u64,
-    /// 1-based number of the paragraph in its document; 0 when unknown.
-    pub(super) number: u64,
-    /// The document's date as YYYYMMDD.
-    pub(super) date: Option<u64>,
-}
-
-/// The columns of every segment of a searcher, to place its paragraphs.
+/// The columns of path and id of every segment of a searcher.
 pub(super) struct Places {
-    segments: Vec<SegmentPlaces>,
-}
-
-struct SegmentPlaces {
-    paths: Strings,
-    ids: Strings,
-    columns: DocumentColumns,
+    segments: Vec<(Strings, Strings)>,
 }
 
 impl Places {
@@ -48,38 +27,39 @@ impl Places {
                     Some(columns) if columns.segment == segment.segment_id() => columns.clone(),
                     _ => DocumentColumns::open(segment)?,
                 };
-                Ok(SegmentPlaces {
-                    paths: Strings::new(segment, "path", columns.paths.clone())?,
-                    ids: Strings::new(segment, "id", columns.ids.clone())?,
-                    columns,
-                })
+                Ok((
+                    Strings::new(segment, "path", columns.paths)?,
+                    Strings::new(segment, "id", columns.ids)?,
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Places { segments })
     }
 
-    /// The place of the paragraph at `address`; empty values where a column lacks one.
-    pub(super) fn get(&self, address: DocAddress) -> Place {
-        let Some(segment) = self.segments.get(address.segment_ord as usize) else {
-            return Place {
-                path: String::new(),
-                id: None,
-                line: 0,
-                number: 0,
-                date: None,
-            };
+    /// Only the ids of `searcher`'s segments, for reading a document whose path is known:
+    /// the path column, large and not needed, stays closed.
+    pub(super) fn ids(searcher: &Searcher) -> Result<Places> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let ids = segment.fast_fields().str("id")?;
+                Ok((Strings::none(), Strings::new(segment, "id", ids)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Places { segments })
+    }
+
+    /// The path (empty from [`Places::ids`]) and id (None for a whole file) of the document of the paragraph at
+    /// `address`; an empty path when its column has none.
+    pub(super) fn get(&self, address: DocAddress) -> (String, Option<String>) {
+        let Some((paths, ids)) = self.segments.get(address.segment_ord as usize) else {
+            return (String::new(), None);
         };
-        let doc = address.doc_id;
-        let first = |column: &Option<tantivy::columnar::Column<u64>>| {
-            column.as_ref().and_then(|column| column.first(doc))
-        };
-        let id = segment.ids.get(doc);
-        Place {
-            path: segment.paths.get(doc).into_owned(),
-            id: (!id.is_empty()).then(|| id.into_owned()),
-            line: first(&segment.columns.lines).unwrap_or(0),
-            number: first(&segment.columns.numbers).unwrap_or(0),
-            date: first(&segment.columns.dates),
-        }
+        let id = ids.get(address.doc_id);
+        (
+            paths.get(address.doc_id).into_owned(),
+            (!id.is_empty()).then(|| id.into_owned()),
+        )
     }
 }

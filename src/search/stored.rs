@@ -11,7 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Searcher, TantivyDocument, Term};
 
-use super::place::{Place, Places};
+use super::place::Places;
 use super::{Hit, Paragraph, Refusal, SNIPPET_CHARS, Snippet, StoredDocument, refuse};
 use crate::index::{Fields, OpenIndex};
 use crate::read::Date;
@@ -21,7 +21,7 @@ use crate::read::Date;
 pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
     let reader = open.reader()?;
     let searcher = reader.searcher();
-    let places = Places::new(open, &searcher)?;
+    let places = Places::ids(&searcher)?;
     let documents = stored_documents(&searcher, open.fields, &places, path, None)?;
     pick_document(documents, path, line, || {
         format!(
@@ -63,7 +63,8 @@ pub(super) fn pick_document(
 }
 
 /// Every document stored under `path` (one for a file, one per line of a JSON Lines
-/// file), or only the one with `id`, each with its paragraphs in order.
+/// file), or only the one with `id`, each with its paragraphs in order; `places` gives
+/// each paragraph's id.
 fn stored_documents(
     searcher: &Searcher,
     fields: Fields,
@@ -130,32 +131,40 @@ struct Stored {
     paragraph: Paragraph,
 }
 
-/// A stored paragraph's document id, title, date and people, and the paragraph itself;
-/// `place` is where the columns put it.
-fn stored_paragraph(doc: &TantivyDocument, fields: Fields, place: Place) -> Stored {
+/// A stored paragraph's document path, id, title, date and people, and the paragraph
+/// itself; `(path, id)` are its document's, read from the columns.
+fn stored_paragraph(
+    doc: &TantivyDocument,
+    fields: Fields,
+    (path, id): (String, Option<String>),
+) -> Stored {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
             .unwrap_or_default()
             .to_string()
     };
+    let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let paragraph = Paragraph {
-        number: place.number,
-        line: place.line,
+        number: number_of(fields.paragraph),
+        line: number_of(fields.line),
         page: doc.get_first(fields.page).and_then(|v| v.as_u64()),
         section: Some(text_of(fields.section)).filter(|s| !s.is_empty()),
         companies: last_segments(doc, fields.companies),
         topics: last_segments(doc, fields.topics),
         text: text_of(fields.text),
     };
-    let date = place.date.and_then(Date::from_number);
+    let date = doc
+        .get_first(fields.date)
+        .and_then(|v| v.as_u64())
+        .and_then(Date::from_number);
     let people = doc
         .get_all(fields.people)
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     Stored {
-        id: place.id,
-        path: place.path,
+        id,
+        path,
         title: text_of(fields.title),
         date,
         people,
@@ -172,11 +181,11 @@ fn last_segments(doc: &TantivyDocument, field: Field) -> Vec<String> {
         .collect()
 }
 
-/// The hit of the stored paragraph `doc` at `place`.
+/// The hit of the stored paragraph `doc`, of the document `(path, id)`.
 pub(super) fn hit(
     doc: &TantivyDocument,
     fields: Fields,
-    place: Place,
+    place: (String, Option<String>),
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
