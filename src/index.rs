@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
@@ -49,8 +49,10 @@ pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
 /// tag: small enough to read on every search, for queries that name a company.
 pub const COMPANY_NAMES_FILE: &str = "names.json";
 /// Version of the index layout; an index of another version must be rebuilt. 7: words
-/// folded to ASCII, Chinese segmented, Japanese and Korean in pairs of letters.
-pub const FORMAT_VERSION: u32 = 7;
+/// folded to ASCII, Chinese segmented, Japanese and Korean in pairs of letters. 8: no
+/// field norms for exact fields, line, page and date not searchable; path and id read
+/// from their columns, not stored.
+pub const FORMAT_VERSION: u32 = 8;
 /// Default memory given to tantivy's writer, shared by its threads, in megabytes: indexing
 /// a gigabyte of text stays within a few hundred megabytes of memory.
 pub const DEFAULT_MEMORY_MB: usize = 200;
@@ -112,16 +114,33 @@ pub fn schema() -> (Schema, Fields) {
             .set_tokenizer(TEXT_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // Exact values, matched and filtered on but never scored by their length, so without
+    // field norms (a byte per paragraph each). The one scored, an `id:` term, scores as if
+    // it had them: the length of a one-term field is 1 either way. Not stored: hits read
+    // them from the columns (see `DocumentColumns`), which `--per-doc` opens anyway.
+    let exact = (STRING | FAST).set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
     let fields = Fields {
         text: builder.add_text_field("text", stemmed.clone()),
         title: builder.add_text_field("title", stemmed.clone()),
         section: builder.add_text_field("section", stemmed),
-        path: builder.add_text_field("path", STRING | STORED | FAST),
-        id: builder.add_text_field("id", STRING | STORED | FAST),
-        line: builder.add_u64_field("line", INDEXED | STORED | FAST),
-        paragraph: builder.add_u64_field("paragraph", INDEXED | STORED),
-        page: builder.add_u64_field("page", INDEXED | STORED),
-        date: builder.add_u64_field("date", INDEXED | STORED | FAST),
+        path: builder.add_text_field("path", exact.clone()),
+        id: builder.add_text_field("id", exact),
+        // Stored, not read from their columns: opening a column of a number per paragraph
+        // reads all its block headers, which a one-shot search would pay on every run. No
+        // query searches line or page, and a date range reads the date column.
+        line: builder.add_u64_field("line", STORED | FAST),
+        // Searched only for paragraph 1, which counts documents without scoring.
+        paragraph: builder.add_u64_field(
+            "paragraph",
+            NumericOptions::default().set_indexed().set_stored(),
+        ),
+        page: builder.add_u64_field("page", STORED),
+        date: builder.add_u64_field("date", STORED | FAST),
         people: builder.add_text_field("people", STORED),
         companies: builder.add_facet_field("companies", FacetOptions::default().set_stored()),
         topics: builder.add_facet_field("topics", FacetOptions::default().set_stored()),
@@ -179,7 +198,8 @@ impl CompanyTags {
     }
 }
 
-/// The fast columns of one segment that name the document of a paragraph.
+/// The fast columns of one segment that name the document of a paragraph: the only copy
+/// of these values, which are not stored.
 #[derive(Clone)]
 pub struct DocumentColumns {
     /// The segment they belong to.
@@ -188,6 +208,18 @@ pub struct DocumentColumns {
     pub paths: Option<tantivy::columnar::StrColumn>,
     /// Ids of JSON Lines documents; none for whole files.
     pub ids: Option<tantivy::columnar::StrColumn>,
+}
+
+impl DocumentColumns {
+    /// Opens the columns of `segment`.
+    pub fn open(segment: &tantivy::SegmentReader) -> Result<DocumentColumns> {
+        let fast = segment.fast_fields();
+        Ok(DocumentColumns {
+            segment: segment.segment_id(),
+            paths: fast.str("path")?,
+            ids: fast.str("id")?,
+        })
+    }
 }
 
 /// An opened dossier index with the taxonomy it was built with.
@@ -241,14 +273,7 @@ impl OpenIndex {
             .searcher()
             .segment_readers()
             .iter()
-            .map(|segment| {
-                let fast = segment.fast_fields();
-                Ok(DocumentColumns {
-                    segment: segment.segment_id(),
-                    paths: fast.str("path")?,
-                    ids: fast.str("id")?,
-                })
-            })
+            .map(DocumentColumns::open)
             .collect::<Result<Vec<_>>>()?;
         Ok(self.document_columns.get_or_init(|| columns))
     }

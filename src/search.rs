@@ -29,6 +29,7 @@ mod feedback;
 mod forward;
 mod locate;
 mod page;
+mod place;
 mod stats;
 mod stop_words;
 mod stored;
@@ -38,6 +39,7 @@ use explain::explain;
 use facets::FacetsCollector;
 use feedback::{expanded, feedback_terms};
 use page::{first_fetch, ranked_page};
+use place::Places;
 use stop_words::is_query_stop_word;
 use stored::{hit, stored_paragraphs};
 
@@ -417,21 +419,23 @@ fn search_once(
         true => Some(Tagger::new(open.taxonomy()?.clone())?),
         false => None,
     };
+    let places = Places::new(open, searcher)?;
     let hits = page
         .into_iter()
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = hit(&doc, fields, score, &snippets);
+            let mut hit = hit(&doc, fields, places.get(address), score, &snippets);
             if let Some(tagger) = &tagger {
                 hit.explanation = Some(explain(searcher, &*query, address, tagger, &hit)?);
             }
             if request.context > 0 {
                 let around = hit.paragraph.saturating_sub(request.context as u64)
                     ..=hit.paragraph + request.context as u64;
-                hit.context = stored_paragraphs(searcher, fields, &hit.path, hit.id.as_deref())?
-                    .into_iter()
-                    .filter(|p| around.contains(&p.number) && p.number != hit.paragraph)
-                    .collect();
+                hit.context =
+                    stored_paragraphs(searcher, fields, &places, &hit.path, hit.id.as_deref())?
+                        .into_iter()
+                        .filter(|p| around.contains(&p.number) && p.number != hit.paragraph)
+                        .collect();
             }
             Ok(hit)
         })

@@ -342,20 +342,23 @@ fn indexed_paragraphs(index: &Path) -> BTreeMap<String, Vec<(u64, String)>> {
     let mut files: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
     for address in addresses {
         let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap()
-                .to_string()
-        };
+        let text = doc
+            .get_first(open.fields.text)
+            .and_then(|v| v.as_str())
+            .unwrap()
+            .to_string();
+        // The path is not stored: its column holds it.
+        let segment = searcher.segment_reader(address.segment_ord);
+        let columns = dossier::index::DocumentColumns::open(segment).unwrap();
+        let paths = columns.paths.unwrap();
+        let ord = paths.term_ords(address.doc_id).next().unwrap();
+        let mut path = String::new();
+        paths.ord_to_str(ord, &mut path).unwrap();
         let number = doc
             .get_first(open.fields.paragraph)
             .and_then(|v| v.as_u64())
             .unwrap();
-        files
-            .entry(text(open.fields.path))
-            .or_default()
-            .push((number, text(open.fields.text)));
+        files.entry(path).or_default().push((number, text));
     }
     for paragraphs in files.values_mut() {
         paragraphs.sort();

@@ -127,7 +127,7 @@ struct SegmentColumns {
 /// is such a value. Both sorted by their bytes, the ordinals are then the same, and the
 /// string of an ordinal comes from the FST. Otherwise the column's ordinals are looked up
 /// in order, each once, so that each block is decompressed once.
-struct Strings {
+pub(super) struct Strings {
     column: Option<StrColumn>,
     /// The field's term dictionary when it holds exactly the column's strings.
     terms: Option<Arc<InvertedIndexReader>>,
@@ -136,7 +136,11 @@ struct Strings {
 }
 
 impl Strings {
-    fn new(segment: &SegmentReader, name: &str, column: Option<StrColumn>) -> Result<Strings> {
+    pub(super) fn new(
+        segment: &SegmentReader,
+        name: &str,
+        column: Option<StrColumn>,
+    ) -> Result<Strings> {
         let terms = match (&column, segment.schema().get_field(name)) {
             // A column without strings (no JSON Lines ids) has nothing to look up; an
             // empty term dictionary costs a one-shot search a fraction of a millisecond.
@@ -154,7 +158,7 @@ impl Strings {
     }
 
     /// No column: every paragraph's string is empty.
-    fn none() -> Strings {
+    pub(super) fn none() -> Strings {
         Strings {
             column: None,
             terms: None,
@@ -197,7 +201,7 @@ impl Strings {
     }
 
     /// The paragraph's string; empty when it has none or it cannot be read.
-    fn get(&self, doc: DocId) -> Cow<'_, str> {
+    pub(super) fn get(&self, doc: DocId) -> Cow<'_, str> {
         let (Some(ord), Some(column)) = (self.ord(doc), &self.column) else {
             return "".into();
         };

@@ -11,6 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Searcher, TantivyDocument, Term};
 
+use super::place::Places;
 use super::{Hit, Paragraph, Refusal, SNIPPET_CHARS, Snippet, StoredDocument, refuse};
 use crate::index::{Fields, OpenIndex};
 use crate::read::Date;
@@ -20,8 +21,8 @@ use crate::read::Date;
 pub fn show(open: &OpenIndex, path: &str, line: Option<u64>) -> Result<StoredDocument> {
     let reader = open.reader()?;
     let searcher = reader.searcher();
-    let fields = open.fields;
-    let documents = stored_documents(&searcher, fields, path, None)?;
+    let places = Places::ids(&searcher)?;
+    let documents = stored_documents(&searcher, open.fields, &places, path, None)?;
     pick_document(documents, path, line, || {
         format!(
             "the index holds no document {}; give its path as search hits print it \
@@ -62,10 +63,12 @@ pub(super) fn pick_document(
 }
 
 /// Every document stored under `path` (one for a file, one per line of a JSON Lines
-/// file), or only the one with `id`, each with its paragraphs in order.
+/// file), or only the one with `id`, each with its paragraphs in order; `places` gives
+/// each paragraph's id.
 fn stored_documents(
     searcher: &Searcher,
     fields: Fields,
+    places: &Places,
     path: &str,
     id: Option<&str>,
 ) -> Result<Vec<StoredDocument>> {
@@ -82,7 +85,7 @@ fn stored_documents(
     let mut documents: Vec<StoredDocument> = Vec::new();
     for address in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let stored = stored_paragraph(&doc, fields);
+        let stored = stored_paragraph(&doc, fields, places.get(address));
         let (id, paragraph) = (stored.id, stored.paragraph);
         match documents.iter_mut().find(|d| d.id == id) {
             Some(document) => document.paragraphs.push(paragraph),
@@ -107,10 +110,11 @@ fn stored_documents(
 pub(super) fn stored_paragraphs(
     searcher: &Searcher,
     fields: Fields,
+    places: &Places,
     path: &str,
     id: Option<&str>,
 ) -> Result<Vec<Paragraph>> {
-    Ok(stored_documents(searcher, fields, path, id)?
+    Ok(stored_documents(searcher, fields, places, path, id)?
         .into_iter()
         .next()
         .map(|d| d.paragraphs)
@@ -120,14 +124,20 @@ pub(super) fn stored_paragraphs(
 /// A stored paragraph with what it stores of its document.
 struct Stored {
     id: Option<String>,
+    path: String,
     title: String,
     date: Option<Date>,
     people: Vec<String>,
     paragraph: Paragraph,
 }
 
-/// A stored paragraph's document id, title, date and people, and the paragraph itself.
-fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> Stored {
+/// A stored paragraph's document path, id, title, date and people, and the paragraph
+/// itself; `(path, id)` are its document's, read from the columns.
+fn stored_paragraph(
+    doc: &TantivyDocument,
+    fields: Fields,
+    (path, id): (String, Option<String>),
+) -> Stored {
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|value| value.as_str())
@@ -144,7 +154,6 @@ fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> Stored {
         topics: last_segments(doc, fields.topics),
         text: text_of(fields.text),
     };
-    let id = Some(text_of(fields.id)).filter(|id| !id.is_empty());
     let date = doc
         .get_first(fields.date)
         .and_then(|v| v.as_u64())
@@ -155,6 +164,7 @@ fn stored_paragraph(doc: &TantivyDocument, fields: Fields) -> Stored {
         .collect();
     Stored {
         id,
+        path,
         title: text_of(fields.title),
         date,
         people,
@@ -171,24 +181,22 @@ fn last_segments(doc: &TantivyDocument, field: Field) -> Vec<String> {
         .collect()
 }
 
+/// The hit of the stored paragraph `doc`, of the document `(path, id)`.
 pub(super) fn hit(
     doc: &TantivyDocument,
     fields: Fields,
+    place: (String, Option<String>),
     score: f32,
     snippets: &SnippetGenerator,
 ) -> Hit {
     let Stored {
         id,
+        path,
         title,
         date,
         paragraph,
         ..
-    } = stored_paragraph(doc, fields);
-    let path = doc
-        .get_first(fields.path)
-        .and_then(|value| value.as_str())
-        .unwrap_or_default()
-        .to_string();
+    } = stored_paragraph(doc, fields, place);
     Hit {
         score,
         path,
