@@ -29,7 +29,7 @@ mod feedback;
 mod forward;
 mod locate;
 mod page;
-mod place;
+pub(crate) mod place;
 mod stats;
 mod stop_words;
 mod stored;

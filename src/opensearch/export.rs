@@ -9,6 +9,7 @@ use tantivy::{DocAddress, TantivyDocument};
 
 use super::document::push_bulk_lines;
 use crate::index::{Entry, Fields, OpenIndex};
+use crate::search::place::Places;
 
 /// A stored paragraph's values, owned, for an [`Entry`] to borrow.
 struct Stored {
@@ -27,7 +28,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn read(doc: &TantivyDocument, fields: Fields) -> Stored {
+    fn read(doc: &TantivyDocument, fields: Fields, path: String, id: Option<String>) -> Stored {
         let text = |field| {
             doc.get_first(field)
                 .and_then(|value| value.as_str())
@@ -44,8 +45,8 @@ impl Stored {
             text: text(fields.text).unwrap_or_default(),
             title: text(fields.title).unwrap_or_default(),
             section: text(fields.section),
-            path: text(fields.path).unwrap_or_default(),
-            id: text(fields.id),
+            path,
+            id,
             line: number(fields.line).unwrap_or_default(),
             number: number(fields.paragraph).unwrap_or_default(),
             page: number(fields.page),
@@ -82,12 +83,16 @@ impl Stored {
 pub fn write_bulk<W: Write>(open: &OpenIndex, index: &str, out: &mut W) -> Result<usize> {
     let reader = open.reader()?;
     let searcher = reader.searcher();
+    // Path and id live in the fast columns only.
+    let places = Places::new(open, &searcher)?;
     let mut count = 0;
     let mut lines = String::new();
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc_id in segment.doc_ids_alive() {
-            let doc: TantivyDocument = searcher.doc(DocAddress::new(segment_ord as u32, doc_id))?;
-            let stored = Stored::read(&doc, open.fields);
+            let address = DocAddress::new(segment_ord as u32, doc_id);
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let (path, id) = places.get(address);
+            let stored = Stored::read(&doc, open.fields, path, id);
             lines.clear();
             push_bulk_lines(&mut lines, index, &stored.entry());
             out.write_all(lines.as_bytes())?;

@@ -9,14 +9,14 @@ use super::page::Strings;
 use crate::index::{DocumentColumns, OpenIndex};
 
 /// The columns of path and id of every segment of a searcher.
-pub(super) struct Places {
+pub(crate) struct Places {
     segments: Vec<(Strings, Strings)>,
 }
 
 impl Places {
     /// The columns of `searcher`'s segments: the index's, opened once (see
     /// `OpenIndex::document_columns`), where the segment is the same.
-    pub(super) fn new(open: &OpenIndex, searcher: &Searcher) -> Result<Places> {
+    pub(crate) fn new(open: &OpenIndex, searcher: &Searcher) -> Result<Places> {
         let opened = open.document_columns()?;
         let segments = searcher
             .segment_readers()
@@ -52,7 +52,7 @@ impl Places {
 
     /// The path (empty from [`Places::ids`]) and id (None for a whole file) of the document of the paragraph at
     /// `address`; an empty path when its column has none.
-    pub(super) fn get(&self, address: DocAddress) -> (String, Option<String>) {
+    pub(crate) fn get(&self, address: DocAddress) -> (String, Option<String>) {
         let Some((paths, ids)) = self.segments.get(address.segment_ord as usize) else {
             return (String::new(), None);
         };
