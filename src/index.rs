@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyError};
 
-use crate::manifest::{self, FileMap, FileState, Manifest};
+use crate::manifest::{self, FileList, FileState, Manifest};
 use crate::read::{self, Format, ReadOptions};
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
@@ -656,15 +656,14 @@ pub fn build_into<S: Sink>(
             if stale.is_some() || options.rebuild {
                 sink.delete_all()?;
             }
-            FileMap::default()
+            FileList::default()
         }
     };
     // The files to look at, what the index held of them, and what it holds of the rest.
-    let (mut previous, rest, found): (FileMap, FileMap, Box<dyn Iterator<Item = Found> + Send>) =
+    let (mut previous, rest, found): (FileList, FileList, Box<dyn Iterator<Item = Found> + Send>) =
         match scope {
             Scope::All => {
-                let capacity = previous.len();
-                let rest = FileMap::with_capacity_and_hasher(capacity, Default::default());
+                let rest = FileList::with_capacity(previous.len(), previous.path_bytes());
                 (previous, rest, Box::new(walk_all))
             }
             Scope::Paths(paths) => {
@@ -693,10 +692,12 @@ pub fn build_into<S: Sink>(
     };
     report.paragraphs = read_and_index(reading, &sink, options.tagger)?;
     // What the walk did not find again is gone.
-    let gone: Vec<&str> = previous.keys().map(String::as_str).collect();
+    let gone: Vec<&str> = previous.paths().collect();
     sink.delete_files(&gone)?;
     report.removed += gone.len();
     drop(previous);
+    // In place, before it is saved or kept: saving an unsorted list would sort a copy.
+    current.files.sort();
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
     if dirty {
@@ -720,28 +721,23 @@ pub fn build_into<S: Sink>(
 /// run on file events looks at again. A path that is a file on disk is only itself; any
 /// other (a folder, or gone, perhaps a folder) may hold files, found by one pass over the
 /// list.
-fn take_paths(files: &mut FileMap, dir: &Path, paths: &[String]) -> FileMap {
-    let mut taken = FileMap::default();
+fn take_paths(files: &mut FileList, dir: &Path, paths: &[String]) -> FileList {
+    let mut taken = FileList::default();
     let mut folders: Vec<&str> = Vec::new();
     for path in paths {
         let path = path.trim_matches('/');
-        if let Some((key, state)) = files.remove_entry(path) {
-            taken.insert(key, state);
+        if let Some(state) = files.take(path) {
+            taken.insert(path, state);
         }
         if !dir.join(path).is_file() {
             folders.push(path);
         }
     }
     if !folders.is_empty() {
-        let inside: Vec<String> = files
-            .keys()
-            .filter(|key| folders.iter().any(|folder| walk::is_inside(key, folder)))
-            .cloned()
-            .collect();
-        for key in inside {
-            if let Some((key, state)) = files.remove_entry(&key) {
-                taken.insert(key, state);
-            }
+        let inside =
+            files.split_off(|key| folders.iter().any(|folder| walk::is_inside(key, folder)));
+        for (path, state) in inside.iter() {
+            taken.insert_ref(path, state);
         }
     }
     taken
@@ -939,9 +935,10 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 struct Reading<'a, F, N, S> {
     found: F,
     /// What the index held before this run, of the files not walked yet.
-    previous: &'a mut FileMap,
-    /// Documents of a JSON Lines file not yet handed out.
-    pending: VecDeque<read::Document>,
+    previous: &'a mut FileList,
+    /// Documents of a JSON Lines file not yet handed out, with the place of their file
+    /// in `current`'s list.
+    pending: VecDeque<(read::Document, usize)>,
     /// Where paragraphs are deleted from.
     sink: &'a S,
     progress: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -962,10 +959,10 @@ where
     fn next_file(&mut self) -> Option<(FoundFile, Option<FileState>)> {
         while let Some(found) = self.found.next() {
             match found {
-                Found::File(file) => match self.previous.remove(&file.relative) {
+                Found::File(file) => match self.previous.take(&file.relative) {
                     Some(state) if state.matches(&file) => {
                         self.advance(file.size);
-                        self.current.files.insert(file.relative, state);
+                        self.current.files.insert(&file.relative, state);
                         self.report.unchanged += 1;
                     }
                     state => return Some((file, state)),
@@ -985,8 +982,8 @@ where
     /// that changed, loaded from disk for the worker to read (parse) outside the lock. A
     /// file whose bytes hash as before is carried over as unchanged.
     fn next_work(&mut self) -> Option<Work> {
-        if let Some(document) = self.pending.pop_front() {
-            return Some(Work::Document(document));
+        if let Some((document, place)) = self.pending.pop_front() {
+            return Some(Work::Document(document, place));
         }
         while let Some((file, previous)) = self.next_file() {
             self.advance(file.size);
@@ -1006,7 +1003,7 @@ where
                         companies: previous.companies,
                         ..FileState::of(&file, hash)
                     };
-                    self.current.files.insert(file.relative, state);
+                    self.current.files.insert(&file.relative, state);
                     self.report.unchanged += 1;
                 }
                 previous => {
@@ -1050,10 +1047,12 @@ where
         } else {
             self.report.added += 1;
         }
-        self.current
+        let place = self
+            .current
             .files
-            .insert(file.relative.clone(), FileState::of(&file, hash));
-        self.pending.extend(documents);
+            .insert(&file.relative, FileState::of(&file, hash));
+        self.pending
+            .extend(documents.into_iter().map(|document| (document, place)));
     }
 
     /// A file the index held that can no longer be used (unreadable, now binary): its
@@ -1090,16 +1089,10 @@ where
         }
     }
 
-    /// Adds the known companies a worker tagged in a document of the file at `path`.
-    fn record_companies(&mut self, path: &str, companies: Vec<u32>) {
-        if companies.is_empty() {
-            return;
-        }
-        if let Some(state) = self.current.files.get_mut(path) {
-            state.companies.extend(companies);
-            state.companies.sort_unstable();
-            state.companies.dedup();
-        }
+    /// Adds the known companies a worker tagged in a document of the file at `place` in
+    /// this run's list.
+    fn record_companies(&mut self, place: usize, companies: &[u32]) {
+        self.current.files.add_companies(place, companies);
     }
 }
 
@@ -1116,8 +1109,8 @@ struct Changed {
 
 /// What a worker does next.
 enum Work {
-    /// Index a document (split, tag, add).
-    Document(read::Document),
+    /// Index a document (split, tag, add) of the file at this place in the run's list.
+    Document(read::Document, usize),
     /// Read a changed file into documents.
     File(Changed),
 }
@@ -1139,25 +1132,25 @@ where
     S: Sink,
 {
     let mut paragraphs = 0;
-    let mut finished: Option<(String, Vec<u32>)> = None;
+    let mut finished: Option<(usize, Vec<u32>)> = None;
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
         let Ok(mut shared) = reading.lock() else {
             return Ok(paragraphs);
         };
-        if let Some((path, companies)) = finished.take() {
-            shared.record_companies(&path, companies);
+        if let Some((place, companies)) = finished.take() {
+            shared.record_companies(place, &companies);
         }
         let options = shared.read;
         let work = shared.next_work();
         drop(shared);
         match work {
             None => return Ok(paragraphs),
-            Some(Work::Document(document)) => {
+            Some(Work::Document(document, place)) => {
                 let (added, companies) = add_document(sink, tagger, &document)?;
                 paragraphs += added;
-                finished = Some((document.path, companies));
+                finished = Some((place, companies));
             }
             Some(Work::File(changed)) => {
                 let Changed {
