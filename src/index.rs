@@ -835,7 +835,8 @@ fn write_marker(index_path: &Path, source: &Path) -> Result<()> {
 }
 
 /// The index writer: one indexing thread per core (at most 8, and no more than the memory
-/// allows), sharing `memory_bytes`.
+/// allows), sharing `memory_bytes`, and merges of at most `memory_bytes` of segments, one
+/// at a time (see `BoundedMerges`).
 fn open_writer(index: &Index, index_path: &Path, memory_bytes: usize) -> Result<IndexWriter> {
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let threads = cores.min(8).min(memory_bytes / MIN_MEMORY_PER_THREAD_BYTES);
@@ -846,9 +847,93 @@ fn open_writer(index: &Index, index_path: &Path, memory_bytes: usize) -> Result<
             MIN_MEMORY_PER_THREAD_BYTES.div_ceil(1_000_000)
         );
     }
-    index
-        .writer_with_num_threads(threads, memory_bytes)
-        .map_err(|err| writer_error(index_path, err))
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(memory_bytes / threads)
+        // Each merge running maps its segments: one at a time keeps that bounded.
+        .num_merge_threads(1)
+        .build();
+    let writer = index
+        .writer_with_options(options)
+        .map_err(|err| writer_error(index_path, err))?;
+    writer.set_merge_policy(Box::new(BoundedMerges {
+        log: tantivy::merge_policy::LogMergePolicy::default(),
+        index_path: index_path.to_path_buf(),
+        max_bytes: memory_bytes as u64,
+    }));
+    Ok(writer)
+}
+
+/// tantivy's default merge policy (merge eight segments of about the same size), with no
+/// merge of more than `max_bytes` of segment files: a merge reads its segments through
+/// memory maps, and every page it reads counts in the process's memory until the merge
+/// ends. Merging half of a 1 GB index at once took 600 MB on top of the writer's.
+///
+/// So segments grow to about `max_bytes` and no larger: a larger folder gets more
+/// segments rather than larger ones (ten at 1 GB with the default `--memory`).
+#[derive(Debug)]
+struct BoundedMerges {
+    log: tantivy::merge_policy::LogMergePolicy,
+    index_path: PathBuf,
+    max_bytes: u64,
+}
+
+impl tantivy::merge_policy::MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::merge_policy::MergeCandidate> {
+        let candidates = self.log.compute_merge_candidates(segments);
+        if candidates.is_empty() {
+            return candidates;
+        }
+        let bytes = segment_bytes(&self.index_path);
+        let size =
+            |id: &tantivy::index::SegmentId| bytes.get(&id.uuid_string()).copied().unwrap_or(0);
+        let mut merges = Vec::new();
+        for tantivy::merge_policy::MergeCandidate(mut ids) in candidates {
+            // Smallest first, so that as many segments as fit are merged together.
+            ids.sort_by_key(|id| size(id));
+            let mut chunk = Vec::new();
+            let mut total = 0;
+            for id in ids {
+                if total + size(&id) > self.max_bytes {
+                    if chunk.len() >= 2 {
+                        merges.push(tantivy::merge_policy::MergeCandidate(std::mem::take(
+                            &mut chunk,
+                        )));
+                    }
+                    chunk.clear();
+                    total = 0;
+                }
+                total += size(&id);
+                chunk.push(id);
+            }
+            if chunk.len() >= 2 && total <= self.max_bytes {
+                merges.push(tantivy::merge_policy::MergeCandidate(chunk));
+            }
+        }
+        merges
+    }
+}
+
+/// The bytes on disk of each segment in the index folder, by the segment's id as tantivy
+/// names its files (`<id>.idx`, `<id>.store`, ...).
+fn segment_bytes(index_path: &Path) -> HashMap<String, u64> {
+    let mut bytes: HashMap<String, u64> = HashMap::new();
+    let Ok(entries) = fs::read_dir(index_path) else {
+        return bytes;
+    };
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if let Some((id, _)) = name.split_once('.')
+            && let Ok(meta) = entry.metadata()
+        {
+            *bytes.entry(id.to_string()).or_default() += meta.len();
+        }
+    }
+    bytes
 }
 
 fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
