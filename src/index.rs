@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyError};
 
-use crate::manifest::{self, FileMap, FileState, Manifest};
+use crate::manifest::{self, FileList, FileState, Manifest};
 use crate::read::{self, Format, ReadOptions};
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
@@ -681,15 +681,14 @@ pub fn build_into<S: Sink>(
             if stale.is_some() || options.rebuild {
                 sink.delete_all()?;
             }
-            FileMap::default()
+            FileList::default()
         }
     };
     // The files to look at, what the index held of them, and what it holds of the rest.
-    let (mut previous, rest, found): (FileMap, FileMap, Box<dyn Iterator<Item = Found> + Send>) =
+    let (mut previous, rest, found): (FileList, FileList, Box<dyn Iterator<Item = Found> + Send>) =
         match scope {
             Scope::All => {
-                let capacity = previous.len();
-                let rest = FileMap::with_capacity_and_hasher(capacity, Default::default());
+                let rest = FileList::with_capacity(previous.len(), previous.path_bytes());
                 (previous, rest, Box::new(walk_all))
             }
             Scope::Paths(paths) => {
@@ -718,10 +717,12 @@ pub fn build_into<S: Sink>(
     };
     report.paragraphs = read_and_index(reading, &sink, options.tagger)?;
     // What the walk did not find again is gone.
-    let gone: Vec<&str> = previous.keys().map(String::as_str).collect();
+    let gone: Vec<&str> = previous.paths().collect();
     sink.delete_files(&gone)?;
     report.removed += gone.len();
     drop(previous);
+    // In place, before it is saved or kept: saving an unsorted list would sort a copy.
+    current.files.sort();
     let dirty =
         report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
     if dirty {
@@ -745,28 +746,23 @@ pub fn build_into<S: Sink>(
 /// run on file events looks at again. A path that is a file on disk is only itself; any
 /// other (a folder, or gone, perhaps a folder) may hold files, found by one pass over the
 /// list.
-fn take_paths(files: &mut FileMap, dir: &Path, paths: &[String]) -> FileMap {
-    let mut taken = FileMap::default();
+fn take_paths(files: &mut FileList, dir: &Path, paths: &[String]) -> FileList {
+    let mut taken = FileList::default();
     let mut folders: Vec<&str> = Vec::new();
     for path in paths {
         let path = path.trim_matches('/');
-        if let Some((key, state)) = files.remove_entry(path) {
-            taken.insert(key, state);
+        if let Some(state) = files.take(path) {
+            taken.insert(path, state);
         }
         if !dir.join(path).is_file() {
             folders.push(path);
         }
     }
     if !folders.is_empty() {
-        let inside: Vec<String> = files
-            .keys()
-            .filter(|key| folders.iter().any(|folder| walk::is_inside(key, folder)))
-            .cloned()
-            .collect();
-        for key in inside {
-            if let Some((key, state)) = files.remove_entry(&key) {
-                taken.insert(key, state);
-            }
+        let inside =
+            files.split_off(|key| folders.iter().any(|folder| walk::is_inside(key, folder)));
+        for (path, state) in inside.iter() {
+            taken.insert_ref(path, state);
         }
     }
     taken
@@ -864,7 +860,8 @@ fn write_marker(index_path: &Path, source: &Path) -> Result<()> {
 }
 
 /// The index writer: one indexing thread per core (at most 8, and no more than the memory
-/// allows), sharing `memory_bytes`.
+/// allows), sharing `memory_bytes`, and merges of at most `memory_bytes` of segments, one
+/// at a time (see `BoundedMerges`).
 fn open_writer(index: &Index, index_path: &Path, memory_bytes: usize) -> Result<IndexWriter> {
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let threads = cores.min(8).min(memory_bytes / MIN_MEMORY_PER_THREAD_BYTES);
@@ -875,9 +872,93 @@ fn open_writer(index: &Index, index_path: &Path, memory_bytes: usize) -> Result<
             MIN_MEMORY_PER_THREAD_BYTES.div_ceil(1_000_000)
         );
     }
-    index
-        .writer_with_num_threads(threads, memory_bytes)
-        .map_err(|err| writer_error(index_path, err))
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(memory_bytes / threads)
+        // Each merge running maps its segments: one at a time keeps that bounded.
+        .num_merge_threads(1)
+        .build();
+    let writer = index
+        .writer_with_options(options)
+        .map_err(|err| writer_error(index_path, err))?;
+    writer.set_merge_policy(Box::new(BoundedMerges {
+        log: tantivy::merge_policy::LogMergePolicy::default(),
+        index_path: index_path.to_path_buf(),
+        max_bytes: memory_bytes as u64,
+    }));
+    Ok(writer)
+}
+
+/// tantivy's default merge policy (merge eight segments of about the same size), with no
+/// merge of more than `max_bytes` of segment files: a merge reads its segments through
+/// memory maps, and every page it reads counts in the process's memory until the merge
+/// ends. Merging half of a 1 GB index at once took 600 MB on top of the writer's.
+///
+/// So segments grow to about `max_bytes` and no larger: a larger folder gets more
+/// segments rather than larger ones (ten at 1 GB with the default `--memory`).
+#[derive(Debug)]
+struct BoundedMerges {
+    log: tantivy::merge_policy::LogMergePolicy,
+    index_path: PathBuf,
+    max_bytes: u64,
+}
+
+impl tantivy::merge_policy::MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::merge_policy::MergeCandidate> {
+        let candidates = self.log.compute_merge_candidates(segments);
+        if candidates.is_empty() {
+            return candidates;
+        }
+        let bytes = segment_bytes(&self.index_path);
+        let size =
+            |id: &tantivy::index::SegmentId| bytes.get(&id.uuid_string()).copied().unwrap_or(0);
+        let mut merges = Vec::new();
+        for tantivy::merge_policy::MergeCandidate(mut ids) in candidates {
+            // Smallest first, so that as many segments as fit are merged together.
+            ids.sort_by_key(|id| size(id));
+            let mut chunk = Vec::new();
+            let mut total = 0;
+            for id in ids {
+                if total + size(&id) > self.max_bytes {
+                    if chunk.len() >= 2 {
+                        merges.push(tantivy::merge_policy::MergeCandidate(std::mem::take(
+                            &mut chunk,
+                        )));
+                    }
+                    chunk.clear();
+                    total = 0;
+                }
+                total += size(&id);
+                chunk.push(id);
+            }
+            if chunk.len() >= 2 && total <= self.max_bytes {
+                merges.push(tantivy::merge_policy::MergeCandidate(chunk));
+            }
+        }
+        merges
+    }
+}
+
+/// The bytes on disk of each segment in the index folder, by the segment's id as tantivy
+/// names its files (`<id>.idx`, `<id>.store`, ...).
+fn segment_bytes(index_path: &Path) -> HashMap<String, u64> {
+    let mut bytes: HashMap<String, u64> = HashMap::new();
+    let Ok(entries) = fs::read_dir(index_path) else {
+        return bytes;
+    };
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if let Some((id, _)) = name.split_once('.')
+            && let Ok(meta) = entry.metadata()
+        {
+            *bytes.entry(id.to_string()).or_default() += meta.len();
+        }
+    }
+    bytes
 }
 
 fn writer_error(index_path: &Path, err: TantivyError) -> anyhow::Error {
@@ -964,9 +1045,10 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 struct Reading<'a, F, N, S> {
     found: F,
     /// What the index held before this run, of the files not walked yet.
-    previous: &'a mut FileMap,
-    /// Documents of a JSON Lines file not yet handed out.
-    pending: VecDeque<read::Document>,
+    previous: &'a mut FileList,
+    /// Documents of a JSON Lines file not yet handed out, with the place of their file
+    /// in `current`'s list.
+    pending: VecDeque<(read::Document, usize)>,
     /// Where paragraphs are deleted from.
     sink: &'a S,
     progress: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -987,10 +1069,10 @@ where
     fn next_file(&mut self) -> Option<(FoundFile, Option<FileState>)> {
         while let Some(found) = self.found.next() {
             match found {
-                Found::File(file) => match self.previous.remove(&file.relative) {
+                Found::File(file) => match self.previous.take(&file.relative) {
                     Some(state) if state.matches(&file) => {
                         self.advance(file.size);
-                        self.current.files.insert(file.relative, state);
+                        self.current.files.insert(&file.relative, state);
                         self.report.unchanged += 1;
                     }
                     state => return Some((file, state)),
@@ -1010,8 +1092,8 @@ where
     /// that changed, loaded from disk for the worker to read (parse) outside the lock. A
     /// file whose bytes hash as before is carried over as unchanged.
     fn next_work(&mut self) -> Option<Work> {
-        if let Some(document) = self.pending.pop_front() {
-            return Some(Work::Document(document));
+        if let Some((document, place)) = self.pending.pop_front() {
+            return Some(Work::Document(document, place));
         }
         while let Some((file, previous)) = self.next_file() {
             self.advance(file.size);
@@ -1031,7 +1113,7 @@ where
                         companies: previous.companies,
                         ..FileState::of(&file, hash)
                     };
-                    self.current.files.insert(file.relative, state);
+                    self.current.files.insert(&file.relative, state);
                     self.report.unchanged += 1;
                 }
                 previous => {
@@ -1075,10 +1157,12 @@ where
         } else {
             self.report.added += 1;
         }
-        self.current
+        let place = self
+            .current
             .files
-            .insert(file.relative.clone(), FileState::of(&file, hash));
-        self.pending.extend(documents);
+            .insert(&file.relative, FileState::of(&file, hash));
+        self.pending
+            .extend(documents.into_iter().map(|document| (document, place)));
     }
 
     /// A file the index held that can no longer be used (unreadable, now binary): its
@@ -1115,16 +1199,10 @@ where
         }
     }
 
-    /// Adds the known companies a worker tagged in a document of the file at `path`.
-    fn record_companies(&mut self, path: &str, companies: Vec<u32>) {
-        if companies.is_empty() {
-            return;
-        }
-        if let Some(state) = self.current.files.get_mut(path) {
-            state.companies.extend(companies);
-            state.companies.sort_unstable();
-            state.companies.dedup();
-        }
+    /// Adds the known companies a worker tagged in a document of the file at `place` in
+    /// this run's list.
+    fn record_companies(&mut self, place: usize, companies: &[u32]) {
+        self.current.files.add_companies(place, companies);
     }
 }
 
@@ -1141,8 +1219,8 @@ struct Changed {
 
 /// What a worker does next.
 enum Work {
-    /// Index a document (split, tag, add).
-    Document(read::Document),
+    /// Index a document (split, tag, add) of the file at this place in the run's list.
+    Document(read::Document, usize),
     /// Read a changed file into documents.
     File(Changed),
 }
@@ -1164,25 +1242,25 @@ where
     S: Sink,
 {
     let mut paragraphs = 0;
-    let mut finished: Option<(String, Vec<u32>)> = None;
+    let mut finished: Option<(usize, Vec<u32>)> = None;
     loop {
         // A poisoned lock means another worker panicked; that panic is re-raised by
         // the caller, so this worker just stops.
         let Ok(mut shared) = reading.lock() else {
             return Ok(paragraphs);
         };
-        if let Some((path, companies)) = finished.take() {
-            shared.record_companies(&path, companies);
+        if let Some((place, companies)) = finished.take() {
+            shared.record_companies(place, &companies);
         }
         let options = shared.read;
         let work = shared.next_work();
         drop(shared);
         match work {
             None => return Ok(paragraphs),
-            Some(Work::Document(document)) => {
+            Some(Work::Document(document, place)) => {
                 let (added, companies) = add_document(sink, tagger, &document)?;
                 paragraphs += added;
-                finished = Some((document.path, companies));
+                finished = Some((place, companies));
             }
             Some(Work::File(changed)) => {
                 let Changed {

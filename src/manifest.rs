@@ -11,7 +11,6 @@
 //! written in a fraction of the time JSON took. Indexes of earlier versions name a
 //! `files-N.json`, which is still read; their next commit writes the binary form.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -26,16 +25,15 @@ use tantivy::Index;
 use crate::walk::FoundFile;
 
 mod binary;
+mod list;
+
+pub use list::{FileList, FileRef, walk_order};
 
 /// Prefix and extensions of manifest files in an index folder: the binary form written
 /// now, and the JSON one of earlier versions, still read.
 const MANIFEST_PREFIX: &str = "files-";
 const MANIFEST_EXTENSION: &str = ".bin";
 const JSON_EXTENSION: &str = ".json";
-
-/// The indexed files by path. Hashed with Fx: a million paths hash several times faster
-/// than with SipHash, and the paths come from the user's own folder.
-pub type FileMap = HashMap<String, FileState>;
 
 /// The files an index holds and what it was built with. Saved in binary (see `binary`);
 /// the JSON form of earlier versions had each file as one array `[path, size, modified,
@@ -50,45 +48,43 @@ pub struct Manifest {
     pub settings: String,
     /// Each indexed file by its path relative to the folder.
     #[serde(serialize_with = "save_files", deserialize_with = "load_files")]
-    pub files: FileMap,
+    pub files: FileList,
 }
 
 /// One file as saved.
 type SavedFile<'a> = (&'a str, u64, u64, String, &'a [u32]);
 
-fn save_files<S: Serializer>(files: &FileMap, serializer: S) -> Result<S::Ok, S::Error> {
-    let mut sorted: Vec<(&String, &FileState)> = files.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+fn save_files<S: Serializer>(files: &FileList, serializer: S) -> Result<S::Ok, S::Error> {
+    let sorted = files.in_walk_order();
     let mut seq = serializer.serialize_seq(Some(sorted.len()))?;
-    for (path, state) in sorted {
+    for (path, state) in sorted.iter() {
         let saved: SavedFile = (
             path,
             state.size,
             state.modified,
             format!("{:032x}", state.hash),
-            &state.companies,
+            state.companies,
         );
         seq.serialize_element(&saved)?;
     }
     seq.end()
 }
 
-fn load_files<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FileMap, D::Error> {
+fn load_files<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FileList, D::Error> {
     deserializer.deserialize_seq(FilesVisitor)
 }
 
 struct FilesVisitor;
 
 impl<'de> Visitor<'de> for FilesVisitor {
-    type Value = FileMap;
+    type Value = FileList;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a list of [path, size, modified, hash, companies]")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FileMap, A::Error> {
-        let mut files =
-            FileMap::with_capacity_and_hasher(seq.size_hint().unwrap_or(0), Default::default());
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FileList, A::Error> {
+        let mut files = FileList::with_capacity(seq.size_hint().unwrap_or(0), 0);
         while let Some((path, size, modified, hash, companies)) =
             seq.next_element::<(String, u64, u64, String, Vec<u32>)>()?
         {
@@ -100,8 +96,9 @@ impl<'de> Visitor<'de> for FilesVisitor {
                 hash,
                 companies,
             };
-            files.insert(path, state);
+            files.insert(&path, state);
         }
+        files.sort();
         Ok(files)
     }
 }
@@ -274,7 +271,7 @@ mod tests {
         let manifest = Manifest {
             source: PathBuf::from("/docs"),
             settings: "s".to_string(),
-            files: HashMap::default(),
+            files: FileList::default(),
         };
         save(dir.path(), &manifest, 1).unwrap();
         fs::write(dir.path().join("files-0.json"), "{}").unwrap();
@@ -292,9 +289,9 @@ mod tests {
 
     #[test]
     fn a_saved_manifest_reads_back_the_same() {
-        let mut files = FileMap::default();
+        let mut files = FileList::default();
         files.insert(
-            "news/a b\nc.txt".to_string(),
+            "news/a b\nc.txt",
             FileState {
                 size: 12,
                 modified: 1_700_000_000_123_456_789,

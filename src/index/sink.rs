@@ -200,8 +200,8 @@ impl Sink for TantivySink<'_> {
         let companies: HashSet<usize> = run
             .manifest
             .files
-            .values()
-            .flat_map(|state| state.companies.iter().map(|&id| id as usize))
+            .iter()
+            .flat_map(|(_, state)| state.companies.iter().map(|&id| id as usize))
             .collect();
         write_atomically(
             &index_path.join(COMPANY_NAMES_FILE),

@@ -4,7 +4,7 @@
 //! "dossier files\n" 1                  magic and version
 //! source, settings                     each a varint length and its bytes
 //! count                                varint
-//! per file, sorted by path:
+//! per file, in walk order:
 //!   shared, suffix length, suffix      the path, front-coded against the one before
 //!   size, modified                     varints
 //!   hash                               16 bytes, little-endian
@@ -12,6 +12,8 @@
 //! checksum                             xxh3-64 of everything before, 8 bytes
 //! ```
 //!
+//! Walk order is the byte order of the paths with `/` before any other byte (see
+//! `list::walk_order`); files of version 1 written in plain byte order read the same.
 //! Sorted paths share most of their bytes with the one before (`copy001/bbc/business/`),
 //! so a million files take some 40 MB where the JSON took 130 MB. The checksum tells a
 //! damaged or cut file from a valid one before anything is used.
@@ -21,7 +23,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use super::{FileMap, FileState, Manifest};
+use super::{FileList, FileRef, Manifest};
 
 const MAGIC: &[u8] = b"dossier files\n";
 const VERSION: u8 = 1;
@@ -34,11 +36,10 @@ pub(super) fn encode(manifest: &Manifest, out: &mut impl Write) -> io::Result<()
     out.write_all(&[VERSION])?;
     write_bytes(&mut out, &path_bytes(&manifest.source))?;
     write_bytes(&mut out, manifest.settings.as_bytes())?;
-    let mut sorted: Vec<(&String, &FileState)> = manifest.files.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let sorted = manifest.files.in_walk_order();
     write_varint(&mut out, sorted.len() as u64)?;
     let mut previous: &[u8] = &[];
-    for (path, state) in sorted {
+    for (path, state) in sorted.iter() {
         let path = path.as_bytes();
         let shared = previous
             .iter()
@@ -51,7 +52,7 @@ pub(super) fn encode(manifest: &Manifest, out: &mut impl Write) -> io::Result<()
         write_varint(&mut out, state.modified)?;
         out.write_all(&state.hash.to_le_bytes())?;
         write_varint(&mut out, state.companies.len() as u64)?;
-        for &company in &state.companies {
+        for &company in state.companies {
             write_varint(&mut out, u64::from(company))?;
         }
         previous = path;
@@ -81,8 +82,9 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Manifest> {
     let settings = String::from_utf8(input.bytes_field()?.to_vec())?;
     let count = usize::try_from(input.varint()?)?;
     // A count larger than the bytes could hold is damage, not a reason to allocate.
-    let mut files = FileMap::with_capacity_and_hasher(count.min(body.len()), Default::default());
+    let mut files = FileList::with_capacity(count.min(body.len() / 20), 0);
     let mut path: Vec<u8> = Vec::new();
+    let mut companies: Vec<u32> = Vec::new();
     for _ in 0..count {
         let shared = usize::try_from(input.varint()?)?;
         if shared > path.len() {
@@ -93,18 +95,22 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Manifest> {
         let size = input.varint()?;
         let modified = input.varint()?;
         let hash = u128::from_le_bytes(input.take(16)?.try_into().expect("sixteen bytes"));
-        let companies = usize::try_from(input.varint()?)?;
-        let companies = (0..companies)
-            .map(|_| Ok(u32::try_from(input.varint()?)?))
-            .collect::<Result<Vec<u32>>>()?;
-        let state = FileState {
+        let count = input.varint()?;
+        companies.clear();
+        for _ in 0..count {
+            companies.push(u32::try_from(input.varint()?)?);
+        }
+        let state = FileRef {
             size,
             modified,
             hash,
-            companies,
+            companies: &companies,
         };
-        files.insert(String::from_utf8(path.clone())?, state);
+        files.insert_ref(std::str::from_utf8(&path)?, state);
     }
+    // Sorted already unless written in byte order (or damaged in a way the checksum
+    // missed): a path twice keeps its last state, as a map would.
+    files.sort();
     if !input.bytes.is_empty() {
         bail!("it has bytes after its last file");
     }
@@ -222,9 +228,10 @@ fn bytes_path(bytes: &[u8]) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::FileState;
 
     fn sample() -> Manifest {
-        let mut files = FileMap::default();
+        let mut files = FileList::default();
         for (path, size, companies) in [
             ("news/a b\nc.txt", 12, vec![3, 17]),
             ("news/ab.txt", 0, vec![]),
@@ -237,7 +244,7 @@ mod tests {
                 hash: u128::MAX - size as u128,
                 companies,
             };
-            files.insert(path.to_string(), state);
+            files.insert(path, state);
         }
         Manifest {
             source: PathBuf::from("/docs/news"),

@@ -202,7 +202,7 @@ impl Sink for ClusterSink {
         // holds of it and sends it again (or deletes it, when it is gone).
         for path in failed_paths.into_iter().chain(undeleted) {
             manifest.files.insert(
-                path,
+                &path,
                 FileState {
                     size: u64::MAX,
                     modified: 0,
@@ -211,12 +211,13 @@ impl Sink for ClusterSink {
                 },
             );
         }
+        manifest.files.sort();
         let sequence = run.sequence.map_or(1, |s| s + 1);
         let parts = save_manifest(&client, &index, &manifest, sequence)?;
         let companies: HashSet<usize> = manifest
             .files
-            .values()
-            .flat_map(|state| state.companies.iter().map(|&id| id as usize))
+            .iter()
+            .flat_map(|(_, state)| state.companies.iter().map(|&id| id as usize))
             .collect();
         let names: Value = serde_json::from_str(&index::company_names_json(
             run.options.taxonomy,
