@@ -70,3 +70,20 @@ fn a_name_inside_an_institution_project_or_prize_is_not_a_company() {
     assert_eq!(at(&tags, 7), Vec::<String>::new());
     assert_eq!(at(&tags, 9), Vec::<String>::new());
 }
+
+/// A paragraph about banking in words no term list holds gets the topic from the learned
+/// model, shown as such in `dossier tag --json`.
+#[test]
+fn the_learned_topic_model_adds_a_topic_the_terms_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = common::dossier(dir.path())
+        .args(["tag", "-", "--whole", "--json"])
+        .write_stdin("Creditors agreed to reschedule the debts and extend the maturities of the syndicated credit.")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let tagged: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(tagged["topics"], serde_json::json!(["banking and finance"]));
+    let learned = tagged["evidence"][0]["learned"].as_f64().unwrap();
+    assert!((0.2..=1.0).contains(&learned), "{learned}");
+}
