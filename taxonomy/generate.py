@@ -312,6 +312,7 @@ class Usage:
         self.places = Counter()
         self.lower_pairs = Counter()
         self.texts = []
+        self.word_index = None
         root = os.path.join(shared, "corpora")
         for folder, _, files in os.walk(root):
             for name in files:
@@ -352,6 +353,15 @@ class Usage:
                         if joined[i + 1]:
                             self.joined_heads[w.lower()] += 1
                             self.followers[w.lower()].add(following)
+
+    def texts_with(self, word):
+        """The texts that contain a word, through an index built on first use."""
+        if self.word_index is None:
+            self.word_index = defaultdict(list)
+            for i, (_, text) in enumerate(self.texts):
+                for w in set(re.findall(r"[A-Z][a-z]{4,}[A-Za-z]*", text)):
+                    self.word_index[w].append(i)
+        return [self.texts[i] for i in self.word_index.get(word, [])]
 
     def is_surname(self, name):
         """A single word found after another capitalised word as often as not: "Roper" in
@@ -628,6 +638,38 @@ def write_company(out, c):
 INDUSTRY_WORDS = set(LEXICON["industry_words"])
 
 
+def first_word_name(words, usage, excluded):
+    """The first word of a longer name, when the corpora write that word alone and never
+    as an ordinary word, a person's name or a place: "Turkcell" of "Turkcell Iletisim
+    Hizmetleri", "Surgutneftegas" of "Surgutneftegas Public Joint Stock". Written alone
+    means in the middle of a sentence with no capitalised word after it, at least
+    FIRST_WORD_ALONE times: a first name ("Walt" of "Walt Disney") is always followed by
+    its surname, and a word the corpora never use says nothing about how news names the
+    company. None when the word does not qualify."""
+    first = words[0]
+    w = key(first)
+    alone = usage.capital[w] - usage.heads[w]
+    if (len(w) < 5 or not re.fullmatch(r"[A-Z][a-z]+[A-Za-z]*", first)
+            or usage.lower[w] or alone < FIRST_WORD_ALONE or w in excluded
+            or w in INDUSTRY_WORDS or usage.is_common(first) or usage.is_surname(first)
+            or usage.is_plain_word(first) or usage.places[w]
+            or re.search(r"(ian|ese|ish|ean|ic|an)$", w)):
+        return None
+    # The word alone is this company only if some story that names the company in full
+    # then goes on to call it by the word ("Citgo Petroleum ... Citgo said").
+    full = " ".join(words)
+    alone_after = re.compile(re.escape(first) + r"(?!['\w-]* [A-Z])")
+    for _, text in usage.texts_with(first):
+        at = text.find(full)
+        if at >= 0 and alone_after.search(text, at + len(full)):
+            return first
+    return None
+
+
+# How often the corpora must write a name's first word alone (see first_word_name).
+FIRST_WORD_ALONE = 2
+
+
 def short_name(name, usage, excluded):
     """The name without its trailing industry words, when what is left is distinctive
     enough to name the company alone; None otherwise."""
@@ -635,6 +677,8 @@ def short_name(name, usage, excluded):
     while len(words) > 1 and words[-1].lower() in INDUSTRY_WORDS:
         words = words[:-1]
     short = " ".join(words)
+    if len(words) > 1:
+        short = first_word_name(words, usage, excluded) or short
     if (short == name or len(key(short)) < 3 or usage.is_common(short) or key(short) in excluded
             or short.lower() in INDUSTRY_WORDS or usage.is_surname(short)
             or re.search(r"(ian|ese|ish|ean|ic|an)$", short)):  # "Indian", "Chinese"

@@ -87,3 +87,12 @@ fn the_learned_topic_model_adds_a_topic_the_terms_miss() {
     let learned = tagged["evidence"][0]["learned"].as_f64().unwrap();
     assert!((0.2..=1.0).contains(&learned), "{learned}");
 }
+
+/// A listed company goes by the first word of its name where the corpora write that word
+/// alone after naming the company in full ("Stifel Financial ... Stifel said"), so
+/// `taxonomy/generate.py` gives it that short name.
+#[test]
+fn a_company_is_found_by_the_first_word_news_calls_it_by() {
+    let tags = companies_by_line("names_at_their_edges.txt");
+    assert_eq!(at(&tags, 13), ["Stifel", "Pernod"]);
+}
