@@ -655,15 +655,28 @@ def first_word_name(words, usage, excluded):
             or usage.is_plain_word(first) or usage.places[w]
             or re.search(r"(ian|ese|ish|ean|ic|an)$", w)):
         return None
-    # The word alone is this company only if some story that names the company in full
-    # then goes on to call it by the word ("Citgo Petroleum ... Citgo said").
+    # The word alone is this company when most stories that write it alone name the
+    # company in full before ("Stifel Financial ... Stifel said"); stories that write it
+    # alone without the full name mean something else ("the Nissan Skyline").
     full = " ".join(words)
-    alone_after = re.compile(re.escape(first) + r"(?!['\w-]* [A-Z])")
+    word = re.compile(r"\b" + re.escape(first) + r"\b(?!['\w-]* [A-Z])")
+
+    def alone_from(text, start):
+        """Whether the word stands alone from `start` on: no capitalised word right
+        before it either ("Nissan Skyline")."""
+        for m in word.finditer(text, start):
+            before = text[max(0, m.start() - 30):m.start()]
+            if not re.search(r"[A-Z][\w.&'-]* $", before):
+                return True
+        return False
+
+    stories = introduced = 0
     for _, text in usage.texts_with(first):
-        at = text.find(full)
-        if at >= 0 and alone_after.search(text, at + len(full)):
-            return first
-    return None
+        if alone_from(text, 0):
+            stories += 1
+            at = text.find(full)
+            introduced += at >= 0 and alone_from(text, at + len(full))
+    return first if introduced and introduced * 2 >= stories else None
 
 
 # How often the corpora must write a name's first word alone (see first_word_name).
