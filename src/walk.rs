@@ -23,7 +23,6 @@ use anyhow::{Result, bail};
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rustc_hash::FxHashMap as HashMap;
-use walkdir::WalkDir;
 
 use crate::read::Format;
 
@@ -144,6 +143,8 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<Files> {
 const BATCH: usize = 256;
 /// Most threads that read metadata.
 const MAX_STAT_THREADS: usize = 4;
+/// Batches whose metadata is read but not yet taken, at most.
+const LOOKAHEAD_BATCHES: usize = 128;
 
 /// The files of a walk, in walk order (see [`files`]).
 pub struct Files(Stages);
@@ -175,7 +176,9 @@ impl Files {
             .clamp(1, MAX_STAT_THREADS);
         // Bounded, so a walk far ahead of the indexing waits rather than fills memory.
         let (batches, to_stat) = sync_channel::<(u64, Vec<Reached>)>(threads * 2);
-        let (done, finished) = sync_channel(threads * 4);
+        // Room for the walk to run well ahead while the index and its file list are
+        // opened: a few megabytes of metadata.
+        let (done, finished) = sync_channel(LOOKAHEAD_BATCHES);
         let to_stat = Arc::new(Mutex::new(to_stat));
         let mut started = 0;
         for _ in 0..threads {
@@ -314,6 +317,22 @@ pub fn paths(
     options: &WalkOptions,
 ) -> Result<impl Iterator<Item = Found> + use<>> {
     check_root(root)?;
+    let kept = outermost(relative);
+    let root = root.to_path_buf();
+    let options = options.clone();
+    let starts: Vec<PathBuf> = kept
+        .into_iter()
+        .filter_map(|path| taken_start(&root, path, &options))
+        .collect();
+    Ok(starts.into_iter().flat_map(move |start| {
+        let rules = IgnoreRules::new(&root, options.ignore_files);
+        walk_from(&root, &start, &options, rules)
+    }))
+}
+
+/// The relative paths `relative` (`/` separated) without those inside another one given,
+/// each once, sorted; empty ones left out.
+pub(crate) fn outermost(relative: &[String]) -> Vec<&str> {
     let mut sorted: Vec<&str> = relative
         .iter()
         .map(|path| path.trim_matches('/'))
@@ -333,16 +352,7 @@ pub fn paths(
             folders.insert(path);
         }
     }
-    let root = root.to_path_buf();
-    let options = options.clone();
-    let starts: Vec<PathBuf> = kept
-        .into_iter()
-        .filter_map(|path| taken_start(&root, path, &options))
-        .collect();
-    Ok(starts.into_iter().flat_map(move |start| {
-        let rules = IgnoreRules::new(&root, options.ignore_files);
-        walk_from(&root, &start, &options, rules)
-    }))
+    kept
 }
 
 /// Whether the relative path `path` is `folder` or lies inside it.
@@ -377,7 +387,8 @@ fn taken_start(root: &Path, relative: &str, options: &WalkOptions) -> Option<Pat
     Some(path)
 }
 
-fn check_root(root: &Path) -> Result<()> {
+/// Checks that `root` is a folder, with an error that says what to give instead.
+pub(crate) fn check_root(root: &Path) -> Result<()> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -406,8 +417,13 @@ fn walk_from(
 
 /// What a walk reached, before its metadata is read.
 enum Reached {
-    /// A path that is not a folder.
+    /// A path that is not a folder, reached through a symlink or given: its metadata is
+    /// read by its path, following links.
     Path(PathBuf),
+    /// A folder entry that is not a folder or a symlink: its metadata is read relative to
+    /// its open folder (`fstatat`), without the kernel looking up every folder of its path
+    /// again, on whichever thread reads it.
+    Entry(PathBuf, fs::DirEntry),
     /// A folder or file that could not be read.
     Error(Found),
 }
@@ -415,34 +431,149 @@ enum Reached {
 impl Reached {
     fn found(self, root: &Path, options: &WalkOptions) -> Found {
         match self {
-            Reached::Path(path) => found(root, &path, options),
+            Reached::Path(path) => found(root, &path, options, || fs::metadata(&path)),
+            Reached::Entry(path, entry) => found(root, &path, options, || entry.metadata()),
             Reached::Error(found) => found,
         }
     }
 }
 
 /// The paths under `start` a walk takes, in order: sorted by name in each folder, hidden
-/// and ignored ones left out, symlinks followed.
+/// and ignored ones left out, symlinks followed (a link back to a folder it is in is
+/// reported, not followed). `start` itself may be a file.
 fn reached_from(
     start: &Path,
     options: &WalkOptions,
-    mut rules: IgnoreRules,
+    rules: IgnoreRules,
 ) -> impl Iterator<Item = Reached> + Send + use<> {
-    let hidden = options.hidden;
-    let walker = WalkDir::new(start)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(move |entry| {
-            entry.depth() == 0
-                || ((hidden || !is_hidden(entry.file_name()))
-                    && !rules.is_ignored(entry.path(), entry.file_type().is_dir()))
+    let mut tree = Tree {
+        hidden: options.hidden,
+        rules,
+        open: Vec::new(),
+        first: None,
+    };
+    match fs::metadata(start) {
+        Ok(meta) if meta.is_dir() => tree.first = tree.enter(start.to_path_buf()),
+        Ok(_) => tree.first = Some(Reached::Path(start.to_path_buf())),
+        Err(err) => tree.first = Some(skipped(start, &err)),
+    }
+    tree
+}
+
+/// A depth-first walk over folders read with `std::fs::read_dir`, each folder's entries
+/// sorted by name: the order of `walkdir` sorted by file name, which earlier versions
+/// walked with, so indexes list their files as before.
+struct Tree {
+    hidden: bool,
+    rules: IgnoreRules,
+    /// The folders being walked, the innermost last.
+    open: Vec<OpenFolder>,
+    /// What to give before anything else: the start when it is a file, or an error.
+    first: Option<Reached>,
+}
+
+struct OpenFolder {
+    path: PathBuf,
+    /// Its entries not walked yet, sorted by name.
+    entries: std::vec::IntoIter<std::io::Result<fs::DirEntry>>,
+    /// Its canonical path, made when a symlink to a folder is met below it.
+    canonical: Option<PathBuf>,
+}
+
+impl Tree {
+    /// Opens the folder `path` and puts it on the stack; the error when it cannot be read.
+    fn enter(&mut self, path: PathBuf) -> Option<Reached> {
+        let read = match fs::read_dir(&path) {
+            Ok(read) => read,
+            Err(err) => return Some(skipped(&path, &err)),
+        };
+        let mut entries: Vec<std::io::Result<fs::DirEntry>> = read.collect();
+        // Entries that could not be read come first, as walkdir sorts them.
+        entries.sort_by(|a, b| match (a, b) {
+            (Ok(a), Ok(b)) => a.file_name().cmp(&b.file_name()),
+            (Err(_), Ok(_)) => std::cmp::Ordering::Less,
+            (Ok(_), Err(_)) => std::cmp::Ordering::Greater,
+            (Err(_), Err(_)) => std::cmp::Ordering::Equal,
         });
-    walker.filter_map(move |entry| match entry {
-        Ok(entry) if entry.file_type().is_dir() => None,
-        Ok(entry) => Some(Reached::Path(entry.into_path())),
-        Err(err) => Some(Reached::Error(Found::Skipped(walk_error(&err)))),
-    })
+        self.open.push(OpenFolder {
+            path,
+            entries: entries.into_iter(),
+            canonical: None,
+        });
+        None
+    }
+
+    /// Whether the folder a symlink at `path` leads to is one the walk is in.
+    fn is_loop(&mut self, path: &Path) -> bool {
+        let Ok(target) = fs::canonicalize(path) else {
+            return false;
+        };
+        self.open.iter_mut().any(|folder| {
+            let canonical = folder
+                .canonical
+                .get_or_insert_with(|| fs::canonicalize(&folder.path).unwrap_or_default());
+            *canonical == target
+        })
+    }
+}
+
+impl Iterator for Tree {
+    type Item = Reached;
+
+    fn next(&mut self) -> Option<Reached> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        loop {
+            let folder = self.open.last_mut()?;
+            let Some(entry) = folder.entries.next() else {
+                self.open.pop();
+                continue;
+            };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => return Some(skipped(&folder.path.clone(), &err)),
+            };
+            let path = entry.path();
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(err) => return Some(skipped(&path, &err)),
+            };
+            // A symlink is followed: what it leads to decides (as `walkdir` with
+            // `follow_links`, which reports a broken one even when hidden).
+            let (is_dir, is_link) = if kind.is_symlink() {
+                match fs::metadata(&path) {
+                    Ok(meta) => (meta.is_dir(), true),
+                    Err(err) => return Some(skipped(&path, &err)),
+                }
+            } else {
+                (kind.is_dir(), false)
+            };
+            if (!self.hidden && is_hidden(&entry.file_name()))
+                || self.rules.is_ignored(&path, is_dir)
+            {
+                continue;
+            }
+            if !is_dir {
+                return Some(if is_link {
+                    Reached::Path(path)
+                } else {
+                    Reached::Entry(path, entry)
+                });
+            }
+            if is_link && self.is_loop(&path) {
+                let notice = Notice::skipped(&path, "is a symlink loop; skipped it");
+                return Some(Reached::Error(Found::Skipped(notice)));
+            }
+            if let Some(error) = self.enter(path) {
+                return Some(error);
+            }
+        }
+    }
+}
+
+fn skipped(path: &Path, err: &std::io::Error) -> Reached {
+    Reached::Error(Found::Skipped(Notice::skipped(path, io_reason(err))))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -529,19 +660,6 @@ fn read_rules(folder: &Path) -> Option<Gitignore> {
     builder.build().ok()
 }
 
-fn walk_error(err: &walkdir::Error) -> Notice {
-    let path = err.path().map(Path::to_path_buf).unwrap_or_default();
-    let reason = if err.loop_ancestor().is_some() {
-        "is a symlink loop; skipped it".to_string()
-    } else {
-        match err.io_error() {
-            Some(io) => io_reason(io),
-            None => format!("cannot be read ({err}); skipped it"),
-        }
-    };
-    Notice::skipped(&path, reason)
-}
-
 pub(crate) fn io_reason(err: &std::io::Error) -> String {
     if err.kind() == std::io::ErrorKind::PermissionDenied {
         "cannot be read (permission denied); skipped it (check its permissions)".to_string()
@@ -550,12 +668,19 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
+/// What the walk found at `path`, with `metadata` read only for a file taken by name (or
+/// with `--all-text`).
+fn found(
+    root: &Path,
+    path: &Path,
+    options: &WalkOptions,
+    metadata: impl FnOnce() -> std::io::Result<fs::Metadata>,
+) -> Found {
     let by_name = options.format_by_name(path);
     if by_name.is_none() && !options.all_text {
         return Found::Ignored(extension_of(path).unwrap_or_default());
     }
-    let meta = match fs::metadata(path) {
+    let meta = match metadata() {
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
