@@ -472,10 +472,15 @@ struct Tree {
     first: Option<Reached>,
 }
 
+/// A folder entry with its name; no name when it could not be read.
+type Listed = (Option<std::ffi::OsString>, std::io::Result<fs::DirEntry>);
+
 struct OpenFolder {
     path: PathBuf,
     /// Its entries not walked yet, sorted by name.
-    entries: std::vec::IntoIter<std::io::Result<fs::DirEntry>>,
+    entries: std::vec::IntoIter<Listed>,
+    /// Whether ignore rules apply in it (most folders have none).
+    ruled: bool,
     /// Its canonical path, made when a symlink to a folder is met below it.
     canonical: Option<PathBuf>,
 }
@@ -487,17 +492,18 @@ impl Tree {
             Ok(read) => read,
             Err(err) => return Some(skipped(&path, &err)),
         };
-        let mut entries: Vec<std::io::Result<fs::DirEntry>> = read.collect();
-        // Entries that could not be read come first, as walkdir sorts them.
-        entries.sort_by(|a, b| match (a, b) {
-            (Ok(a), Ok(b)) => a.file_name().cmp(&b.file_name()),
-            (Err(_), Ok(_)) => std::cmp::Ordering::Less,
-            (Ok(_), Err(_)) => std::cmp::Ordering::Greater,
-            (Err(_), Err(_)) => std::cmp::Ordering::Equal,
-        });
+        // Each name made once: comparing `DirEntry::file_name`s would make two for every
+        // comparison. Entries that could not be read (no name) come first, as walkdir
+        // sorts them.
+        let mut entries: Vec<Listed> = read
+            .map(|entry| (entry.as_ref().ok().map(fs::DirEntry::file_name), entry))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let ruled = self.rules.apply_in(&path);
         self.open.push(OpenFolder {
             path,
             entries: entries.into_iter(),
+            ruled,
             canonical: None,
         });
         None
@@ -526,15 +532,17 @@ impl Iterator for Tree {
         }
         loop {
             let folder = self.open.last_mut()?;
-            let Some(entry) = folder.entries.next() else {
+            let Some((name, entry)) = folder.entries.next() else {
                 self.open.pop();
                 continue;
             };
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => return Some(skipped(&folder.path.clone(), &err)),
+            let (name, entry) = match (name, entry) {
+                (Some(name), Ok(entry)) => (name, entry),
+                (_, Err(err)) => return Some(skipped(&folder.path.clone(), &err)),
+                (None, Ok(entry)) => (entry.file_name(), entry),
             };
-            let path = entry.path();
+            let path = folder.path.join(&name);
+            let ruled = folder.ruled;
             let kind = match entry.file_type() {
                 Ok(kind) => kind,
                 Err(err) => return Some(skipped(&path, &err)),
@@ -549,8 +557,7 @@ impl Iterator for Tree {
             } else {
                 (kind.is_dir(), false)
             };
-            if (!self.hidden && is_hidden(&entry.file_name()))
-                || self.rules.is_ignored(&path, is_dir)
+            if (!self.hidden && is_hidden(&name)) || (ruled && self.rules.is_ignored(&path, is_dir))
             {
                 continue;
             }
@@ -577,7 +584,7 @@ fn skipped(path: &Path, err: &std::io::Error) -> Reached {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 /// The ignore rules of the folders under the walked one, read as the walk reaches them.
@@ -620,6 +627,12 @@ impl IgnoreRules {
             folder = current.parent();
         }
         false
+    }
+
+    /// Whether any rules apply to the entries of `folder`: when none do, the walk asks
+    /// nothing about them.
+    fn apply_in(&mut self, folder: &Path) -> bool {
+        self.enabled && self.is_ruled(folder)
     }
 
     fn is_ruled(&mut self, folder: &Path) -> bool {
@@ -762,6 +775,27 @@ fn not_regular_reason(meta: &fs::Metadata) -> String {
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
+    // The walk joins names onto `root`: its bytes start the path's, which is cheaper to
+    // check than comparing components.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(rest) = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(root.as_os_str().as_encoded_bytes())
+        && let Ok(rest) = std::str::from_utf8(rest)
+    {
+        let after_separator = rest.strip_prefix('/').or_else(|| {
+            root.as_os_str()
+                .as_encoded_bytes()
+                .ends_with(b"/")
+                .then_some(rest)
+        });
+        if let Some(rest) =
+            after_separator.filter(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        {
+            return rest.to_string();
+        }
+    }
     let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
         relative.into_owned()
