@@ -431,8 +431,8 @@ enum Reached {
 impl Reached {
     fn found(self, root: &Path, options: &WalkOptions) -> Found {
         match self {
-            Reached::Path(path) => found(root, &path, options, || fs::metadata(&path)),
-            Reached::Entry(path, entry) => found(root, &path, options, || entry.metadata()),
+            Reached::Path(path) => found(root, path, options, |path| fs::metadata(path)),
+            Reached::Entry(path, entry) => found(root, path, options, |_| entry.metadata()),
             Reached::Error(found) => found,
         }
     }
@@ -685,15 +685,16 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
 /// with `--all-text`).
 fn found(
     root: &Path,
-    path: &Path,
+    owned: PathBuf,
     options: &WalkOptions,
-    metadata: impl FnOnce() -> std::io::Result<fs::Metadata>,
+    metadata: impl FnOnce(&Path) -> std::io::Result<fs::Metadata>,
 ) -> Found {
+    let path = owned.as_path();
     let by_name = options.format_by_name(path);
     if by_name.is_none() && !options.all_text {
         return Found::Ignored(extension_of(path).unwrap_or_default());
     }
-    let meta = match metadata() {
+    let meta = match metadata(path) {
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
@@ -727,9 +728,10 @@ fn found(
         .map_or(0, |since| {
             u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
         });
+    let relative = relative_path(root, path);
     Found::File(FoundFile {
-        path: path.to_path_buf(),
-        relative: relative_path(root, path),
+        path: owned,
+        relative,
         size: meta.len(),
         modified,
         format,

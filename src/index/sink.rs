@@ -213,7 +213,7 @@ impl Sink for TantivySink<'_> {
         )?;
         // Marked by taxonomy index: a million files name a few thousand companies.
         let mut held = vec![false; options.taxonomy.companies.len()];
-        for (_, state) in run.manifest.files.iter() {
+        for state in run.manifest.files.states() {
             for &id in state.companies {
                 if let Some(held) = held.get_mut(id as usize) {
                     *held = true;
