@@ -82,7 +82,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Manifest> {
     let settings = String::from_utf8(input.bytes_field()?.to_vec())?;
     let count = usize::try_from(input.varint()?)?;
     // A count larger than the bytes could hold is damage, not a reason to allocate.
-    let mut files = FileList::with_capacity(count.min(body.len() / 20), 0);
+    let count_room = count.min(body.len() / 20);
+    // Room for the paths at once (front-coded, they take more room in memory than in the
+    // file): growing a 50 MB buffer by doubling copies it again and again.
+    let mut files = FileList::with_capacity(count_room, body.len().saturating_mul(2));
     let mut path: Vec<u8> = Vec::new();
     let mut companies: Vec<u32> = Vec::new();
     for _ in 0..count {
