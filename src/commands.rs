@@ -477,7 +477,7 @@ fn build_index(
         }
     };
     let options = BuildOptions {
-        tagger: settings.tagging.then_some(&tagger),
+        tagger: settings.tagging.then_some(tagger),
         taxonomy: tagger.taxonomy(),
         taxonomy_text,
         read: settings.read,
