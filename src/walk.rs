@@ -23,6 +23,7 @@ use anyhow::{Result, bail};
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rustc_hash::FxHashMap as HashMap;
+use walkdir::WalkDir;
 
 use crate::read::Format;
 
@@ -417,13 +418,8 @@ fn walk_from(
 
 /// What a walk reached, before its metadata is read.
 enum Reached {
-    /// A path that is not a folder, reached through a symlink or given: its metadata is
-    /// read by its path, following links.
+    /// A path that is not a folder: its metadata is read by its path, following links.
     Path(PathBuf),
-    /// A folder entry that is not a folder or a symlink: its metadata is read relative to
-    /// its open folder (`fstatat`), without the kernel looking up every folder of its path
-    /// again, on whichever thread reads it.
-    Entry(PathBuf, fs::DirEntry),
     /// A folder or file that could not be read.
     Error(Found),
 }
@@ -432,7 +428,6 @@ impl Reached {
     fn found(self, root: &Path, options: &WalkOptions) -> Found {
         match self {
             Reached::Path(path) => found(root, path, options, |path| fs::metadata(path)),
-            Reached::Entry(path, entry) => found(root, path, options, |_| entry.metadata()),
             Reached::Error(found) => found,
         }
     }
@@ -444,143 +439,36 @@ impl Reached {
 fn reached_from(
     start: &Path,
     options: &WalkOptions,
-    rules: IgnoreRules,
+    mut rules: IgnoreRules,
 ) -> impl Iterator<Item = Reached> + Send + use<> {
-    let mut tree = Tree {
-        hidden: options.hidden,
-        rules,
-        open: Vec::new(),
-        first: None,
-    };
-    match fs::metadata(start) {
-        Ok(meta) if meta.is_dir() => tree.first = tree.enter(start.to_path_buf()),
-        Ok(_) => tree.first = Some(Reached::Path(start.to_path_buf())),
-        Err(err) => tree.first = Some(skipped(start, &err)),
-    }
-    tree
-}
-
-/// A depth-first walk over folders read with `std::fs::read_dir`, each folder's entries
-/// sorted by name: the order of `walkdir` sorted by file name, which earlier versions
-/// walked with, so indexes list their files as before.
-struct Tree {
-    hidden: bool,
-    rules: IgnoreRules,
-    /// The folders being walked, the innermost last.
-    open: Vec<OpenFolder>,
-    /// What to give before anything else: the start when it is a file, or an error.
-    first: Option<Reached>,
-}
-
-/// A folder entry with its name; no name when it could not be read.
-type Listed = (Option<std::ffi::OsString>, std::io::Result<fs::DirEntry>);
-
-struct OpenFolder {
-    path: PathBuf,
-    /// Its entries not walked yet, sorted by name.
-    entries: std::vec::IntoIter<Listed>,
-    /// Whether ignore rules apply in it (most folders have none).
-    ruled: bool,
-    /// Its canonical path, made when a symlink to a folder is met below it.
-    canonical: Option<PathBuf>,
-}
-
-impl Tree {
-    /// Opens the folder `path` and puts it on the stack; the error when it cannot be read.
-    fn enter(&mut self, path: PathBuf) -> Option<Reached> {
-        let read = match fs::read_dir(&path) {
-            Ok(read) => read,
-            Err(err) => return Some(skipped(&path, &err)),
-        };
-        // Each name made once: comparing `DirEntry::file_name`s would make two for every
-        // comparison. Entries that could not be read (no name) come first, as walkdir
-        // sorts them.
-        let mut entries: Vec<Listed> = read
-            .map(|entry| (entry.as_ref().ok().map(fs::DirEntry::file_name), entry))
-            .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let ruled = self.rules.apply_in(&path);
-        self.open.push(OpenFolder {
-            path,
-            entries: entries.into_iter(),
-            ruled,
-            canonical: None,
+    let hidden = options.hidden;
+    let walker = WalkDir::new(start)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |entry| {
+            entry.depth() == 0
+                || ((hidden || !is_hidden(entry.file_name()))
+                    && !rules.is_ignored(entry.path(), entry.file_type().is_dir()))
         });
-        None
-    }
-
-    /// Whether the folder a symlink at `path` leads to is one the walk is in.
-    fn is_loop(&mut self, path: &Path) -> bool {
-        let Ok(target) = fs::canonicalize(path) else {
-            return false;
-        };
-        self.open.iter_mut().any(|folder| {
-            let canonical = folder
-                .canonical
-                .get_or_insert_with(|| fs::canonicalize(&folder.path).unwrap_or_default());
-            *canonical == target
-        })
-    }
+    walker.filter_map(move |entry| match entry {
+        Ok(entry) if entry.file_type().is_dir() => None,
+        Ok(entry) => Some(Reached::Path(entry.into_path())),
+        Err(err) => Some(Reached::Error(Found::Skipped(walk_error(&err)))),
+    })
 }
 
-impl Iterator for Tree {
-    type Item = Reached;
-
-    fn next(&mut self) -> Option<Reached> {
-        if let Some(first) = self.first.take() {
-            return Some(first);
+fn walk_error(err: &walkdir::Error) -> Notice {
+    let path = err.path().map(Path::to_path_buf).unwrap_or_default();
+    let reason = if err.loop_ancestor().is_some() {
+        "is a symlink loop; skipped it".to_string()
+    } else {
+        match err.io_error() {
+            Some(io) => io_reason(io),
+            None => format!("cannot be read ({err}); skipped it"),
         }
-        loop {
-            let folder = self.open.last_mut()?;
-            let Some((name, entry)) = folder.entries.next() else {
-                self.open.pop();
-                continue;
-            };
-            let (name, entry) = match (name, entry) {
-                (Some(name), Ok(entry)) => (name, entry),
-                (_, Err(err)) => return Some(skipped(&folder.path.clone(), &err)),
-                (None, Ok(entry)) => (entry.file_name(), entry),
-            };
-            let path = folder.path.join(&name);
-            let ruled = folder.ruled;
-            let kind = match entry.file_type() {
-                Ok(kind) => kind,
-                Err(err) => return Some(skipped(&path, &err)),
-            };
-            // A symlink is followed: what it leads to decides (as `walkdir` with
-            // `follow_links`, which reports a broken one even when hidden).
-            let (is_dir, is_link) = if kind.is_symlink() {
-                match fs::metadata(&path) {
-                    Ok(meta) => (meta.is_dir(), true),
-                    Err(err) => return Some(skipped(&path, &err)),
-                }
-            } else {
-                (kind.is_dir(), false)
-            };
-            if (!self.hidden && is_hidden(&name)) || (ruled && self.rules.is_ignored(&path, is_dir))
-            {
-                continue;
-            }
-            if !is_dir {
-                return Some(if is_link {
-                    Reached::Path(path)
-                } else {
-                    Reached::Entry(path, entry)
-                });
-            }
-            if is_link && self.is_loop(&path) {
-                let notice = Notice::skipped(&path, "is a symlink loop; skipped it");
-                return Some(Reached::Error(Found::Skipped(notice)));
-            }
-            if let Some(error) = self.enter(path) {
-                return Some(error);
-            }
-        }
-    }
-}
-
-fn skipped(path: &Path, err: &std::io::Error) -> Reached {
-    Reached::Error(Found::Skipped(Notice::skipped(path, io_reason(err))))
+    };
+    Notice::skipped(&path, reason)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -627,12 +515,6 @@ impl IgnoreRules {
             folder = current.parent();
         }
         false
-    }
-
-    /// Whether any rules apply to the entries of `folder`: when none do, the walk asks
-    /// nothing about them.
-    fn apply_in(&mut self, folder: &Path) -> bool {
-        self.enabled && self.is_ruled(folder)
     }
 
     fn is_ruled(&mut self, folder: &Path) -> bool {
