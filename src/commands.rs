@@ -112,6 +112,7 @@ fn index_command(args: &IndexArgs) -> Result<ExitCode> {
         &settings,
         Scope::All,
         &mut KeptManifest::default(),
+        &mut Taggers::default(),
         &mut print_notice,
     )?;
     let nothing = report.added + report.updated + report.unchanged == 0;
@@ -277,6 +278,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
         None
     };
     let mut kept = KeptManifest::default();
+    let mut taggers = Taggers::default();
     let target = Target::Local(&index_args.index);
     let report = build_index(
         &index_args.dir,
@@ -284,6 +286,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
         &settings,
         Scope::All,
         &mut kept,
+        &mut taggers,
         &mut print_new_notice,
     )?;
     let seconds = interval.unwrap_or(match events {
@@ -331,6 +334,7 @@ pub fn watch(index_args: &IndexArgs, interval: Option<f64>, indexed: impl FnOnce
             &settings,
             scope,
             &mut kept,
+            &mut taggers,
             &mut print_new_notice,
         ) {
             Ok(report) if report.added + report.updated + report.removed > 0 => {
@@ -372,27 +376,81 @@ struct IndexSettings<'a> {
 fn load_tagger(taxonomy: Taxonomy, lexicon: Option<&Path>) -> Result<Tagger> {
     match lexicon {
         None => Tagger::new(taxonomy),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "cannot read the word list file {}; check the --lexicon path",
-                    path.display()
-                )
-            })?;
-            Tagger::with_lexicon(taxonomy, Some((path, &text)))
-        }
+        Some(path) => Tagger::with_lexicon(taxonomy, Some((path, &read_lexicon(path)?))),
     }
+}
+
+fn read_lexicon(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the word list file {}; check the --lexicon path",
+            path.display()
+        )
+    })
 }
 
 /// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
 fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonomy, String)> {
-    let corpus_file = dir.map(|d| d.join(CORPUS_TAXONOMY_FILE));
-    let path: Option<PathBuf> = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| corpus_file.filter(|p| p.is_file()));
-    match path {
+    match taxonomy_file(explicit, dir) {
         Some(path) => Taxonomy::read(&path),
         None => Ok((Taxonomy::builtin()?, DEFAULT_TAXONOMY.to_string())),
+    }
+}
+
+/// The taxonomy file a run uses: an explicit one, else `dossier.toml` in the folder; None
+/// for the built-in taxonomy.
+fn taxonomy_file(explicit: Option<&Path>, dir: Option<&Path>) -> Option<PathBuf> {
+    let corpus_file = dir.map(|d| d.join(CORPUS_TAXONOMY_FILE));
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| corpus_file.filter(|p| p.is_file()))
+}
+
+/// The tagger of the last run, kept by `watch` for the next: building it (the taxonomy
+/// parsed, its matchers and the topic model made) costs more than indexing a saved file.
+/// It is built again when the taxonomy file, its text or the word list's text changed, so
+/// an edited `dossier.toml` is still seen at the next run.
+#[derive(Default)]
+struct Taggers(Option<LoadedTagger>);
+
+struct LoadedTagger {
+    /// The taxonomy file (None: built in), its text, and the word list's text.
+    key: (Option<PathBuf>, String, Option<String>),
+    tagger: Tagger,
+}
+
+impl Taggers {
+    /// The tagger for a run over `dir`, with the taxonomy's text.
+    fn load(
+        &mut self,
+        explicit: Option<&Path>,
+        lexicon: Option<&Path>,
+        dir: &Path,
+    ) -> Result<(&Tagger, &str)> {
+        let file = taxonomy_file(explicit, Some(dir));
+        let text = match &file {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read taxonomy file {}", path.display()))?,
+            None => DEFAULT_TAXONOMY.to_string(),
+        };
+        let lexicon_text = lexicon.map(read_lexicon).transpose()?;
+        let key = (file, text, lexicon_text);
+        let current = matches!(&self.0, Some(loaded) if loaded.key == key);
+        if !current {
+            self.0 = None;
+            let taxonomy = match &key.0 {
+                Some(path) => Taxonomy::from_toml(&key.1)
+                    .with_context(|| format!("taxonomy file {} is invalid", path.display()))?,
+                None => Taxonomy::builtin()?,
+            };
+            let tagger = match (lexicon, &key.2) {
+                (Some(path), Some(text)) => Tagger::with_lexicon(taxonomy, Some((path, text)))?,
+                _ => Tagger::new(taxonomy)?,
+            };
+            self.0 = Some(LoadedTagger { key, tagger });
+        }
+        let loaded = self.0.as_ref().expect("loaded just above");
+        Ok((&loaded.tagger, &loaded.key.1))
     }
 }
 
@@ -402,10 +460,10 @@ fn build_index(
     settings: &IndexSettings<'_>,
     scope: Scope<'_>,
     kept: &mut KeptManifest,
+    taggers: &mut Taggers,
     on_notice: &mut (impl FnMut(&Notice) + Send),
 ) -> Result<IndexReport> {
-    let (taxonomy, taxonomy_text) = load_taxonomy(settings.taxonomy, Some(dir))?;
-    let tagger = load_tagger(taxonomy, settings.lexicon)?;
+    let (tagger, taxonomy_text) = taggers.load(settings.taxonomy, settings.lexicon, dir)?;
     let bar = settings
         .progress
         .then(|| progress_bar(dir, settings.walk))
@@ -419,9 +477,9 @@ fn build_index(
         }
     };
     let options = BuildOptions {
-        tagger: settings.tagging.then_some(&tagger),
+        tagger: settings.tagging.then_some(tagger),
         taxonomy: tagger.taxonomy(),
-        taxonomy_text: &taxonomy_text,
+        taxonomy_text,
         read: settings.read,
         walk: settings.walk,
         rebuild: settings.rebuild,
@@ -605,6 +663,7 @@ fn open_search_index(args: &SearchArgs) -> Result<index::OpenIndex> {
                     &settings,
                     Scope::All,
                     &mut KeptManifest::default(),
+                    &mut Taggers::default(),
                     &mut print_notice,
                 )?;
                 print_report(&report, &path.display().to_string());

@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyError};
 
-use crate::manifest::{self, FileList, FileState, Manifest};
+use crate::manifest::{self, Delta, FileList, FileState, Manifest, Saved};
 use crate::read::{self, Format, ReadOptions};
 use crate::tag::{Company, Tagger, Tags};
 use crate::taxonomy::Taxonomy;
@@ -572,9 +572,9 @@ pub enum Scope<'a> {
 
 /// The file list of the last run, kept by a process that indexes again and again
 /// (`watch`), so that a run after a few file events reads no file list from disk. It is
-/// used only while the index's last commit names the very file it came from.
+/// used only while the index's last commit names the very list it came from.
 #[derive(Debug, Default)]
-pub struct KeptManifest(Option<(Manifest, u64, ManifestStamp)>);
+pub struct KeptManifest(Option<(Manifest, Saved, ManifestStamp)>);
 
 /// Size and modification time of a saved file list: a list saved anew under the same
 /// name (an index deleted and built again) is not taken for the kept one.
@@ -586,19 +586,19 @@ impl KeptManifest {
         &mut self,
         index: &Index,
         index_path: &Path,
-    ) -> Option<(Manifest, u64)> {
-        let (manifest, sequence, stamp) = self.0.take()?;
-        let last = manifest::last_sequence(index).ok()??;
-        (last == sequence && manifest::stamp(index_path, sequence).ok()? == stamp)
-            .then_some((manifest, sequence))
+    ) -> Option<(Manifest, Saved)> {
+        let (manifest, saved, stamp) = self.0.take()?;
+        let last = manifest::last_saved(index).ok()??;
+        (last == saved && manifest::stamp(index_path, saved).ok()? == stamp)
+            .then_some((manifest, saved))
     }
 
-    /// The list `manifest` the local index at `index_path` saved as `sequence`.
-    pub(crate) fn local(manifest: Manifest, sequence: u64, index_path: &Path) -> KeptManifest {
+    /// The list `manifest` the local index at `index_path` saved as `saved`.
+    pub(crate) fn local(manifest: Manifest, saved: Saved, index_path: &Path) -> KeptManifest {
         KeptManifest(
-            manifest::stamp(index_path, sequence)
+            manifest::stamp(index_path, saved)
                 .ok()
-                .map(|stamp| (manifest, sequence, stamp)),
+                .map(|stamp| (manifest, saved, stamp)),
         )
     }
 }
@@ -640,6 +640,7 @@ pub fn open_local<'a>(
         index_path,
         writer,
         fields,
+        saved: None,
     })
 }
 
@@ -657,7 +658,15 @@ pub fn build_into<S: Sink>(
     open_sink: impl FnOnce() -> Result<S>,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let walk_all = walk::files(dir, options.walk)?;
+    // A full walk starts at once, reading the folder while the index opens; a run on file
+    // events walks only the paths they named.
+    let mut walk_all = match scope {
+        Scope::All => Some(walk::files(dir, options.walk)?),
+        Scope::Paths(_) => {
+            walk::check_root(dir)?;
+            None
+        }
+    };
     let mut sink = open_sink()?;
     let mut report = IndexReport::default();
     // Canonical, so "docs", "./docs/" and a symlink to it are one folder.
@@ -675,7 +684,7 @@ pub fn build_into<S: Sink>(
         Some(_) if report.rebuilt.is_none() => scope,
         _ => Scope::All,
     };
-    let previous = match previous {
+    let mut files = match previous {
         Some(previous) if report.rebuilt.is_none() => previous.files,
         stale => {
             if stale.is_some() || options.rebuild {
@@ -684,52 +693,75 @@ pub fn build_into<S: Sink>(
             FileList::default()
         }
     };
-    // The files to look at, what the index held of them, and what it holds of the rest.
-    let (mut previous, rest, found): (FileList, FileList, Box<dyn Iterator<Item = Found> + Send>) =
-        match scope {
-            Scope::All => {
-                let rest = FileList::with_capacity(previous.len(), previous.path_bytes());
-                (previous, rest, Box::new(walk_all))
-            }
-            Scope::Paths(paths) => {
-                let mut rest = previous;
-                let looked_at = take_paths(&mut rest, dir, paths);
-                report.unchanged = rest.len();
-                let found = walk::paths(dir, paths, options.walk)?;
-                (looked_at, rest, Box::new(found))
-            }
-        };
-    let mut current = Manifest {
-        source,
-        settings,
-        files: rest,
+    // Every file is indexed anew: the run's list is written whole.
+    let whole = report.rebuilt.is_some() || sequence.is_none();
+    let found: Box<dyn Iterator<Item = Found> + Send> = match (scope, walk_all.take()) {
+        (Scope::All, Some(walk_all)) => Box::new(walk_all),
+        (Scope::All, None) => Box::new(walk::files(dir, options.walk)?),
+        (Scope::Paths(paths), _) => Box::new(walk::paths(dir, paths, options.walk)?),
     };
+    let listed = files.len();
+    let mut changes = FileList::default();
+    let mut removed = Vec::new();
     let reading = Reading {
         found,
-        previous: &mut previous,
+        previous: &mut files,
+        changes: &mut changes,
+        removed: &mut removed,
         pending: VecDeque::new(),
         sink: &sink,
         progress: options.progress,
         read: options.read,
-        current: &mut current,
         report: &mut report,
         on_notice: &mut on_notice,
     };
     report.paragraphs = read_and_index(reading, &sink, options.tagger)?;
-    // What the walk did not find again is gone.
-    let gone: Vec<&str> = previous.paths().collect();
-    sink.delete_files(&gone)?;
+    // What the walk did not find again is gone: each file of the list in the run's scope
+    // that it did not take.
+    let gone = match scope {
+        Scope::All => files.paths().map(str::to_string).collect(),
+        Scope::Paths(paths) => {
+            let mut gone = Vec::new();
+            let mut looked_at = 0;
+            for path in walk::outermost(paths) {
+                let (left, count) = files.at_or_under(path);
+                gone.extend(left);
+                looked_at += count;
+            }
+            // The files the events did not name are as they were.
+            report.unchanged += listed - looked_at;
+            gone
+        }
+    };
+    let gone_paths: Vec<&str> = gone.iter().map(String::as_str).collect();
+    sink.delete_files(&gone_paths)?;
     report.removed += gone.len();
-    drop(previous);
-    // In place, before it is saved or kept: saving an unsorted list would sort a copy.
-    current.files.sort();
-    let dirty =
-        report.rebuilt.is_some() || sequence.is_none() || report.read > 0 || report.removed > 0;
+    removed.extend(gone);
+    // The run's list: the last run's with the changes made in place (or, when every file
+    // was indexed anew, the changes themselves), and the changes alone for the log.
+    let delta = if whole {
+        changes.sort();
+        files = changes;
+        Delta::default()
+    } else {
+        files.apply(&changes, &removed);
+        Delta {
+            files: changes,
+            removed,
+        }
+    };
+    let current = Manifest {
+        source,
+        settings,
+        files,
+    };
+    let dirty = whole || report.read > 0 || report.removed > 0;
     if dirty {
         let finished = sink.finish(Finish {
             manifest: current,
+            delta,
             sequence,
-            settings_changed: report.rebuilt.is_some() || sequence.is_none(),
+            settings_changed: whole,
             dir,
             options,
         })?;
@@ -740,32 +772,6 @@ pub fn build_into<S: Sink>(
     }
     report.elapsed = started.elapsed();
     Ok(report)
-}
-
-/// Takes out of `files` the entries at or under `paths` (relative to `dir`): the files a
-/// run on file events looks at again. A path that is a file on disk is only itself; any
-/// other (a folder, or gone, perhaps a folder) may hold files, found by one pass over the
-/// list.
-fn take_paths(files: &mut FileList, dir: &Path, paths: &[String]) -> FileList {
-    let mut taken = FileList::default();
-    let mut folders: Vec<&str> = Vec::new();
-    for path in paths {
-        let path = path.trim_matches('/');
-        if let Some(state) = files.take(path) {
-            taken.insert(path, state);
-        }
-        if !dir.join(path).is_file() {
-            folders.push(path);
-        }
-    }
-    if !folders.is_empty() {
-        let inside =
-            files.split_off(|key| folders.iter().any(|folder| walk::is_inside(key, folder)));
-        for (path, state) in inside.iter() {
-            taken.insert_ref(path, state);
-        }
-    }
-    taken
 }
 
 /// The fingerprint of what, besides the files, decides the paragraphs and their tags.
@@ -1044,16 +1050,19 @@ fn remove_index_files(index_path: &Path) -> Result<()> {
 /// The walk, shared by the indexing workers, and the tally so far.
 struct Reading<'a, F, N, S> {
     found: F,
-    /// What the index held before this run, of the files not walked yet.
+    /// What the index held before this run; each file the walk finds is taken out.
     previous: &'a mut FileList,
+    /// The files this run indexed anew or whose state changed, with their new state.
+    changes: &'a mut FileList,
+    /// The files the index held that this run found it can no longer use.
+    removed: &'a mut Vec<String>,
     /// Documents of a JSON Lines file not yet handed out, with the place of their file
-    /// in `current`'s list.
+    /// in `changes`.
     pending: VecDeque<(read::Document, usize)>,
     /// Where paragraphs are deleted from.
     sink: &'a S,
     progress: Option<&'a (dyn Fn(u64) + Sync)>,
     read: &'a ReadOptions,
-    current: &'a mut Manifest,
     report: &'a mut IndexReport,
     on_notice: &'a mut N,
 }
@@ -1069,14 +1078,18 @@ where
     fn next_file(&mut self) -> Option<(FoundFile, Option<FileState>)> {
         while let Some(found) = self.found.next() {
             match found {
-                Found::File(file) => match self.previous.take(&file.relative) {
-                    Some(state) if state.matches(&file) => {
-                        self.advance(file.size);
-                        self.current.files.insert(&file.relative, state);
-                        self.report.unchanged += 1;
+                Found::File(file) => {
+                    // Taken without a copy: most files did not change.
+                    let previous = self.previous.take_ref(&file.relative);
+                    let same = previous.is_some_and(|state| {
+                        state.size == file.size && state.modified == file.modified
+                    });
+                    if !same {
+                        return Some((file, previous.map(|state| state.to_state())));
                     }
-                    state => return Some((file, state)),
-                },
+                    self.advance(file.size);
+                    self.report.unchanged += 1;
+                }
                 Found::Skipped(notice) => self.notice(notice),
                 Found::Ignored(extension) => {
                     self.report.ignored += 1;
@@ -1113,7 +1126,7 @@ where
                         companies: previous.companies,
                         ..FileState::of(&file, hash)
                     };
-                    self.current.files.insert(&file.relative, state);
+                    self.changes.insert(&file.relative, state);
                     self.report.unchanged += 1;
                 }
                 previous => {
@@ -1158,8 +1171,7 @@ where
             self.report.added += 1;
         }
         let place = self
-            .current
-            .files
+            .changes
             .insert(&file.relative, FileState::of(&file, hash));
         self.pending
             .extend(documents.into_iter().map(|document| (document, place)));
@@ -1171,6 +1183,7 @@ where
         if was_indexed {
             self.delete_paragraphs(&file.relative);
             self.report.removed += 1;
+            self.removed.push(file.relative.clone());
         }
     }
 
@@ -1200,9 +1213,9 @@ where
     }
 
     /// Adds the known companies a worker tagged in a document of the file at `place` in
-    /// this run's list.
+    /// this run's changes.
     fn record_companies(&mut self, place: usize, companies: &[u32]) {
-        self.current.files.add_companies(place, companies);
+        self.changes.add_companies(place, companies);
     }
 }
 

@@ -10,13 +10,18 @@
 //! The file is binary (see `binary`): a million files take some 40 MB and are read and
 //! written in a fraction of the time JSON took. Indexes of earlier versions name a
 //! `files-N.json`, which is still read; their next commit writes the binary form.
+//!
+//! A commit that changed a few files does not write the whole list again: it appends
+//! its changes to the list's log, `files-N.delta` (see `delta`), and names the list and
+//! how much of the log is its own. Once the log has grown to an eighth of the list, the
+//! next commit writes the whole list anew.
 
 use std::fmt;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -25,8 +30,10 @@ use tantivy::Index;
 use crate::walk::FoundFile;
 
 mod binary;
+mod delta;
 mod list;
 
+pub use delta::Delta;
 pub use list::{FileList, FileRef, walk_order};
 
 /// Prefix and extensions of manifest files in an index folder: the binary form written
@@ -34,6 +41,8 @@ pub use list::{FileList, FileRef, walk_order};
 const MANIFEST_PREFIX: &str = "files-";
 const MANIFEST_EXTENSION: &str = ".bin";
 const JSON_EXTENSION: &str = ".json";
+/// Extension of the log of changes to a whole list (see `delta`).
+const DELTA_EXTENSION: &str = ".delta";
 
 /// The files an index holds and what it was built with. Saved in binary (see `binary`);
 /// the JSON form of earlier versions had each file as one array `[path, size, modified,
@@ -145,53 +154,111 @@ pub fn settings_fingerprint(parts: &[&str]) -> String {
     format!("{:032x}", content_hash(joined.as_bytes()))
 }
 
-/// What the last commit of an index says: the manifest file it names.
-#[derive(Debug, Serialize, Deserialize)]
+/// What the last commit of an index says: the file list it names.
+///
+/// `{"manifest": "files-7.bin"}`: the whole list, written for commit 7 (the only form of
+/// earlier versions). `{"base": "files-7.bin", "delta_bytes": 812, "commit": 9}`: that
+/// whole list with the first 812 bytes of its log `files-7.delta` applied, for commit 9.
+/// The second form has no `manifest` key, so an earlier version (which would read the
+/// whole list without its log, and take files changed since for unchanged) calls the
+/// index damaged rather than index it wrongly.
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Payload {
-    manifest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    manifest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delta_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    commit: Option<u64>,
 }
 
-/// The manifest of the last commit and its sequence number; None for an index that has
-/// never been committed with one.
-pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, u64)>> {
-    let Some(sequence) = last_sequence(index)? else {
+/// Where the file list of a commit is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    /// Sequence number of the commit: one more with each commit.
+    pub commit: u64,
+    /// Sequence number of the whole list (`files-N.bin`) the commit builds on.
+    pub base: u64,
+    /// Bytes of that list's log (`files-N.delta`) that belong to the commit; 0 for none.
+    pub delta_bytes: u64,
+}
+
+/// The manifest of the last commit and where it is; None for an index that has never
+/// been committed with one.
+pub fn load(index: &Index, index_path: &Path) -> Result<Option<(Manifest, Saved)>> {
+    let Some(saved) = last_saved(index)? else {
         return Ok(None);
     };
-    let path = existing_file(index_path, sequence);
+    let path = existing_file(index_path, saved.base);
     let not_valid = || format!("its file list {} is not valid", path.display());
     let bytes =
         fs::read(&path).with_context(|| format!("cannot read its file list {}", path.display()))?;
-    let manifest = if path.extension().is_some_and(|e| e == "bin") {
+    let mut manifest: Manifest = if path.extension().is_some_and(|e| e == "bin") {
         binary::decode(&bytes).with_context(not_valid)?
     } else {
         serde_json::from_slice(&bytes).with_context(not_valid)?
     };
-    Ok(Some((manifest, sequence)))
+    if saved.delta_bytes > 0 {
+        let log = index_path.join(delta_name(saved.base));
+        delta::apply(&log, saved.delta_bytes, &mut manifest.files)
+            .with_context(|| format!("its file list log {} is not valid", log.display()))?;
+    }
+    Ok(Some((manifest, saved)))
 }
 
-/// The sequence number of the manifest the last commit names, without reading it; None
-/// for an index that has never been committed with one.
+/// The sequence number of the last commit, without reading its file list; None for an
+/// index that has never been committed with one.
 pub fn last_sequence(index: &Index) -> Result<Option<u64>> {
+    Ok(last_saved(index)?.map(|saved| saved.commit))
+}
+
+/// Where the file list of the last commit is, without reading it; None for an index that
+/// has never been committed with one.
+pub fn last_saved(index: &Index) -> Result<Option<Saved>> {
     let metas = index.load_metas()?;
-    let Some(payload) = metas.payload else {
+    let Some(text) = metas.payload else {
         return Ok(None);
     };
-    let payload: Payload = serde_json::from_str(&payload)
-        .with_context(|| format!("its last commit names no file list ({payload:?})"))?;
-    let sequence = sequence_of(&payload.manifest)
-        .with_context(|| format!("its file list has a strange name {:?}", payload.manifest))?;
-    Ok(Some(sequence))
+    let no_list = || format!("its last commit names no file list ({text:?})");
+    let payload: Payload = serde_json::from_str(&text).with_context(no_list)?;
+    let strange = |name: &str| format!("its file list has a strange name {name:?}");
+    let saved = match (&payload.manifest, &payload.base) {
+        (Some(name), None) => {
+            let base = sequence_of(name).with_context(|| strange(name))?;
+            Saved {
+                commit: base,
+                base,
+                delta_bytes: 0,
+            }
+        }
+        (None, Some(name)) => {
+            let base = sequence_of(name).with_context(|| strange(name))?;
+            Saved {
+                commit: payload.commit.unwrap_or(base),
+                base,
+                delta_bytes: payload.delta_bytes.unwrap_or(0),
+            }
+        }
+        _ => bail!(no_list()),
+    };
+    Ok(Some(saved))
 }
 
-/// Size and modification time of the manifest with sequence number `sequence`: tells a
-/// manifest kept in memory from one saved anew under the same name.
-pub fn stamp(index_path: &Path, sequence: u64) -> Result<(u64, Option<std::time::SystemTime>)> {
-    let meta = fs::metadata(existing_file(index_path, sequence))?;
+/// Size and modification time of the whole list a commit builds on: tells a manifest
+/// kept in memory from one saved anew under the same name.
+pub fn stamp(index_path: &Path, saved: Saved) -> Result<(u64, Option<std::time::SystemTime>)> {
+    let meta = fs::metadata(existing_file(index_path, saved.base))?;
     Ok((meta.len(), meta.modified().ok()))
 }
 
 fn file_name(sequence: u64) -> String {
     format!("{MANIFEST_PREFIX}{sequence}{MANIFEST_EXTENSION}")
+}
+
+fn delta_name(sequence: u64) -> String {
+    format!("{MANIFEST_PREFIX}{sequence}{DELTA_EXTENSION}")
 }
 
 /// The manifest with sequence number `sequence`: the binary one, or the JSON one an
@@ -206,21 +273,65 @@ fn existing_file(index_path: &Path, sequence: u64) -> PathBuf {
     }
 }
 
-/// Writes the manifest with sequence number `sequence`; returns the commit payload that
-/// names it.
-pub fn save(index_path: &Path, manifest: &Manifest, sequence: u64) -> Result<String> {
-    let name = file_name(sequence);
+/// The log of a whole list is written anew as a whole list once it is larger than this
+/// share of the list (plus `FOLD_SLACK`): reading it back stays a small part of loading.
+const FOLD_SHARE: u64 = 8;
+const FOLD_SLACK: u64 = 64 * 1024;
+
+/// Saves the file list of the commit after `previous`: the changes `delta` appended to
+/// the log of `previous`'s whole list, or `manifest` whole (`whole`, no previous commit,
+/// or a log grown large). Returns the commit payload that names it, and where it is.
+pub fn save(
+    index_path: &Path,
+    manifest: &Manifest,
+    delta: &Delta,
+    previous: Option<Saved>,
+    whole: bool,
+) -> Result<(String, Saved)> {
+    let commit = previous.map_or(1, |saved| saved.commit + 1);
+    if let Some(previous) = previous.filter(|_| !whole) {
+        let base = index_path.join(file_name(previous.base));
+        // An earlier version's JSON list is written anew in binary, with no log.
+        if let Ok(meta) = fs::metadata(&base) {
+            let log = index_path.join(delta_name(previous.base));
+            let owned = delta::append(&log, previous.delta_bytes, delta)?;
+            if owned <= meta.len() / FOLD_SHARE + FOLD_SLACK {
+                let payload = Payload {
+                    base: Some(file_name(previous.base)),
+                    delta_bytes: Some(owned),
+                    commit: Some(commit),
+                    ..Payload::default()
+                };
+                let saved = Saved {
+                    commit,
+                    base: previous.base,
+                    delta_bytes: owned,
+                };
+                return Ok((serde_json::to_string(&payload)?, saved));
+            }
+        }
+    }
+    let name = file_name(commit);
     let path = index_path.join(&name);
     let cannot = || format!("cannot write {}", path.display());
     let mut out = BufWriter::new(fs::File::create(&path).with_context(cannot)?);
     binary::encode(manifest, &mut out).with_context(cannot)?;
     out.flush().with_context(cannot)?;
-    Ok(serde_json::to_string(&Payload { manifest: name })?)
+    let payload = Payload {
+        manifest: Some(name),
+        ..Payload::default()
+    };
+    let saved = Saved {
+        commit,
+        base: commit,
+        delta_bytes: 0,
+    };
+    Ok((serde_json::to_string(&payload)?, saved))
 }
 
-/// Removes the manifests other than the one with sequence number `keep`: left by earlier
+/// Removes the file lists and logs other than those `keep` is made of: left by earlier
 /// commits, or by a run that stopped before its commit.
-pub fn remove_stale(index_path: &Path, keep: u64) -> Result<()> {
+pub fn remove_stale(index_path: &Path, keep: Saved) -> Result<()> {
     let entries = fs::read_dir(index_path)
         .with_context(|| format!("cannot read the index folder {}", index_path.display()))?;
     for entry in entries.filter_map(|entry| entry.ok()) {
@@ -228,7 +339,7 @@ pub fn remove_stale(index_path: &Path, keep: u64) -> Result<()> {
         let Some(sequence) = sequence_of(&name.to_string_lossy()) else {
             continue;
         };
-        if sequence != keep {
+        if sequence != keep.base {
             let path = entry.path();
             fs::remove_file(&path)
                 .with_context(|| format!("cannot remove the old file list {}", path.display()))?;
@@ -240,7 +351,8 @@ pub fn remove_stale(index_path: &Path, keep: u64) -> Result<()> {
 fn sequence_of(name: &str) -> Option<u64> {
     let rest = name.strip_prefix(MANIFEST_PREFIX)?;
     rest.strip_suffix(MANIFEST_EXTENSION)
-        .or_else(|| rest.strip_suffix(JSON_EXTENSION))?
+        .or_else(|| rest.strip_suffix(JSON_EXTENSION))
+        .or_else(|| rest.strip_suffix(DELTA_EXTENSION))?
         .parse()
         .ok()
 }
@@ -260,31 +372,103 @@ mod tests {
     fn only_manifest_names_have_a_sequence() {
         assert_eq!(sequence_of("files-12.json"), Some(12));
         assert_eq!(sequence_of("files-12.bin"), Some(12));
+        assert_eq!(sequence_of("files-12.delta"), Some(12));
         assert_eq!(sequence_of("files-.json"), None);
         assert_eq!(sequence_of("files-3.json.tmp"), None);
         assert_eq!(sequence_of("names.json"), None);
     }
 
+    fn listed(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(MANIFEST_PREFIX))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn state(size: u64) -> FileState {
+        FileState {
+            size,
+            modified: 1_700_000_000_000_000_000 + size,
+            hash: u128::from(size) << 64,
+            companies: vec![size as u32 % 7],
+        }
+    }
+
+    /// Commits `payload` to a tantivy index in memory, as a run's commit would.
+    fn committed(payload: &str) -> Index {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(payload);
+        prepared.commit().unwrap();
+        index
+    }
+
     #[test]
-    fn saving_then_removing_stale_keeps_only_the_current_manifest() {
+    fn small_changes_go_to_the_log_and_a_large_log_is_folded_into_a_new_list() {
         let dir = tempfile::tempdir().unwrap();
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             source: PathBuf::from("/docs"),
             settings: "s".to_string(),
             files: FileList::default(),
         };
-        save(dir.path(), &manifest, 1).unwrap();
+        for n in 0..100 {
+            manifest.files.insert(&format!("news/{n:03}.txt"), state(n));
+        }
+        let (_, first) = save(dir.path(), &manifest, &Delta::default(), None, true).unwrap();
+        assert_eq!(
+            first,
+            Saved {
+                commit: 1,
+                base: 1,
+                delta_bytes: 0
+            }
+        );
         fs::write(dir.path().join("files-0.json"), "{}").unwrap();
-        let payload = save(dir.path(), &manifest, 2).unwrap();
-        fs::write(dir.path().join("names.json"), "{}").unwrap();
-        remove_stale(dir.path(), 2).unwrap();
-        let mut left: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["files-2.bin", "names.json"]);
-        assert!(payload.contains("files-2.bin"), "{payload}");
+
+        // One file changed, one gone, one new: a few bytes appended to the log.
+        let mut delta = Delta::default();
+        delta.files.insert("news/050.txt", state(5000));
+        delta.files.insert("news/new.txt", state(7));
+        delta.removed.push("news/001.txt".to_string());
+        manifest.files.apply(&delta.files, &delta.removed);
+        let (payload, second) = save(dir.path(), &manifest, &delta, Some(first), false).unwrap();
+        assert_eq!((second.commit, second.base), (2, 1));
+        assert!(
+            second.delta_bytes > 0 && second.delta_bytes < 200,
+            "{second:?}"
+        );
+        remove_stale(dir.path(), second).unwrap();
+        assert_eq!(listed(dir.path()), ["files-1.bin", "files-1.delta"]);
+        let (read, saved) = load(&committed(&payload), dir.path()).unwrap().unwrap();
+        assert_eq!(saved, second);
+        assert_eq!(read, manifest);
+        assert_eq!(read.files.len(), 100);
+
+        // A log larger than its share of the list: the whole list is written anew.
+        let mut large = Delta::default();
+        for n in 0..2000 {
+            large.files.insert(&format!("more/{n:04}.txt"), state(n));
+        }
+        manifest.files.apply(&large.files, &large.removed);
+        let (payload, third) = save(dir.path(), &manifest, &large, Some(second), false).unwrap();
+        assert_eq!(
+            third,
+            Saved {
+                commit: 3,
+                base: 3,
+                delta_bytes: 0
+            }
+        );
+        assert!(payload.contains(r#""manifest":"files-3.bin""#), "{payload}");
+        remove_stale(dir.path(), third).unwrap();
+        assert_eq!(listed(dir.path()), ["files-3.bin"]);
+        let (read, _) = load(&committed(&payload), dir.path()).unwrap().unwrap();
+        assert_eq!(read, manifest);
+        assert_eq!(last_sequence(&committed(&payload)).unwrap(), Some(3));
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub fn files(root: &Path, options: &WalkOptions) -> Result<Files> {
 const BATCH: usize = 256;
 /// Most threads that read metadata.
 const MAX_STAT_THREADS: usize = 4;
+/// Batches whose metadata is read but not yet taken, at most.
+const LOOKAHEAD_BATCHES: usize = 128;
 
 /// The files of a walk, in walk order (see [`files`]).
 pub struct Files(Stages);
@@ -175,7 +177,9 @@ impl Files {
             .clamp(1, MAX_STAT_THREADS);
         // Bounded, so a walk far ahead of the indexing waits rather than fills memory.
         let (batches, to_stat) = sync_channel::<(u64, Vec<Reached>)>(threads * 2);
-        let (done, finished) = sync_channel(threads * 4);
+        // Room for the walk to run well ahead while the index and its file list are
+        // opened: a few megabytes of metadata.
+        let (done, finished) = sync_channel(LOOKAHEAD_BATCHES);
         let to_stat = Arc::new(Mutex::new(to_stat));
         let mut started = 0;
         for _ in 0..threads {
@@ -314,6 +318,22 @@ pub fn paths(
     options: &WalkOptions,
 ) -> Result<impl Iterator<Item = Found> + use<>> {
     check_root(root)?;
+    let kept = outermost(relative);
+    let root = root.to_path_buf();
+    let options = options.clone();
+    let starts: Vec<PathBuf> = kept
+        .into_iter()
+        .filter_map(|path| taken_start(&root, path, &options))
+        .collect();
+    Ok(starts.into_iter().flat_map(move |start| {
+        let rules = IgnoreRules::new(&root, options.ignore_files);
+        walk_from(&root, &start, &options, rules)
+    }))
+}
+
+/// The relative paths `relative` (`/` separated) without those inside another one given,
+/// each once, sorted; empty ones left out.
+pub(crate) fn outermost(relative: &[String]) -> Vec<&str> {
     let mut sorted: Vec<&str> = relative
         .iter()
         .map(|path| path.trim_matches('/'))
@@ -333,16 +353,7 @@ pub fn paths(
             folders.insert(path);
         }
     }
-    let root = root.to_path_buf();
-    let options = options.clone();
-    let starts: Vec<PathBuf> = kept
-        .into_iter()
-        .filter_map(|path| taken_start(&root, path, &options))
-        .collect();
-    Ok(starts.into_iter().flat_map(move |start| {
-        let rules = IgnoreRules::new(&root, options.ignore_files);
-        walk_from(&root, &start, &options, rules)
-    }))
+    kept
 }
 
 /// Whether the relative path `path` is `folder` or lies inside it.
@@ -377,7 +388,8 @@ fn taken_start(root: &Path, relative: &str, options: &WalkOptions) -> Option<Pat
     Some(path)
 }
 
-fn check_root(root: &Path) -> Result<()> {
+/// Checks that `root` is a folder, with an error that says what to give instead.
+pub(crate) fn check_root(root: &Path) -> Result<()> {
     match fs::metadata(root) {
         Err(_) => bail!(
             "the folder {} does not exist; give a folder of text documents",
@@ -406,7 +418,7 @@ fn walk_from(
 
 /// What a walk reached, before its metadata is read.
 enum Reached {
-    /// A path that is not a folder.
+    /// A path that is not a folder: its metadata is read by its path, following links.
     Path(PathBuf),
     /// A folder or file that could not be read.
     Error(Found),
@@ -415,14 +427,15 @@ enum Reached {
 impl Reached {
     fn found(self, root: &Path, options: &WalkOptions) -> Found {
         match self {
-            Reached::Path(path) => found(root, &path, options),
+            Reached::Path(path) => found(root, path, options, |path| fs::metadata(path)),
             Reached::Error(found) => found,
         }
     }
 }
 
 /// The paths under `start` a walk takes, in order: sorted by name in each folder, hidden
-/// and ignored ones left out, symlinks followed.
+/// and ignored ones left out, symlinks followed (a link back to a folder it is in is
+/// reported, not followed). `start` itself may be a file.
 fn reached_from(
     start: &Path,
     options: &WalkOptions,
@@ -445,8 +458,21 @@ fn reached_from(
     })
 }
 
+fn walk_error(err: &walkdir::Error) -> Notice {
+    let path = err.path().map(Path::to_path_buf).unwrap_or_default();
+    let reason = if err.loop_ancestor().is_some() {
+        "is a symlink loop; skipped it".to_string()
+    } else {
+        match err.io_error() {
+            Some(io) => io_reason(io),
+            None => format!("cannot be read ({err}); skipped it"),
+        }
+    };
+    Notice::skipped(&path, reason)
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 /// The ignore rules of the folders under the walked one, read as the walk reaches them.
@@ -529,19 +555,6 @@ fn read_rules(folder: &Path) -> Option<Gitignore> {
     builder.build().ok()
 }
 
-fn walk_error(err: &walkdir::Error) -> Notice {
-    let path = err.path().map(Path::to_path_buf).unwrap_or_default();
-    let reason = if err.loop_ancestor().is_some() {
-        "is a symlink loop; skipped it".to_string()
-    } else {
-        match err.io_error() {
-            Some(io) => io_reason(io),
-            None => format!("cannot be read ({err}); skipped it"),
-        }
-    };
-    Notice::skipped(&path, reason)
-}
-
 pub(crate) fn io_reason(err: &std::io::Error) -> String {
     if err.kind() == std::io::ErrorKind::PermissionDenied {
         "cannot be read (permission denied); skipped it (check its permissions)".to_string()
@@ -550,12 +563,20 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
+/// What the walk found at `path`, with `metadata` read only for a file taken by name (or
+/// with `--all-text`).
+fn found(
+    root: &Path,
+    owned: PathBuf,
+    options: &WalkOptions,
+    metadata: impl FnOnce(&Path) -> std::io::Result<fs::Metadata>,
+) -> Found {
+    let path = owned.as_path();
     let by_name = options.format_by_name(path);
     if by_name.is_none() && !options.all_text {
         return Found::Ignored(extension_of(path).unwrap_or_default());
     }
-    let meta = match fs::metadata(path) {
+    let meta = match metadata(path) {
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
@@ -589,9 +610,10 @@ fn found(root: &Path, path: &Path, options: &WalkOptions) -> Found {
         .map_or(0, |since| {
             u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
         });
+    let relative = relative_path(root, path);
     Found::File(FoundFile {
-        path: path.to_path_buf(),
-        relative: relative_path(root, path),
+        path: owned,
+        relative,
         size: meta.len(),
         modified,
         format,
@@ -637,6 +659,27 @@ fn not_regular_reason(meta: &fs::Metadata) -> String {
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
+    // The walk joins names onto `root`: its bytes start the path's, which is cheaper to
+    // check than comparing components.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(rest) = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(root.as_os_str().as_encoded_bytes())
+        && let Ok(rest) = std::str::from_utf8(rest)
+    {
+        let after_separator = rest.strip_prefix('/').or_else(|| {
+            root.as_os_str()
+                .as_encoded_bytes()
+                .ends_with(b"/")
+                .then_some(rest)
+        });
+        if let Some(rest) =
+            after_separator.filter(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        {
+            return rest.to_string();
+        }
+    }
     let relative = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
         relative.into_owned()

@@ -161,6 +161,112 @@ fn reindexing_reads_only_what_changed_and_counts_it() {
     );
 }
 
+/// The file lists (`files-N.bin`) and their logs (`files-N.delta`) in an index folder.
+fn file_lists(index: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(index)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("files-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 24: a run that changed a few files of a million appends them to the file list's
+/// log instead of writing the whole list (40 MB) again; once the log grows, a run writes
+/// the whole list anew. Whatever mix of lists and logs the runs left, the next run reads
+/// the files as the last one left them, and the index and its list are those a rebuild
+/// makes.
+#[test]
+fn a_few_changes_are_logged_and_a_long_log_is_folded_into_a_new_file_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for n in 0..50 {
+        write(
+            root,
+            &format!("n{n:02}.txt"),
+            &format!("Note {n} on copper.\n"),
+        );
+    }
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(file_lists(&root.join("idx")), ["files-1.bin"]);
+    let whole = fs::read(root.join("idx/files-1.bin")).unwrap();
+
+    touch_later(&root.join("docs/n00.txt"), 60);
+    write(root, "n01.txt", "Note 1 on nickel.\n");
+    fs::remove_file(root.join("docs/n02.txt")).unwrap();
+    write(root, "sub/new.txt", "A new note on tin.\n");
+    let (code, stderr) = index(root, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        counts(&stderr),
+        "1 added, 1 updated, 1 removed, 48 unchanged"
+    );
+    assert_eq!(
+        file_lists(&root.join("idx")),
+        ["files-1.bin", "files-1.delta"]
+    );
+    assert_eq!(fs::read(root.join("idx/files-1.bin")).unwrap(), whole);
+    // The list with its log is what the last run left: nothing to read again.
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 0 removed, 50 unchanged"
+    );
+    assert!(
+        stderr.contains("indexed 0 paragraphs from 0 files"),
+        "{stderr}"
+    );
+    assert_eq!(paths(&search(root, &["nickel"]).1), ["n01.txt"]);
+    assert_eq!(paths(&search(root, &["tin"]).1), ["sub/new.txt"]);
+
+    // Many files at once: the log would outgrow its share, so the list is written whole.
+    for n in 0..3000 {
+        write(
+            root,
+            &format!("many/m{n:04}.txt"),
+            &format!("Memo {n} on zinc.\n"),
+        );
+    }
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "3000 added, 0 updated, 0 removed, 50 unchanged"
+    );
+    assert_eq!(file_lists(&root.join("idx")), ["files-3.bin"]);
+    write(root, "many/m0007.txt", "Memo 7 on lead.\n");
+    fs::rename(root.join("docs/sub"), root.join("docs/moved")).unwrap();
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "1 added, 1 updated, 1 removed, 3048 unchanged"
+    );
+    assert_eq!(
+        file_lists(&root.join("idx")),
+        ["files-3.bin", "files-3.delta"]
+    );
+
+    // The same paragraphs and the same file list as an index built in one run.
+    let rebuilt = dossier(root)
+        .args(["index", "docs", "--index", "fresh"])
+        .output()
+        .unwrap();
+    assert!(rebuilt.status.success());
+    assert_eq!(
+        indexed_paragraphs(&root.join("idx")),
+        indexed_paragraphs(&root.join("fresh"))
+    );
+    let list = |index: &str| {
+        dossier::index::open(&root.join(index))
+            .unwrap()
+            .manifest()
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(list("idx"), list("fresh"));
+}
+
 #[test]
 fn rebuild_a_new_taxonomy_or_another_folder_index_every_file_again_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
@@ -775,6 +881,24 @@ fn watch_picks_up_a_save_a_delete_and_a_rename_through_file_events() {
     });
     watch.kill().unwrap();
     watch.wait().unwrap();
+    // The watch's runs logged their changes to the file list; a run of its own finds the
+    // files as the watch left them.
+    assert!(
+        file_lists(&root.join("idx"))
+            .iter()
+            .any(|name| name.ends_with(".delta")),
+        "{:?}",
+        file_lists(&root.join("idx"))
+    );
+    let (_, stderr) = index(root, &[]);
+    assert_eq!(
+        counts(&stderr),
+        "0 added, 0 updated, 0 removed, 2 unchanged"
+    );
+    assert!(
+        stderr.contains("indexed 0 paragraphs from 0 files"),
+        "{stderr}"
+    );
     let log = fs::read_to_string(&log).unwrap();
     // Each run reports what a full run would have: the files the index holds unchanged
     // count, though only the paths the events named were looked at.

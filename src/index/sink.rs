@@ -17,7 +17,7 @@ use super::{
     BuildOptions, COMPANY_NAMES_FILE, COMPILED_TAXONOMY_FILE, Fields, KeptManifest, TAXONOMY_FILE,
     company_names_json, damaged, write_atomically, write_marker,
 };
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Delta, Manifest, Saved};
 
 /// One paragraph as an index stores it: its text, what it stores of its document, and its
 /// tags. Local and cluster sinks store exactly these values.
@@ -124,6 +124,8 @@ pub struct Finished {
 pub struct Finish<'a> {
     /// The files the sink now holds.
     pub manifest: Manifest,
+    /// What changed since the previous run's manifest (empty when `settings_changed`).
+    pub delta: Delta,
     /// Sequence number of the previous run's manifest.
     pub sequence: Option<u64>,
     /// The taxonomy or settings changed: saved copies of them are written anew.
@@ -140,6 +142,8 @@ pub struct TantivySink<'a> {
     pub(super) index_path: &'a Path,
     pub(super) writer: IndexWriter,
     pub(super) fields: Fields,
+    /// Where the last commit's file list is, once `previous` has looked.
+    pub(super) saved: Option<Saved>,
 }
 
 impl Sink for TantivySink<'_> {
@@ -153,16 +157,20 @@ impl Sink for TantivySink<'_> {
         let (index, index_path) = (&self.index, self.index_path);
         index.reader().map_err(|err| damaged(index_path, &err))?;
         let current = kept.take_current(index, index_path);
-        if let Some((manifest, sequence)) = current.filter(|_| !rebuild) {
-            return Ok((Some(manifest), Some(sequence)));
+        if let Some((manifest, saved)) = current.filter(|_| !rebuild) {
+            self.saved = Some(saved);
+            return Ok((Some(manifest), Some(saved.commit)));
         }
         let loaded = if rebuild {
-            manifest::last_sequence(index).map(|sequence| sequence.map(|s| (None, s)))
+            manifest::last_saved(index).map(|saved| saved.map(|s| (None, s)))
         } else {
             manifest::load(index, index_path).map(|loaded| loaded.map(|(m, s)| (Some(m), s)))
         };
         match loaded {
-            Ok(Some((manifest, sequence))) => Ok((manifest, Some(sequence))),
+            Ok(Some((manifest, saved))) => {
+                self.saved = Some(saved);
+                Ok((manifest, Some(saved.commit)))
+            }
             Ok(None) => Ok((None, None)),
             Err(err) => Err(damaged(index_path, &format!("{err:#}"))),
         }
@@ -186,23 +194,33 @@ impl Sink for TantivySink<'_> {
         Ok(())
     }
 
-    /// Writes the manifest and the files saved with the index, then commits: the commit
-    /// names the manifest, so both change together.
+    /// Writes the manifest (its changes to the log, or whole) and the files saved with
+    /// the index, then commits: the commit names the manifest, so both change together.
     fn finish(self, run: Finish<'_>) -> Result<Finished> {
         let TantivySink {
             index_path,
             mut writer,
+            saved,
             ..
         } = self;
         let options = run.options;
-        let sequence = run.sequence.map_or(1, |s| s + 1);
-        let payload = manifest::save(index_path, &run.manifest, sequence)?;
-        let companies: HashSet<usize> = run
-            .manifest
-            .files
-            .iter()
-            .flat_map(|(_, state)| state.companies.iter().map(|&id| id as usize))
-            .collect();
+        let (payload, saved) = manifest::save(
+            index_path,
+            &run.manifest,
+            &run.delta,
+            saved,
+            run.settings_changed,
+        )?;
+        // Marked by taxonomy index: a million files name a few thousand companies.
+        let mut held = vec![false; options.taxonomy.companies.len()];
+        for state in run.manifest.files.states() {
+            for &id in state.companies {
+                if let Some(held) = held.get_mut(id as usize) {
+                    *held = true;
+                }
+            }
+        }
+        let companies: HashSet<usize> = (0..held.len()).filter(|&id| held[id]).collect();
         write_atomically(
             &index_path.join(COMPANY_NAMES_FILE),
             &company_names_json(options.taxonomy, &companies)?,
@@ -222,16 +240,16 @@ impl Sink for TantivySink<'_> {
         prepared.set_payload(&payload);
         prepared.commit().with_context(cannot_commit)?;
         writer.wait_merging_threads()?;
-        manifest::remove_stale(index_path, sequence)?;
+        manifest::remove_stale(index_path, saved)?;
         Ok(Finished {
             failed: 0,
-            kept: KeptManifest::local(run.manifest, sequence, index_path),
+            kept: KeptManifest::local(run.manifest, saved, index_path),
         })
     }
 
-    fn keep(&self, manifest: Manifest, sequence: Option<u64>) -> KeptManifest {
-        match sequence {
-            Some(sequence) => KeptManifest::local(manifest, sequence, self.index_path),
+    fn keep(&self, manifest: Manifest, _sequence: Option<u64>) -> KeptManifest {
+        match self.saved {
+            Some(saved) => KeptManifest::local(manifest, saved, self.index_path),
             None => KeptManifest::default(),
         }
     }

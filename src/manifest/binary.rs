@@ -82,7 +82,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Manifest> {
     let settings = String::from_utf8(input.bytes_field()?.to_vec())?;
     let count = usize::try_from(input.varint()?)?;
     // A count larger than the bytes could hold is damage, not a reason to allocate.
-    let mut files = FileList::with_capacity(count.min(body.len() / 20), 0);
+    let count_room = count.min(body.len() / 20);
+    // Room for the paths at once (front-coded, they take more room in memory than in the
+    // file): growing a 50 MB buffer by doubling copies it again and again.
+    let mut files = FileList::with_capacity(count_room, body.len().saturating_mul(2));
     let mut path: Vec<u8> = Vec::new();
     let mut companies: Vec<u32> = Vec::new();
     for _ in 0..count {
@@ -148,7 +151,7 @@ impl<W: Write> Write for Checksummed<'_, W> {
     }
 }
 
-fn write_varint(out: &mut impl Write, mut value: u64) -> io::Result<()> {
+pub(super) fn write_varint(out: &mut impl Write, mut value: u64) -> io::Result<()> {
     let mut buf = [0u8; 10];
     let mut len = 0;
     loop {
@@ -165,18 +168,18 @@ fn write_varint(out: &mut impl Write, mut value: u64) -> io::Result<()> {
     out.write_all(&buf[..len])
 }
 
-fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+pub(super) fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     write_varint(out, bytes.len() as u64)?;
     out.write_all(bytes)
 }
 
 /// The bytes not read yet.
-struct Input<'a> {
-    bytes: &'a [u8],
+pub(super) struct Input<'a> {
+    pub(super) bytes: &'a [u8],
 }
 
 impl<'a> Input<'a> {
-    fn take(&mut self, count: usize) -> Result<&'a [u8]> {
+    pub(super) fn take(&mut self, count: usize) -> Result<&'a [u8]> {
         if count > self.bytes.len() {
             bail!("it ends too early");
         }
@@ -185,7 +188,7 @@ impl<'a> Input<'a> {
         Ok(taken)
     }
 
-    fn varint(&mut self) -> Result<u64> {
+    pub(super) fn varint(&mut self) -> Result<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.take(1)?[0];
@@ -197,7 +200,7 @@ impl<'a> Input<'a> {
         bail!("a number is too long")
     }
 
-    fn bytes_field(&mut self) -> Result<&'a [u8]> {
+    pub(super) fn bytes_field(&mut self) -> Result<&'a [u8]> {
         let len = usize::try_from(self.varint()?)?;
         self.take(len)
     }

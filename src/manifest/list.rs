@@ -71,6 +71,10 @@ pub struct FileList {
     taken_count: usize,
     /// Whether `entries` is in walk order, each path once.
     sorted: bool,
+    /// Bytes of `paths` and entries of `companies` no entry refers to any more (see
+    /// [`FileList::apply`]).
+    dead_paths: usize,
+    dead_companies: usize,
     /// Where [`FileList::take`] looks first: after the entry it took last.
     cursor: usize,
 }
@@ -100,6 +104,8 @@ impl FileList {
             taken_count: 0,
             sorted: true,
             cursor: 0,
+            dead_paths: 0,
+            dead_companies: 0,
         }
     }
 
@@ -244,6 +250,13 @@ impl FileList {
     /// Takes the file at `path` out of the list: its state, or None when the list does
     /// not hold it. A walk that takes its files in walk order costs one comparison each.
     pub fn take(&mut self, path: &str) -> Option<FileState> {
+        self.take_ref(path).map(|file| file.to_state())
+    }
+
+    /// As [`FileList::take`], with the state borrowed: a run marks each file it finds
+    /// without copying the state of the many that did not change. The entry stays in
+    /// place until [`FileList::sort`] or [`FileList::clear_taken`].
+    pub fn take_ref(&mut self, path: &str) -> Option<FileRef<'_>> {
         if !self.sorted {
             self.sort();
         }
@@ -256,7 +269,150 @@ impl FileList {
         }
         self.taken_count += 1;
         self.cursor = at + 1;
-        Some(self.file_at(at).to_state())
+        Some(self.file_at(at))
+    }
+
+    /// Puts every entry taken out back (the list sorted).
+    pub fn clear_taken(&mut self) {
+        self.taken = Vec::new();
+        self.taken_count = 0;
+        self.cursor = 0;
+    }
+
+    /// The paths at or under `path` (a file, or a folder and everything in it) that are
+    /// not taken out, and how many entries lie there taken or not; the list sorted. They
+    /// are one run of entries in walk order, found by two binary searches.
+    pub fn at_or_under(&mut self, path: &str) -> (Vec<String>, usize) {
+        self.sort_keeping_taken();
+        let range = self.range_at_or_under(path.as_bytes());
+        let count = range.len();
+        let left = range
+            .filter(|&at| !self.is_taken(at))
+            .map(|at| self.path_at(at).to_string())
+            .collect();
+        (left, count)
+    }
+
+    fn range_at_or_under(&self, path: &[u8]) -> std::ops::Range<usize> {
+        if path.is_empty() {
+            return 0..self.entries.len();
+        }
+        let start = self
+            .entries
+            .partition_point(|slot| walk_order(self.path_bytes_of(slot), path) == Ordering::Less);
+        let inside = |bytes: &[u8]| {
+            bytes.starts_with(path) && (bytes.len() == path.len() || bytes[path.len()] == b'/')
+        };
+        let len = self.entries[start..]
+            .iter()
+            .take_while(|slot| inside(self.path_bytes_of(slot)))
+            .count();
+        start..start + len
+    }
+
+    /// Sorts an unsorted list; a sorted one keeps its entries taken out.
+    fn sort_keeping_taken(&mut self) {
+        if !self.sorted {
+            self.sort();
+        }
+    }
+
+    /// Brings the list up to date with a run's changes: `files` (new or changed, each path
+    /// once) replace or join the entries of their paths, and the entries of `removed` go.
+    /// Entries taken out are put back first. An update of files the list holds changes
+    /// them in place; new or removed files cost one pass over the entries, not a sort.
+    pub fn apply(&mut self, files: &FileList, removed: &[String]) {
+        self.clear_taken();
+        self.sort();
+        let files = files.in_walk_order();
+        if self.entries.is_empty() {
+            *self = files.into_owned();
+            return;
+        }
+        let mut removed_at: Vec<usize> = removed
+            .iter()
+            .filter_map(|path| self.position(path))
+            .collect();
+        // New entries, by the place they go before; updates are made in place.
+        let mut inserted: Vec<(usize, Slot)> = Vec::new();
+        for (path, state) in files.iter() {
+            let found = self
+                .entries
+                .binary_search_by(|entry| walk_order(self.path_bytes_of(entry), path.as_bytes()));
+            match found {
+                Ok(at) => {
+                    let old = self.entries[at];
+                    self.dead_companies += old.companies_len as usize;
+                    // The path stays where it is stored; the companies go to the end.
+                    let slot = Slot {
+                        path_start: old.path_start,
+                        path_len: old.path_len,
+                        ..self.stored_slot("", state)
+                    };
+                    self.entries[at] = slot;
+                    removed_at.retain(|&gone| gone != at);
+                }
+                Err(at) => {
+                    let slot = self.stored_slot(path, state);
+                    inserted.push((at, slot));
+                }
+            }
+        }
+        if !inserted.is_empty() || !removed_at.is_empty() {
+            removed_at.sort_unstable();
+            removed_at.dedup();
+            let old = std::mem::take(&mut self.entries);
+            let mut entries = Vec::with_capacity(old.len() + inserted.len());
+            let mut inserted = inserted.into_iter().peekable();
+            let mut removed_at = removed_at.into_iter().peekable();
+            for (at, slot) in old.into_iter().enumerate() {
+                while let Some((_, new)) = inserted.next_if(|(before, _)| *before == at) {
+                    entries.push(new);
+                }
+                if removed_at.next_if_eq(&at).is_some() {
+                    self.dead_paths += slot.path_len as usize;
+                    self.dead_companies += slot.companies_len as usize;
+                } else {
+                    entries.push(slot);
+                }
+            }
+            entries.extend(inserted.map(|(_, new)| new));
+            self.entries = entries;
+        }
+        self.compact_if_wasteful();
+    }
+
+    /// Copies the list anew when most of its buffers hold paths and companies of entries
+    /// replaced or removed: a watch that runs for weeks keeps its list compact.
+    fn compact_if_wasteful(&mut self) {
+        const SLACK: usize = 1 << 20;
+        let wasteful = |dead: usize, all: usize| dead > SLACK && dead * 2 > all;
+        if wasteful(self.dead_paths, self.paths.len())
+            || wasteful(self.dead_companies, self.companies.len())
+        {
+            let mut compact =
+                FileList::with_capacity(self.entries.len(), self.paths.len() - self.dead_paths);
+            for (path, state) in self.iter() {
+                compact.insert_ref(path, state);
+            }
+            *self = compact;
+        }
+    }
+
+    /// A slot for `path` and `state` with the path and companies appended to the buffers.
+    fn stored_slot(&mut self, path: &str, state: FileRef<'_>) -> Slot {
+        let slot = Slot {
+            path_start: self.paths.len(),
+            path_len: u32::try_from(path.len()).unwrap_or(u32::MAX),
+            companies_len: u32::try_from(state.companies.len()).unwrap_or(u32::MAX),
+            companies_start: self.companies.len(),
+            size: state.size,
+            modified: state.modified,
+            hash: split_hash(state.hash),
+        };
+        self.paths.extend_from_slice(path.as_bytes());
+        self.companies.extend_from_slice(state.companies);
+        slot
     }
 
     /// Where `path` is among the sorted entries, taken or not.
@@ -291,6 +447,14 @@ impl FileList {
         (0..self.entries.len())
             .filter(|&at| !self.is_taken(at))
             .map(|at| (self.path_at(at), self.file_at(at)))
+    }
+
+    /// The states of the files, as [`FileList::iter`] gives them, without their paths
+    /// (checking a million paths are UTF-8 costs more than the rest of a small run).
+    pub fn states(&self) -> impl Iterator<Item = FileRef<'_>> + '_ {
+        (0..self.entries.len())
+            .filter(|&at| !self.is_taken(at))
+            .map(|at| self.file_at(at))
     }
 
     /// The paths of the files, as [`FileList::iter`] gives them.
@@ -422,5 +586,86 @@ mod tests {
             .map(|(path, file)| (path, file.companies.to_vec()))
             .collect();
         assert_eq!(companies, [("a", vec![1, 3]), ("b", vec![2, 7])]);
+    }
+
+    #[test]
+    fn applying_changes_updates_in_place_inserts_and_removes_in_walk_order() {
+        let mut list = FileList::default();
+        for (path, size) in [("a/x.txt", 1), ("a/y.txt", 2), ("ab.txt", 3), ("c.txt", 4)] {
+            list.insert(path, state(size, &[size as u32]));
+        }
+        // Changes alone: no entry added or gone, so no pass over the list.
+        let mut changed = FileList::default();
+        changed.insert("ab.txt", state(30, &[7, 8]));
+        list.apply(&changed, &[]);
+        assert_eq!(
+            list.get("ab.txt").map(|f| (f.size, f.companies)),
+            Some((30, &[7, 8][..]))
+        );
+        // New files, in the middle and at the ends, and files gone.
+        let mut changed = FileList::default();
+        changed.insert("d.txt", state(5, &[]));
+        changed.insert("a-b/z.txt", state(6, &[]));
+        changed.insert("0.txt", state(7, &[]));
+        changed.insert("a/x.txt", state(10, &[1]));
+        list.apply(&changed, &["a/y.txt".to_string(), "c.txt".to_string()]);
+        let sizes: Vec<(&str, u64)> = list.iter().map(|(path, f)| (path, f.size)).collect();
+        assert_eq!(
+            sizes,
+            [
+                ("0.txt", 7),
+                ("a/x.txt", 10),
+                ("a-b/z.txt", 6),
+                ("ab.txt", 30),
+                ("d.txt", 5)
+            ]
+        );
+        // The same as the list built from scratch in any order.
+        let mut fresh = FileList::default();
+        for (path, file) in list.iter().collect::<Vec<_>>().into_iter().rev() {
+            fresh.insert_ref(path, file);
+        }
+        fresh.sort();
+        assert_eq!(list, fresh);
+        assert_eq!(list.take("a-b/z.txt").map(|s| s.size), Some(6));
+    }
+
+    #[test]
+    fn the_files_at_or_under_a_path_are_one_run_of_entries() {
+        let mut list = FileList::default();
+        for path in [
+            "a",
+            "a/x.txt",
+            "a/y/z.txt",
+            "a-b/z.txt",
+            "a.txt",
+            "ab/c.txt",
+        ] {
+            list.insert(path, state(1, &[]));
+        }
+        assert_eq!(
+            list.at_or_under("a"),
+            (
+                vec![
+                    "a".to_string(),
+                    "a/x.txt".to_string(),
+                    "a/y/z.txt".to_string()
+                ],
+                3
+            )
+        );
+        assert!(list.take_ref("a/x.txt").is_some());
+        assert_eq!(
+            list.at_or_under("a"),
+            (vec!["a".to_string(), "a/y/z.txt".to_string()], 3)
+        );
+        assert_eq!(list.at_or_under("a/y"), (vec!["a/y/z.txt".to_string()], 1));
+        assert_eq!(
+            list.at_or_under("a-b/z.txt"),
+            (vec!["a-b/z.txt".to_string()], 1)
+        );
+        assert_eq!(list.at_or_under("b"), (Vec::new(), 0));
+        list.clear_taken();
+        assert_eq!(list.len(), 6);
     }
 }
