@@ -11,6 +11,8 @@
 //! says how); the two must stay in step.
 
 use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
@@ -63,7 +65,7 @@ pub struct TopicScorer {
     /// Bias per taxonomy topic; `None` for a topic the model was not trained on.
     biases: Vec<Option<f64>>,
     /// Feature -> (taxonomy topic, weight), zero weights left out.
-    weights: HashMap<String, Vec<(usize, f64)>>,
+    weights: FxHashMap<String, Vec<(usize, f64)>>,
 }
 
 impl TopicModel {
@@ -210,27 +212,29 @@ impl TopicScorer {
             return Vec::new();
         }
         let mut sums: Vec<f64> = self.biases.iter().map(|b| b.unwrap_or(0.0)).collect();
-        // The strongest words of each topic, for the evidence: (weight, word).
-        let mut strongest: Vec<Vec<(f64, &str)>> = vec![Vec::new(); self.biases.len()];
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        let words = words(text);
+        // The words found in the model, for the evidence of the few topics that pass:
+        // (word, its weights).
+        let mut found_words: Vec<(&str, &[(usize, f64)])> = Vec::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        // The words in lower case, each in a buffer used again for the next, so a word
+        // costs no allocation. The pair a word ends is summed before the word itself:
+        // floating-point sums depend on their order, and this one is the order the
+        // figures in bench/RESULTS.md were measured with.
+        let mut previous = String::new();
+        let mut current = String::new();
         let mut pair = String::new();
-        for (i, word) in words.iter().enumerate() {
-            if seen.insert(word.as_str())
-                && let Some((key, scores)) = self.weights.get_key_value(word.as_str())
-            {
-                for &(topic, weight) in scores {
-                    sums[topic] += weight;
-                    if weight > 0.0 {
-                        strongest[topic].push((weight, key.as_str()));
-                    }
-                }
-            }
-            if let Some(next) = words.get(i + 1) {
+        for (i, word) in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .enumerate()
+        {
+            current.clear();
+            lower_case_into(word, &mut current);
+            if i > 0 {
                 pair.clear();
-                pair.push_str(word);
+                pair.push_str(&previous);
                 pair.push(' ');
-                pair.push_str(next);
+                pair.push_str(&current);
                 if let Some((key, scores)) = self.weights.get_key_value(pair.as_str())
                     && seen.insert(key.as_str())
                 {
@@ -239,6 +243,15 @@ impl TopicScorer {
                     }
                 }
             }
+            if let Some((key, scores)) = self.weights.get_key_value(current.as_str())
+                && seen.insert(key.as_str())
+            {
+                for &(topic, weight) in scores {
+                    sums[topic] += weight;
+                }
+                found_words.push((key.as_str(), scores));
+            }
+            std::mem::swap(&mut previous, &mut current);
         }
         let mut found = Vec::new();
         for (topic, (bias, sum)) in self.biases.iter().zip(sums).enumerate() {
@@ -249,7 +262,14 @@ impl TopicScorer {
             if probability < self.threshold {
                 continue;
             }
-            let mut best = std::mem::take(&mut strongest[topic]);
+            // The strongest words of the topic: (weight, word).
+            let mut best: Vec<(f64, &str)> = found_words
+                .iter()
+                .filter_map(|&(word, scores)| {
+                    let &(_, weight) = scores.iter().find(|&&(t, _)| t == topic)?;
+                    (weight > 0.0).then_some((weight, word))
+                })
+                .collect();
             best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
             found.push(LearnedTopic {
                 topic,
@@ -265,13 +285,14 @@ impl TopicScorer {
     }
 }
 
-/// The words of a passage as the training script reads them: runs of letters and digits,
-/// lower case.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// Appends a word in lower case, as the training script reads it (Python's `str.lower`,
+/// Rust's `str::to_lowercase`), without allocating for ASCII words.
+fn lower_case_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&word.to_lowercase());
+    }
 }
 
 /// A word or two words joined by one space, in lower case, as [`words`] makes them.
