@@ -340,23 +340,14 @@ impl OpenIndex {
         if self.company_names.get().is_some() {
             return Ok(true); // the table is there: looking it up costs less
         }
-        let lower = name.to_lowercase();
-        if !lower.is_ascii() || lower.contains(|c: char| c == '"' || c == '\\' || c.is_control()) {
-            return Ok(true);
-        }
         let text = self.names_text.get_or_init(|| {
-            let text = match fs::read_to_string(self.folder().join(COMPANY_NAMES_FILE)) {
-                Ok(text) => text,
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
-                Err(_) => return None, // company_names reports it
-            };
-            (escapes_only_backslashes(&text) && !text.contains('\u{212A}'))
-                .then(|| text.to_ascii_lowercase())
+            match fs::read_to_string(self.folder().join(COMPANY_NAMES_FILE)) {
+                Ok(text) => searchable_names(text),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(String::new()),
+                Err(_) => None, // company_names reports it
+            }
         });
-        Ok(match text {
-            Some(text) => text.contains(&format!("\"{lower}\"")),
-            None => true,
-        })
+        Ok(may_be_saved(text.as_deref(), name))
     }
 
     /// The compiled copy when there is one (indexes of older versions only keep the TOML).
@@ -377,6 +368,24 @@ impl OpenIndex {
             Err(err) => Err(err).with_context(|| format!("cannot read {}", compiled.display())),
         }
     }
+}
+
+/// The text of the saved names with ASCII letters lower-cased, for `may_be_saved`; None
+/// when it escapes anything but a backslash or holds a Kelvin sign (see
+/// `OpenIndex::may_name_company`).
+fn searchable_names(text: String) -> Option<String> {
+    (escapes_only_backslashes(&text) && !text.contains('\u{212A}'))
+        .then(|| text.to_ascii_lowercase())
+}
+
+/// Whether `name` may be one of the names of `searchable` (see `searchable_names`), in
+/// any case: false only when it certainly is not.
+fn may_be_saved(searchable: Option<&str>, name: &str) -> bool {
+    let lower = name.to_lowercase();
+    if !lower.is_ascii() || lower.contains(|c: char| c == '"' || c == '\\' || c.is_control()) {
+        return true;
+    }
+    searchable.is_none_or(|text| text.contains(&format!("\"{lower}\"")))
 }
 
 /// Whether every escape of a JSON text is `\\\\` (a backslash).
@@ -1478,5 +1487,58 @@ mod tests {
         assert_eq!(tags_of("alpha"), Some(("/Alpha", "/Alpha")));
         assert_eq!(tags_of("Widget"), Some(("/Alpha", "/Gamma/Delta")));
         assert_eq!(tags_of("Epsilon"), None);
+    }
+
+    #[test]
+    fn the_saved_names_text_tells_a_name_that_is_not_saved_in_any_case() {
+        let names: BTreeMap<&str, Vec<&str>> = [
+            ("/Alpha", vec!["Alpha", "AT&T"]),
+            ("/A\\/S Norske Shell", vec!["A/S Norske Shell", "Oil India"]),
+            ("/Han", vec!["阿里巴巴", "Ülker"]),
+        ]
+        .into_iter()
+        .collect();
+        let json = serde_json::to_string(&names).unwrap();
+        let text = searchable_names(json.clone());
+        assert!(
+            text.is_some(),
+            "a `\\/` in a tag is only an escaped backslash"
+        );
+        let table: BTreeMap<String, Vec<String>> = serde_json::from_str(&json).unwrap();
+        let tags = CompanyTags::new(&table);
+        let candidates = [
+            "alpha",
+            "ALPHA",
+            "at&t",
+            "a/s norske shell",
+            "oil india",
+            "OIL INDIA",
+            "oil",
+            "india",
+            "alph",
+            "norske",
+            "阿里巴巴",
+            "ülker",
+            "ÜLKER",
+            "tab\tname",
+            "x\"y",
+            "",
+        ];
+        for name in candidates {
+            let saved = tags.get(&table, name).is_some();
+            let may = may_be_saved(text.as_deref(), name);
+            // Never false for a saved name; false for every ASCII name not saved.
+            assert!(may || !saved, "{name:?}");
+            if name.is_ascii() && !name.contains(['"', '\t']) {
+                assert_eq!(may, saved, "{name:?}");
+            }
+        }
+        // A file escaping anything else, or with a Kelvin sign, cannot tell.
+        assert_eq!(searchable_names(r#"{"/A":["\u0041"]}"#.to_string()), None);
+        assert_eq!(
+            searchable_names("{\"/K\":[\"\u{212A}odak\"]}".to_string()),
+            None
+        );
+        assert!(may_be_saved(None, "kodak"));
     }
 }

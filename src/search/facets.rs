@@ -219,8 +219,9 @@ impl TagCounter {
         // The name of each counted ordinal, as a place in `names`; the children of a tag
         // follow it in the dictionary, so the tags under one name come together.
         let mut names: Vec<(String, u64)> = Vec::new();
-        let mut name_of: Vec<usize> = Vec::with_capacity(ords.len());
+        let mut name_of: Vec<u32> = vec![u32::MAX; self.counts.len()];
         let mut counted = ords.iter();
+        let mut named = 0;
         let complete = self
             .reader
             .facet_dict()
@@ -236,27 +237,25 @@ impl TagCounter {
                     names.push((String::from_utf8_lossy(top).into_owned(), 0));
                 }
                 let at = names.len() - 1;
-                name_of.push(at);
+                name_of[ord as usize] = at as u32;
                 names[at].1 += u64::from(self.counts[ord as usize]);
+                named += 1;
             })?;
-        if !complete || name_of.len() != ords.len() {
+        if !complete || named != ords.len() {
             return Err(tantivy::TantivyError::InternalError(
                 "a tag dictionary holds fewer tags than its column refers to".to_string(),
             ));
         }
         // A paragraph counted twice under one name (a parent and its unit, or two units)
         // counts once.
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen: Vec<u32> = Vec::new();
         for list in self.several.split(|&ord| ord == u64::MAX) {
             seen.clear();
-            seen.extend(
-                list.iter()
-                    .filter_map(|ord| ords.binary_search(ord).ok().map(|at| name_of[at])),
-            );
+            seen.extend(list.iter().filter_map(|&ord| name_of.get(ord as usize)));
             seen.sort_unstable();
             for pair in seen.windows(2) {
                 if pair[0] == pair[1] {
-                    names[pair[0]].1 -= 1;
+                    names[pair[0] as usize].1 -= 1;
                 }
             }
         }
@@ -415,4 +414,141 @@ pub fn tag_counts(open: &OpenIndex, field: Field) -> Result<Vec<TagCount>> {
             .then_with(|| a.path.cmp(&b.path))
     });
     Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::{DocSetCollector, FacetCollector};
+    use tantivy::query::TermQuery;
+    use tantivy::schema::Value;
+    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+    use super::*;
+    use crate::index::{register_tokenizer, schema};
+
+    /// Tags whose dictionary order tests the grouping: a parent with units, a unit
+    /// without its parent in some paragraphs, names that are prefixes of others, a `/`
+    /// in a name.
+    const COMPANIES: &[&[&str]] = &[
+        &["Alibaba"],
+        &["Alibaba", "Alibaba Cloud"],
+        &["Alibaba", "Ant"],
+        &["AlibabaX"],
+        &["Ali"],
+        &["A/S Norske Shell"],
+        &["Apple"],
+        &["Zeta", "Zeta One"],
+    ];
+    const TOPICS: &[&str] = &["energy and oil", "trade", "banking and finance"];
+
+    /// An index of three segments of pseudo-random paragraphs, some deleted: words
+    /// "copper" or "tin", up to four companies and two topics (repeats included), and a
+    /// date or none.
+    fn tagged_segments() -> Index {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        register_tokenizer(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for segment in 0..3 {
+            for paragraph in 0..400 {
+                let mut doc = TantivyDocument::default();
+                let path = format!("{segment}-{}.txt", paragraph / 10);
+                doc.add_text(fields.path, &path);
+                doc.add_text(fields.text, ["copper", "tin"][next(2) as usize]);
+                for _ in 0..next(5) {
+                    let path = COMPANIES[next(COMPANIES.len() as u64) as usize];
+                    doc.add_facet(fields.companies, Facet::from_path(path.iter().copied()));
+                }
+                for _ in 0..next(3) {
+                    let topic = TOPICS[next(TOPICS.len() as u64) as usize];
+                    doc.add_facet(fields.topics, Facet::from_path([topic]));
+                }
+                if next(3) > 0 {
+                    doc.add_u64(fields.date, 20240101 + 100 * next(12) + next(28));
+                }
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.delete_term(Term::from_field_text(fields.path, "1-3.txt"));
+        writer.commit().unwrap();
+        index
+    }
+
+    /// Counts by top-level name read from the stored paragraphs, a paragraph once per name.
+    fn brute_force(searcher: &Searcher, query: &TermQuery, field: Field) -> Vec<(String, u64)> {
+        let mut counts: FxHashMap<String, u64> = FxHashMap::default();
+        for address in searcher.search(query, &DocSetCollector).unwrap() {
+            let doc: TantivyDocument = searcher.doc(address).unwrap();
+            let mut names: Vec<String> = doc
+                .get_all(field)
+                .filter_map(|value| value.as_facet())
+                .map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).unwrap())
+                .map(|facet| facet.to_path()[0].to_string())
+                .collect();
+            names.sort();
+            names.dedup();
+            for name in names {
+                *counts.entry(name).or_default() += 1;
+            }
+        }
+        most_frequent_first(counts)
+    }
+
+    #[test]
+    fn facet_counts_are_the_brute_force_counts_of_the_stored_tags() {
+        let index = tagged_segments();
+        let (_, fields) = schema();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        for word in ["copper", "tin"] {
+            let query = TermQuery::new(
+                Term::from_field_text(fields.text, word),
+                IndexRecordOption::Basic,
+            );
+            let counts = searcher
+                .search(
+                    &query,
+                    &FacetsCollector::new(searcher.schema(), fields.companies, fields.topics),
+                )
+                .unwrap();
+            let companies = brute_force(&searcher, &query, fields.companies);
+            assert_eq!(companies.len(), 6, "{companies:?}");
+            assert_eq!(counts.companies, companies, "{word}");
+            assert_eq!(
+                counts.topics,
+                brute_force(&searcher, &query, fields.topics),
+                "{word}"
+            );
+            // And what tantivy's own collector counts under the root.
+            let mut tantivy = FacetCollector::for_field("companies");
+            tantivy.add_facet(Facet::root());
+            let by_tantivy = searcher.search(&query, &tantivy).unwrap();
+            let mut expected: Vec<(String, u64)> = by_tantivy
+                .get(Facet::root())
+                .map(|(facet, count)| (facet.to_path()[0].to_string(), count))
+                .collect();
+            expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            assert_eq!(counts.companies, expected, "{word}");
+            // Months: every matching dated paragraph once.
+            let dated = searcher
+                .search(&query, &DocSetCollector)
+                .unwrap()
+                .into_iter()
+                .filter(|address| {
+                    let doc: TantivyDocument = searcher.doc(*address).unwrap();
+                    doc.get_first(fields.date).is_some()
+                })
+                .count() as u64;
+            assert_eq!(counts.months.iter().map(|(_, n)| n).sum::<u64>(), dated);
+            assert!(counts.months.is_sorted(), "{:?}", counts.months);
+        }
+    }
 }
