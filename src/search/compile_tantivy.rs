@@ -211,7 +211,7 @@ impl<'a> Compiler<'a> {
     fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Option<Box<dyn Query>>> {
         Ok(match expr {
             Expr::Word(text) => self.text(text, positive),
-            Expr::Phrase(text) => match company_names(self.open, &[text.clone()])?
+            Expr::Phrase(text) => match company_names(self.open, std::slice::from_ref(text))?
                 .and_then(|(names, by_name)| company_tag(names, by_name, text))
             {
                 Some(tag) if positive => self.company_text(text, tag)?,
@@ -582,12 +582,12 @@ fn name_candidates(words: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The names of the companies an index holds, by tag, and their table by name.
+type Names<'a> = (&'a BTreeMap<String, Vec<String>>, &'a CompanyTags);
+
 /// The names the index holds and their table, read only when one of `texts` may be a
 /// company's name (see `OpenIndex::may_name_company`): None when none is.
-fn company_names<'a>(
-    open: &'a OpenIndex,
-    texts: &[String],
-) -> Result<Option<(&'a BTreeMap<String, Vec<String>>, &'a CompanyTags)>> {
+fn company_names<'a>(open: &'a OpenIndex, texts: &[String]) -> Result<Option<Names<'a>>> {
     for text in texts {
         if open.may_name_company(text)? {
             return Ok(Some((open.company_names()?, open.company_tags()?)));
