@@ -390,11 +390,13 @@ fn may_be_saved(searchable: Option<&str>, name: &str) -> bool {
 
 /// Whether every escape of a JSON text is `\\\\` (a backslash).
 fn escapes_only_backslashes(json: &str) -> bool {
-    let mut bytes = json.bytes();
-    while let Some(byte) = bytes.next() {
-        if byte == b'\\' && bytes.next() != Some(b'\\') {
+    let mut rest = json;
+    // `find` of a char looks for its byte with memchr: a tenth of a byte-by-byte loop.
+    while let Some(at) = rest.find('\\') {
+        if rest.as_bytes().get(at + 1) != Some(&b'\\') {
             return false;
         }
+        rest = &rest[at + 2..];
     }
     true
 }
