@@ -148,3 +148,109 @@ fn news_corpora_split_exactly_as_the_evaluation_sets_expect() {
         )
     );
 }
+
+/// The top-level names of each company path `dossier companies --json` lists, by the
+/// name hits print (the last of its path).
+fn top_level_names(dir: &Path) -> std::collections::HashMap<String, Vec<String>> {
+    let output = Command::cargo_bin("dossier")
+        .unwrap()
+        .env_clear()
+        .current_dir(dir)
+        .args(["companies", "--index", "idx", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let mut names: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let company: Value = serde_json::from_str(line).unwrap();
+        let path: Vec<&str> = company["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|name| name.as_str().unwrap())
+            .collect();
+        let tops = names.entry(path.last().unwrap().to_string()).or_default();
+        if !tops.iter().any(|top| top == path[0]) {
+            tops.push(path[0].to_string());
+        }
+    }
+    names
+}
+
+/// Issue 24: `--facets` counts come from the tag columns, named once per segment at the
+/// end. They must equal counting the tags of every matching paragraph one by one.
+#[test]
+fn facet_counts_equal_the_tags_of_every_hit_counted_one_by_one() {
+    let articles = corpora().join("reuters21578/articles/reut2-000");
+    assert!(articles.is_dir(), "{} is not here", articles.display());
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&articles)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    // Two runs, so that the index has two segments whose tag dictionaries differ.
+    for (run, half) in files.chunks(files.len() / 2 + 1).enumerate() {
+        let folder = dir.path().join("corpus").join(format!("part{run}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for file in half {
+            std::fs::copy(file, folder.join(file.file_name().unwrap())).unwrap();
+        }
+        let output = Command::cargo_bin("dossier")
+            .unwrap()
+            .env_clear()
+            .current_dir(dir.path())
+            .args(["index", "corpus", "--index", "idx"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+    }
+    let tops = top_level_names(dir.path());
+    for query in ["oil", "bank", "shares", "profit", "dollar"] {
+        let with_facets = search(dir.path(), &[query, "--facets", "--limit", "1"]);
+        let facets = &with_facets.last().unwrap()["facets"];
+        let hits = search(dir.path(), &[query, "--per-doc", "0", "--limit", "65535"]);
+        assert_eq!(
+            facets["total"].as_u64().unwrap() as usize,
+            hits.len(),
+            "{query}"
+        );
+        let mut companies: std::collections::BTreeMap<String, u64> = Default::default();
+        let mut topics: std::collections::BTreeMap<String, u64> = Default::default();
+        for hit in &hits {
+            let mut names: Vec<&str> = hit["companies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|name| {
+                    let top = &tops[name.as_str().unwrap()];
+                    assert_eq!(top.len(), 1, "{name} is a unit of several companies");
+                    top[0].as_str()
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            for name in names {
+                *companies.entry(name.to_string()).or_default() += 1;
+            }
+            for topic in hit["topics"].as_array().unwrap() {
+                *topics
+                    .entry(topic.as_str().unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+        let counted = |list: &Value| -> std::collections::BTreeMap<String, u64> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let name = c["name"].as_str().unwrap().to_string();
+                    (name, c["paragraphs"].as_u64().unwrap())
+                })
+                .collect()
+        };
+        assert!(companies.len() > 3, "{query}: {companies:?}");
+        assert_eq!(counted(&facets["companies"]), companies, "{query}");
+        assert_eq!(counted(&facets["topics"]), topics, "{query}");
+    }
+}

@@ -120,10 +120,6 @@ pub(super) struct Compiler<'a> {
     /// The query's Chinese characters read as Japanese, in pairs of letters.
     japanese: TextAnalyzer,
     every_word: bool,
-    /// Names of the companies the index holds, by tag.
-    names: &'a BTreeMap<String, Vec<String>>,
-    /// Tags by name.
-    by_name: &'a CompanyTags,
     highlight: Vec<(Occur, Box<dyn Query>)>,
     words: Vec<String>,
 }
@@ -144,8 +140,6 @@ impl<'a> Compiler<'a> {
             analyzer: query_analyzer(HanReading::Detected),
             japanese: query_analyzer(HanReading::Japanese),
             every_word,
-            names: open.company_names()?,
-            by_name: open.company_tags()?,
             highlight: Vec::new(),
             words: Vec::new(),
         })
@@ -183,8 +177,10 @@ impl<'a> Compiler<'a> {
             let (length, run) = plain_word_run(&items[at..]);
             if length > 0 {
                 at += length;
-                let (names, by_name) = (self.names, self.by_name);
-                let tag_of = |text: &str| company_tag(names, by_name, text);
+                let names = company_names(self.open, &name_candidates(&run))?;
+                let tag_of = |text: &str| {
+                    names.and_then(|(names, by_name)| company_tag(names, by_name, text))
+                };
                 for (text, tag) in name_groups(&run, tag_of) {
                     let query = match tag {
                         Some(tag) if positive => self.company_text(&text, tag)?,
@@ -215,7 +211,9 @@ impl<'a> Compiler<'a> {
     fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Option<Box<dyn Query>>> {
         Ok(match expr {
             Expr::Word(text) => self.text(text, positive),
-            Expr::Phrase(text) => match company_tag(self.names, self.by_name, text) {
+            Expr::Phrase(text) => match company_names(self.open, std::slice::from_ref(text))?
+                .and_then(|(names, by_name)| company_tag(names, by_name, text))
+            {
                 Some(tag) if positive => self.company_text(text, tag)?,
                 _ => self.text(text, positive),
             },
@@ -328,7 +326,8 @@ impl<'a> Compiler<'a> {
             field: self.open.fields.text,
             weight: 1.0,
         }];
-        for name in self.names.get(tag).into_iter().flatten() {
+        let open = self.open;
+        for name in open.company_names()?.get(tag).into_iter().flatten() {
             if let Some(query) = text_in(&self.tokens(name), &fields) {
                 self.highlight.push((Occur::Should, query));
             }
@@ -570,6 +569,31 @@ pub(super) fn name_groups<'a>(
         }
     }
     groups
+}
+
+/// Every text of `words` that `name_groups` may look up: each run of up to
+/// `MAX_NAME_WORDS` neighbouring words, joined by a space.
+fn name_candidates(words: &[&str]) -> Vec<String> {
+    (0..words.len())
+        .flat_map(|start| {
+            (start + 1..=(start + MAX_NAME_WORDS).min(words.len()))
+                .map(move |end| words[start..end].join(" "))
+        })
+        .collect()
+}
+
+/// The names of the companies an index holds, by tag, and their table by name.
+type Names<'a> = (&'a BTreeMap<String, Vec<String>>, &'a CompanyTags);
+
+/// The names the index holds and their table, read only when one of `texts` may be a
+/// company's name (see `OpenIndex::may_name_company`): None when none is.
+fn company_names<'a>(open: &'a OpenIndex, texts: &[String]) -> Result<Option<Names<'a>>> {
+    for text in texts {
+        if open.may_name_company(text)? {
+            return Ok(Some((open.company_names()?, open.company_tags()?)));
+        }
+    }
+    Ok(None)
 }
 
 /// The tag of the company a query's words name, in any case: of two companies with the
