@@ -12,6 +12,18 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
 const step = (name) => console.log(`ok: ${name}`);
+// Waits until the page shows a search's answer, with a status that differs from `before`
+// (or, with `same`, equals it): the status reads "Searching…" while a request is out, and
+// the old hits stay until it answers.
+const answered = (page, before, same = false) =>
+  page.waitForFunction(
+    ([before, same]) => {
+      const status = document.querySelector("#status").textContent;
+      const busy = document.querySelector("#results").getAttribute("aria-busy") === "true";
+      return !busy && !status.startsWith("Searching") && (status === before) === same;
+    },
+    [before, same],
+  );
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems = [];
@@ -58,7 +70,7 @@ try {
   const count = Number(await microsoft.locator(".count").textContent());
   await microsoft.click();
   await page.waitForURL(/company=Microsoft/);
-  await page.waitForFunction((before) => document.querySelector("#status").textContent !== before, firstStatus);
+  await answered(page, firstStatus);
   const filtered = await page.locator("#hits .hit").count();
   assert.ok(filtered > 0 && filtered < firstHits, `fewer hits (${filtered} of ${firstHits})`);
   assert.match(await page.textContent("#status"), new RegExp(` of ${count} matching`));
@@ -70,7 +82,7 @@ try {
 
   await page.goBack();
   await page.waitForURL(/\?q=cloud$/);
-  await page.waitForFunction((before) => document.querySelector("#status").textContent === before, firstStatus);
+  await answered(page, firstStatus, true);
   assert.equal(await page.locator("#hits .hit").count(), firstHits);
   assert.equal(await page.inputValue("#q"), "cloud");
   step("went back to the unfiltered hits");
