@@ -240,7 +240,9 @@ def edit_to_searchable(binary, corpus, index, paths, edits, rnd):
             time.sleep(0.1)
         times = []
         for edit in range(edits):
-            word = "zqxv%dwatch%d" % (rnd.randrange(10**6), edit)
+            # New in every run: the corpus keeps the lines earlier runs appended, and a
+            # word seen before is found at once.
+            word = "zqxv%swatch%d" % (os.urandom(6).hex(), edit)
             path = rnd.choice(paths)
             saved = time.perf_counter()
             with open(path, "a", encoding="utf-8") as f:
