@@ -147,18 +147,7 @@ impl FileList {
         {
             self.sorted = false;
         }
-        let slot = Slot {
-            path_start: self.paths.len(),
-            // A path longer than 4 GB cannot name a file.
-            path_len: u32::try_from(path.len()).unwrap_or(u32::MAX),
-            companies_len: u32::try_from(state.companies.len()).unwrap_or(u32::MAX),
-            companies_start: self.companies.len(),
-            size: state.size,
-            modified: state.modified,
-            hash: split_hash(state.hash),
-        };
-        self.paths.extend_from_slice(path.as_bytes());
-        self.companies.extend_from_slice(state.companies);
+        let slot = self.stored_slot(path, state);
         self.entries.push(slot);
         if !self.taken.is_empty() {
             self.taken.push(false);
@@ -403,6 +392,7 @@ impl FileList {
     fn stored_slot(&mut self, path: &str, state: FileRef<'_>) -> Slot {
         let slot = Slot {
             path_start: self.paths.len(),
+            // A path longer than 4 GB cannot name a file.
             path_len: u32::try_from(path.len()).unwrap_or(u32::MAX),
             companies_len: u32::try_from(state.companies.len()).unwrap_or(u32::MAX),
             companies_start: self.companies.len(),
