@@ -429,27 +429,22 @@ impl Taggers {
     ) -> Result<(&Tagger, &str)> {
         let file = taxonomy_file(explicit, Some(dir));
         let text = match &file {
-            Some(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read taxonomy file {}", path.display()))?,
+            Some(path) => Taxonomy::read_text(path)?,
             None => DEFAULT_TAXONOMY.to_string(),
         };
         let lexicon_text = lexicon.map(read_lexicon).transpose()?;
         let key = (file, text, lexicon_text);
-        let current = matches!(&self.0, Some(loaded) if loaded.key == key);
-        if !current {
-            self.0 = None;
-            let taxonomy = match &key.0 {
-                Some(path) => Taxonomy::from_toml(&key.1)
-                    .with_context(|| format!("taxonomy file {} is invalid", path.display()))?,
-                None => Taxonomy::builtin()?,
-            };
-            let tagger = match (lexicon, &key.2) {
-                (Some(path), Some(text)) => Tagger::with_lexicon(taxonomy, Some((path, text)))?,
-                _ => Tagger::new(taxonomy)?,
-            };
-            self.0 = Some(LoadedTagger { key, tagger });
-        }
-        let loaded = self.0.as_ref().expect("loaded just above");
+        let loaded = match self.0.take() {
+            Some(loaded) if loaded.key == key => self.0.insert(loaded),
+            _ => {
+                let taxonomy = match &key.0 {
+                    Some(path) => Taxonomy::from_file_text(path, &key.1)?,
+                    None => Taxonomy::builtin()?,
+                };
+                let tagger = Tagger::with_lexicon(taxonomy, lexicon.zip(key.2.as_deref()))?;
+                self.0.insert(LoadedTagger { key, tagger })
+            }
+        };
         Ok((&loaded.tagger, &loaded.key.1))
     }
 }

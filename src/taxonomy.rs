@@ -154,11 +154,21 @@ impl Taxonomy {
 
     /// Like [`Taxonomy::from_path`], also returning the file's text (an index keeps a copy).
     pub fn read(path: &Path) -> Result<(Taxonomy, String)> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read taxonomy file {}", path.display()))?;
-        let taxonomy = Taxonomy::from_toml(&text)
-            .with_context(|| format!("taxonomy file {} is invalid", path.display()))?;
+        let text = Taxonomy::read_text(path)?;
+        let taxonomy = Taxonomy::from_file_text(path, &text)?;
         Ok((taxonomy, text))
+    }
+
+    /// The text of the taxonomy file at `path`, with an error naming the file.
+    pub fn read_text(path: &Path) -> Result<String> {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read taxonomy file {}", path.display()))
+    }
+
+    /// Parses the text read from the taxonomy file at `path`, with errors naming the file.
+    pub fn from_file_text(path: &Path, text: &str) -> Result<Taxonomy> {
+        Taxonomy::from_toml(text)
+            .with_context(|| format!("taxonomy file {} is invalid", path.display()))
     }
 
     /// Parses and validates taxonomy TOML text.
