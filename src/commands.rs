@@ -925,3 +925,42 @@ fn read_input(file: &Path) -> Result<String> {
     }
     Ok(decoded.text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The companies a tagger finds in `text`, by name.
+    fn companies(tagger: &Tagger, text: &str) -> Vec<String> {
+        tagger
+            .tag(text)
+            .companies
+            .iter()
+            .map(|m| m.name(tagger.taxonomy()).to_string())
+            .collect()
+    }
+
+    /// The tagger `watch` keeps between runs is built again from an edited
+    /// `dossier.toml` at the next run, and a broken one is an error naming it.
+    #[test]
+    fn the_kept_tagger_is_built_again_when_the_folder_taxonomy_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Zorblax Widgets opened a plant.";
+        let mut taggers = Taggers::default();
+        let (tagger, _) = taggers.load(None, None, dir.path()).unwrap();
+        assert_eq!(companies(tagger, text), Vec::<String>::new());
+
+        std::fs::write(
+            dir.path().join(CORPUS_TAXONOMY_FILE),
+            "[[company]]\nname = \"Zorblax\"\naliases = [\"Zorblax Widgets\"]\n",
+        )
+        .unwrap();
+        let (tagger, taxonomy_text) = taggers.load(None, None, dir.path()).unwrap();
+        assert!(taxonomy_text.contains("Zorblax"), "{taxonomy_text}");
+        assert_eq!(companies(tagger, text), ["Zorblax"]);
+
+        std::fs::write(dir.path().join(CORPUS_TAXONOMY_FILE), "not toml [").unwrap();
+        let error = taggers.load(None, None, dir.path()).unwrap_err();
+        assert!(format!("{error:#}").contains("is invalid"), "{error:#}");
+    }
+}
