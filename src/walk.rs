@@ -763,6 +763,29 @@ mod tests {
     }
 
     #[test]
+    fn walk_sorts_by_name_inside_each_folder_and_skips_hidden_ones_at_any_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        for name in [
+            "a.txt",
+            "a-b.txt",
+            "a/z.txt",
+            "a/b/y.txt",
+            "a/.h.txt",
+            "a/b/.g.txt",
+        ] {
+            fs::write(root.join(name), name).unwrap();
+        }
+        // A folder's entries are sorted by name ("a" < "a-b.txt" < "a.txt"), which is not
+        // the byte order of whole paths ("a-b.txt" < "a.txt" < "a/z.txt").
+        assert_eq!(
+            walked(root, &WalkOptions::default()),
+            ["a/b/y.txt", "a/z.txt", "a-b.txt", "a.txt"]
+        );
+    }
+
+    #[test]
     fn ignore_files_exclude_and_deeper_rules_override() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
