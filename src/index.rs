@@ -2,8 +2,9 @@
 //!
 //! An index folder holds tantivy's files plus `dossier.json` (what built it, from which
 //! folder), `taxonomy.toml` and `taxonomy.json` (the taxonomy it was tagged with, as
-//! given and compiled, so searches resolve `--company` with the same names). Anything
-//! else in the folder is left alone.
+//! given and compiled, so searches resolve `--company` with the same names), and
+//! `lexicon.toml` when the user's word list (`--lexicon`) tagged it, so `--explain` tags
+//! the same way. Anything else in the folder is left alone.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs;
@@ -45,6 +46,8 @@ pub const MARKER_FILE: &str = "dossier.json";
 pub const TAXONOMY_FILE: &str = "taxonomy.toml";
 /// The same taxonomy as JSON, which searches load several times faster than the TOML.
 pub const COMPILED_TAXONOMY_FILE: &str = "taxonomy.json";
+/// The user's word list (`--lexicon`) the index was tagged with, when one was given.
+pub const LEXICON_FILE: &str = "lexicon.toml";
 /// The names (canonical, aliases, products) of the known companies the index holds, by
 /// tag: small enough to read on every search, for queries that name a company.
 pub const COMPANY_NAMES_FILE: &str = "names.json";
@@ -303,6 +306,18 @@ impl OpenIndex {
         }
         let taxonomy = self.read_taxonomy()?;
         Ok(self.taxonomy.get_or_init(|| taxonomy))
+    }
+
+    /// A tagger that tags as this index's paragraphs were tagged: its taxonomy, and the
+    /// user's word list saved with it, if any (for `--explain`).
+    pub fn explain_tagger(&self) -> Result<Tagger> {
+        let taxonomy = self.taxonomy()?.clone();
+        let lexicon_path = self.folder().join(LEXICON_FILE);
+        match fs::read_to_string(&lexicon_path) {
+            Ok(text) => Tagger::with_lexicon(taxonomy, Some((&lexicon_path, &text))),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Tagger::new(taxonomy),
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", lexicon_path.display())),
+        }
     }
 
     /// The names of the known companies the index holds, by tag.

@@ -54,7 +54,6 @@ pub use stored::show;
 use crate::index::{HanReading, OpenIndex, query_analyzer};
 use crate::query::{self, Expr, FilterField, Item, Mark, Query as ParsedQuery};
 use crate::read::Date;
-use crate::tag::Tagger;
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 240;
@@ -416,7 +415,7 @@ fn search_once(
     let mut snippets = SnippetGenerator::create(searcher, &highlight, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let tagger = match request.explain {
-        true => Some(Tagger::new(open.taxonomy()?.clone())?),
+        true => Some(open.explain_tagger()?),
         false => None,
     };
     let places = Places::new(open, searcher)?;

@@ -167,6 +167,8 @@ pub struct Tagger {
     topic_model: TopicScorer,
     /// See [`Tagger::data_fingerprint`].
     data_fingerprint: String,
+    /// The text of the user's word list (`--lexicon`), if one was given.
+    user_lexicon: Option<String>,
     /// For each company, whether the lexicon calls one of its names an institution.
     institution_companies: Vec<bool>,
     /// Lower-cased words of company names -> the companies with the word in a name (one
@@ -300,6 +302,7 @@ impl Tagger {
         let topic_model = TopicModel::builtin()?.bind(&taxonomy.topics);
         Ok(Tagger {
             data_fingerprint,
+            user_lexicon: user_lexicon.map(|(_, text)| text.to_string()),
             model: NameModel::builtin()?,
             topic_model,
             name_word_companies,
@@ -322,6 +325,12 @@ impl Tagger {
     /// re-tags its files when they change.
     pub fn data_fingerprint(&self) -> String {
         self.data_fingerprint.clone()
+    }
+
+    /// The text of the user's word list this tagger was built with (`--lexicon`), saved
+    /// with an index so `--explain` tags as the index did.
+    pub fn user_lexicon(&self) -> Option<&str> {
+        self.user_lexicon.as_deref()
     }
 
     /// The taxonomy this tagger matches.

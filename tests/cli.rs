@@ -1401,6 +1401,51 @@ fn a_user_word_list_extends_the_tagger_and_re_tags_the_index() {
 }
 
 #[test]
+fn explain_tags_with_the_word_list_the_index_was_built_with() {
+    let dir = corpus(&[("a.txt", "Shell unveiled a plan to cut costs.\n")]);
+    // "unveiled" after a common-word name is, in the user's lists, a sign of a company.
+    fs::write(
+        dir.path().join("mine.toml"),
+        "[company_cues]\nwords = [\"unveiled\"]\n",
+    )
+    .unwrap();
+    let explained = |dir: &Path| {
+        let hits = search_json(dir, &["plan", "--explain"]);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        let tags: Vec<(String, Value)> = hits[0]["explain"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tag| {
+                (
+                    tag["tag"].as_str().unwrap().to_string(),
+                    tag["matched"].clone(),
+                )
+            })
+            .collect();
+        (names(&hits[0], "companies"), tags)
+    };
+    assert!(explained(dir.path()).0.is_empty());
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx", "--lexicon", "mine.toml"])
+        .assert()
+        .success();
+    let (companies, tags) = explained(dir.path());
+    assert_eq!(companies, ["Shell"]);
+    assert!(
+        tags.contains(&("Shell".to_string(), serde_json::json!(["Shell"]))),
+        "{tags:?}"
+    );
+    // Indexed again without the list: the copy saved with the index goes too.
+    dossier(dir.path())
+        .args(["index", "docs", "--index", "idx"])
+        .assert()
+        .success();
+    assert!(explained(dir.path()).0.is_empty());
+    assert!(!dir.path().join("idx/lexicon.toml").exists());
+}
+
+#[test]
 fn a_missing_or_broken_word_list_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let (code, stderr) = stderr_of(

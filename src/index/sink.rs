@@ -14,10 +14,11 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::{
-    BuildOptions, COMPANY_NAMES_FILE, COMPILED_TAXONOMY_FILE, Fields, KeptManifest, TAXONOMY_FILE,
-    company_names_json, damaged, write_atomically, write_marker,
+    BuildOptions, COMPANY_NAMES_FILE, COMPILED_TAXONOMY_FILE, Fields, KeptManifest, LEXICON_FILE,
+    TAXONOMY_FILE, company_names_json, damaged, write_atomically, write_marker,
 };
 use crate::manifest::{self, Delta, Manifest, Saved};
+use crate::tag::Tagger;
 
 /// One paragraph as an index stores it: its text, what it stores of its document, and its
 /// tags. Local and cluster sinks store exactly these values.
@@ -233,6 +234,11 @@ impl Sink for TantivySink<'_> {
                 &options.taxonomy.to_json()?,
             )?;
             write_atomically(&index_path.join(TAXONOMY_FILE), options.taxonomy_text)?;
+            let lexicon_path = index_path.join(LEXICON_FILE);
+            match options.tagger.and_then(Tagger::user_lexicon) {
+                Some(text) => write_atomically(&lexicon_path, text)?,
+                None => remove_if_there(&lexicon_path)?,
+            }
             write_marker(index_path, run.dir)?;
         }
         let cannot_commit = || format!("cannot commit the index at {}", index_path.display());
@@ -252,5 +258,15 @@ impl Sink for TantivySink<'_> {
             Some(saved) => KeptManifest::local(manifest, saved, self.index_path),
             None => KeptManifest::default(),
         }
+    }
+}
+
+/// Removes a file left by an earlier run, if there is one.
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
     }
 }
