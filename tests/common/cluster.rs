@@ -26,30 +26,45 @@ static NEXT: AtomicU16 = AtomicU16::new(0);
 
 impl Cluster {
     /// Starts a cluster and waits for green. Ports come from the process id, so two test
-    /// runs at once do not meet.
+    /// runs at once do not meet, and stay below Linux's ephemeral range (32768 and up),
+    /// where an outgoing connection of any program could hold one first. A start that fails
+    /// (a port taken after all) is stopped and tried again on other ports, three times in
+    /// all; the third failure fails the test.
     pub fn start() -> Cluster {
         let launcher = launcher();
         // CI has ../shared; a missing launcher is a failure, never a silent skip.
         assert!(launcher.is_file(), "{} is not here", launcher.display());
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
         let pid = std::process::id();
-        let port = 20_000 + ((pid % 150) as u16) * 200 + n * 2;
         let root = std::env::var_os("CLUSTER_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/tmp"));
-        let data = root.join(format!("cluster-{pid}-{n}"));
-        let _ = std::fs::remove_dir_all(&data);
-        std::fs::create_dir_all(&data).unwrap();
-        // Held at once: a start that fails half way still stops the nodes it started.
-        let cluster = Cluster { data, port };
-        cluster.run(&["start"]);
-        cluster
+        const ATTEMPTS: u16 = 3;
+        for attempt in 1..=ATTEMPTS {
+            let n = NEXT.fetch_add(1, Ordering::SeqCst);
+            // 100 blocks of 200 ports from 10,000: HTTP at port + 0/1, transport at +100/101.
+            let block = (pid as u16 % 100 + n * 37) % 100;
+            let port = 10_000 + block * 200;
+            let data = root.join(format!("cluster-{pid}-{n}"));
+            let _ = std::fs::remove_dir_all(&data);
+            std::fs::create_dir_all(&data).unwrap();
+            // Held at once: a start that fails half way still stops the nodes it started.
+            let cluster = Cluster { data, port };
+            if cluster.try_run(&["start"]) {
+                return cluster;
+            }
+            eprintln!("cluster.sh start failed on port {port} (attempt {attempt} of {ATTEMPTS})");
+        }
+        panic!("cluster.sh start failed {ATTEMPTS} times; its output is above");
     }
 
     /// Runs `cluster.sh ARGS` for this cluster; panics when it fails.
     pub fn run(&self, args: &[&str]) {
-        let status = self.command(args).status().unwrap();
-        assert!(status.success(), "cluster.sh {args:?} failed");
+        assert!(self.try_run(args), "cluster.sh {args:?} failed");
+    }
+
+    /// Runs `cluster.sh ARGS` for this cluster; whether it succeeded.
+    fn try_run(&self, args: &[&str]) -> bool {
+        self.command(args).status().unwrap().success()
     }
 
     fn command(&self, args: &[&str]) -> Command {
