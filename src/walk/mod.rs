@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
 
 use anyhow::{Result, bail};
 use ignore::Match;
@@ -26,6 +25,10 @@ use rustc_hash::FxHashMap as HashMap;
 use walkdir::WalkDir;
 
 use crate::read::Format;
+
+mod stat;
+
+use stat::{Facts, Kind, Stat};
 
 /// Files whose ignore rules apply to their folder and everything under it.
 pub(crate) const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
@@ -212,10 +215,11 @@ impl Files {
             let reached = walk.lock().ok().and_then(|mut walk| walk.take());
             let root = root.to_path_buf();
             let options = options.clone();
+            let mut stat = Stat::default();
             let here = reached
                 .into_iter()
                 .flatten()
-                .map(move |reached| reached.found(&root, &options));
+                .map(move |reached| reached.found(&root, &options, &mut stat));
             return Files(Stages::Here(Box::new(here)));
         }
         Files(Stages::Threads {
@@ -251,13 +255,14 @@ fn stat_batches(
     root: &Path,
     options: &WalkOptions,
 ) {
+    let mut stat = Stat::default();
     loop {
         let Ok(Ok((number, batch))) = to_stat.lock().map(|batches| batches.recv()) else {
             return;
         };
         let found = batch
             .into_iter()
-            .map(|reached| reached.found(root, options))
+            .map(|reached| reached.found(root, options, &mut stat))
             .collect();
         if done.send((number, found)).is_err() {
             return;
@@ -413,21 +418,23 @@ fn walk_from(
 ) -> impl Iterator<Item = Found> + use<> {
     let root = root.to_path_buf();
     let options = options.clone();
-    reached_from(start, &options, rules).map(move |reached| reached.found(&root, &options))
+    let mut stat = Stat::default();
+    reached_from(start, &options, rules)
+        .map(move |reached| reached.found(&root, &options, &mut stat))
 }
 
 /// What a walk reached, before its metadata is read.
 enum Reached {
-    /// A path that is not a folder: its metadata is read by its path, following links.
+    /// A path that is not a folder: its metadata is read following links.
     Path(PathBuf),
     /// A folder or file that could not be read.
     Error(Found),
 }
 
 impl Reached {
-    fn found(self, root: &Path, options: &WalkOptions) -> Found {
+    fn found(self, root: &Path, options: &WalkOptions, stat: &mut Stat) -> Found {
         match self {
-            Reached::Path(path) => found(root, path, options, |path| fs::metadata(path)),
+            Reached::Path(path) => found(root, path, options, |path| stat.facts(path)),
             Reached::Error(found) => found,
         }
     }
@@ -606,7 +613,7 @@ fn found(
     root: &Path,
     owned: PathBuf,
     options: &WalkOptions,
-    metadata: impl FnOnce(&Path) -> std::io::Result<fs::Metadata>,
+    metadata: impl FnOnce(&Path) -> std::io::Result<Facts>,
 ) -> Found {
     let path = owned.as_path();
     let by_name = options.format_by_name(path);
@@ -617,17 +624,17 @@ fn found(
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
-    if !meta.is_file() {
-        return Found::Skipped(Notice::skipped(path, not_regular_reason(&meta)));
+    if meta.kind != Kind::File {
+        return Found::Skipped(Notice::skipped(path, not_regular_reason(meta.kind)));
     }
-    if meta.len() > options.max_file_bytes {
+    if meta.len > options.max_file_bytes {
         let megabytes = |bytes: u64| bytes.div_ceil(1024 * 1024);
         return Found::Skipped(Notice::skipped(
             path,
             format!(
                 "is {} MB, larger than the {} MB limit; skipped it (raise --max-file-size to \
                  index it)",
-                megabytes(meta.len()),
+                megabytes(meta.len),
                 options.max_file_bytes / (1024 * 1024)
             ),
         ));
@@ -640,19 +647,12 @@ fn found(
             Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
         },
     };
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |since| {
-            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-        });
     let relative = relative_path(root, path);
     Found::File(FoundFile {
         path: owned,
         relative,
-        size: meta.len(),
-        modified,
+        size: meta.len,
+        modified: meta.modified,
         format,
     })
 }
@@ -672,25 +672,13 @@ fn extension_of(path: &Path) -> Option<String> {
 
 /// Why a path that is not a regular file is skipped: reading a named pipe waits for a
 /// writer that may never come, and a device may never end.
-fn not_regular_reason(meta: &fs::Metadata) -> String {
-    #[cfg(unix)]
-    let kind = {
-        use std::os::unix::fs::FileTypeExt;
-        let kind = meta.file_type();
-        if kind.is_fifo() {
-            "a named pipe (FIFO)"
-        } else if kind.is_socket() {
-            "a socket"
-        } else if kind.is_block_device() || kind.is_char_device() {
-            "a device"
-        } else {
-            "a special file"
-        }
-    };
-    #[cfg(not(unix))]
-    let kind = {
-        let _ = meta;
-        "a special file"
+fn not_regular_reason(kind: Kind) -> String {
+    let kind = match kind {
+        Kind::Pipe => "a named pipe (FIFO)",
+        Kind::Socket => "a socket",
+        Kind::Device => "a device",
+        Kind::Folder => "a folder",
+        Kind::File | Kind::Other => "a special file",
     };
     format!("is {kind}, not a regular file; skipped it (only regular files are read)")
 }
