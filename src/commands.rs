@@ -930,16 +930,6 @@ fn read_input(file: &Path) -> Result<String> {
 mod tests {
     use super::*;
 
-    /// The companies a tagger finds in `text`, by name.
-    fn companies(tagger: &Tagger, text: &str) -> Vec<String> {
-        tagger
-            .tag(text)
-            .companies
-            .iter()
-            .map(|m| m.name(tagger.taxonomy()).to_string())
-            .collect()
-    }
-
     /// The tagger `watch` keeps between runs is built again from an edited
     /// `dossier.toml` at the next run, and a broken one is an error naming it.
     #[test]
@@ -948,7 +938,7 @@ mod tests {
         let text = "Zorblax Widgets opened a plant.";
         let mut taggers = Taggers::default();
         let (tagger, _) = taggers.load(None, None, dir.path()).unwrap();
-        assert_eq!(companies(tagger, text), Vec::<String>::new());
+        assert_eq!(tagger.company_names(text), Vec::<String>::new());
 
         std::fs::write(
             dir.path().join(CORPUS_TAXONOMY_FILE),
@@ -957,7 +947,7 @@ mod tests {
         .unwrap();
         let (tagger, taxonomy_text) = taggers.load(None, None, dir.path()).unwrap();
         assert!(taxonomy_text.contains("Zorblax"), "{taxonomy_text}");
-        assert_eq!(companies(tagger, text), ["Zorblax"]);
+        assert_eq!(tagger.company_names(text), ["Zorblax"]);
 
         std::fs::write(dir.path().join(CORPUS_TAXONOMY_FILE), "not toml [").unwrap();
         let error = taggers.load(None, None, dir.path()).unwrap_err();

@@ -333,6 +333,16 @@ impl Tagger {
         self.user_lexicon.as_deref()
     }
 
+    /// The names of the companies tagged in `text`, in text order: what tests compare.
+    #[cfg(test)]
+    pub(crate) fn company_names(&self, text: &str) -> Vec<String> {
+        self.tag(text)
+            .companies
+            .iter()
+            .map(|mention| mention.name(&self.taxonomy).to_string())
+            .collect()
+    }
+
     /// The taxonomy this tagger matches.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
@@ -1464,13 +1474,7 @@ mod tests {
     }
 
     fn companies(text: &str) -> Vec<String> {
-        let tagger = tagger();
-        tagger
-            .tag(text)
-            .companies
-            .iter()
-            .map(|m| m.name(tagger.taxonomy()).to_string())
-            .collect()
+        tagger().company_names(text)
     }
 
     /// Each company's path from its top-level parent, as `dossier companies` rolls it up.
