@@ -1,31 +1,13 @@
 //! Indexes all of `../shared/corpora/` (BBC News and Reuters-21578) when it is present and
 //! checks that the figures are plausible and known stories are found.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
-}
-
-fn search(dir: &Path, args: &[&str]) -> Vec<Value> {
-    let output = Command::cargo_bin("dossier")
-        .unwrap()
-        .env_clear()
-        .current_dir(dir)
-        .args(["search", "--index", "idx", "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
-}
+use common::{dossier, search_json, shared_corpora};
 
 fn number_before(text: &str, word: &str) -> usize {
     let before = &text[..text.find(word).unwrap()];
@@ -34,14 +16,9 @@ fn number_before(text: &str, word: &str) -> usize {
 
 #[test]
 fn all_shared_corpora_index_and_answer_known_queries() {
-    let corpora = corpora();
-    // CI has ../shared; a missing one is a failure, never a silent skip.
-    assert!(corpora.is_dir(), "{} is not here", corpora.display());
+    let corpora = shared_corpora();
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("dossier")
-        .unwrap()
-        .env_clear()
-        .current_dir(dir.path())
+    let output = dossier(dir.path())
         .arg("index")
         .arg(&corpora)
         .args(["--index", "idx"])
@@ -58,7 +35,7 @@ fn all_shared_corpora_index_and_answer_known_queries() {
     assert!((60_000..400_000).contains(&paragraphs), "{report}");
     assert!(report.contains("(0 files or lines skipped"), "{report}");
 
-    let bbc = search(
+    let bbc = search_json(
         dir.path(),
         &["Time Warner profit AOL", "--company", "Time Warner"],
     );
@@ -68,7 +45,7 @@ fn all_shared_corpora_index_and_answer_known_queries() {
             .any(|h| h["path"] == "bbc-news/articles/business/001.txt"),
         "{bbc:?}"
     );
-    let reuters = search(dir.path(), &["\"BP/Standard Financial Trading\""]);
+    let reuters = search_json(dir.path(), &["\"BP/Standard Financial Trading\""]);
     assert_eq!(
         reuters[0]["path"],
         "reuters21578/articles/reut2-000/00002.txt"
@@ -86,7 +63,7 @@ fn all_shared_corpora_index_and_answer_known_queries() {
 /// list of the plain-text files under `folder`, split exactly as `dossier index` splits
 /// them. Paths are relative to the corpora folder.
 fn split_fingerprint(folder: &str) -> (usize, u64, u64) {
-    let corpora = corpora();
+    let corpora = shared_corpora();
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(corpora.join(folder))
         .into_iter()
         .map(|entry| entry.unwrap().into_path())
@@ -125,10 +102,6 @@ fn split_fingerprint(folder: &str) -> (usize, u64, u64) {
 /// come out exactly as they did when the sets were drawn (issue 21).
 #[test]
 fn news_corpora_split_exactly_as_the_evaluation_sets_expect() {
-    if !corpora().is_dir() {
-        eprintln!("skipping: {} is not here", corpora().display());
-        return;
-    }
     let reuters = split_fingerprint("reuters21578/articles");
     let bbc = split_fingerprint("bbc-news/articles");
     assert_eq!(
@@ -152,10 +125,7 @@ fn news_corpora_split_exactly_as_the_evaluation_sets_expect() {
 /// The top-level names of each company path `dossier companies --json` lists, by the
 /// name hits print (the last of its path).
 fn top_level_names(dir: &Path) -> std::collections::HashMap<String, Vec<String>> {
-    let output = Command::cargo_bin("dossier")
-        .unwrap()
-        .env_clear()
-        .current_dir(dir)
+    let output = dossier(dir)
         .args(["companies", "--index", "idx", "--json"])
         .output()
         .unwrap();
@@ -181,8 +151,7 @@ fn top_level_names(dir: &Path) -> std::collections::HashMap<String, Vec<String>>
 /// end. They must equal counting the tags of every matching paragraph one by one.
 #[test]
 fn facet_counts_equal_the_tags_of_every_hit_counted_one_by_one() {
-    let articles = corpora().join("reuters21578/articles/reut2-000");
-    assert!(articles.is_dir(), "{} is not here", articles.display());
+    let articles = shared_corpora().join("reuters21578/articles/reut2-000");
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&articles)
         .unwrap()
@@ -196,10 +165,7 @@ fn facet_counts_equal_the_tags_of_every_hit_counted_one_by_one() {
         for file in half {
             std::fs::copy(file, folder.join(file.file_name().unwrap())).unwrap();
         }
-        let output = Command::cargo_bin("dossier")
-            .unwrap()
-            .env_clear()
-            .current_dir(dir.path())
+        let output = dossier(dir.path())
             .args(["index", "corpus", "--index", "idx"])
             .output()
             .unwrap();
@@ -207,9 +173,9 @@ fn facet_counts_equal_the_tags_of_every_hit_counted_one_by_one() {
     }
     let tops = top_level_names(dir.path());
     for query in ["oil", "bank", "shares", "profit", "dollar"] {
-        let with_facets = search(dir.path(), &[query, "--facets", "--limit", "1"]);
+        let with_facets = search_json(dir.path(), &[query, "--facets", "--limit", "1"]);
         let facets = &with_facets.last().unwrap()["facets"];
-        let hits = search(dir.path(), &[query, "--per-doc", "0", "--limit", "65535"]);
+        let hits = search_json(dir.path(), &[query, "--per-doc", "0", "--limit", "65535"]);
         assert_eq!(
             facets["total"].as_u64().unwrap() as usize,
             hits.len(),

@@ -14,12 +14,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::Cluster;
-use common::dossier;
+use common::{dossier, shared_corpora};
 use serde_json::Value;
-
-fn corpora() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
-}
 
 /// `dossier index DOCS ARGS` in `dir`; its stderr, after checking it exited 0.
 fn index(dir: &Path, docs: &str, args: &[&str]) -> String {
@@ -102,7 +98,7 @@ fn the_cluster_holds_what_the_local_index_holds() {
     let url = cluster.url(0);
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path();
-    copy_tree(&corpora(), &work.join("docs"));
+    copy_tree(&shared_corpora(), &work.join("docs"));
 
     // Every shared corpus, both ways.
     index(work, "docs", &["--index", "idx"]);

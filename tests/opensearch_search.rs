@@ -7,15 +7,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::cluster::Cluster;
-use common::dossier;
+use common::{run, shared_corpora};
 use serde_json::Value;
-
-fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
-}
 
 /// Plain words, phrases, `--company` with a parent company (its units count), `--topic`,
 /// exclusions, prefixes, OR and groups, and company names in the query.
@@ -41,16 +37,6 @@ const QUERIES: [&[&str]; 20] = [
     &["takeover bid"],
     &["Texaco refinery"],
 ];
-
-/// `dossier ARGS` in `dir`: exit code, stdout, stderr.
-fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = dossier(dir).args(args).output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 /// The hits and the facets line of `dossier search QUERY --json --facets WHERE`.
 fn search(dir: &Path, query: &[&str], place: &[&str]) -> (Vec<Value>, Value) {
@@ -90,7 +76,7 @@ fn the_cluster_answers_as_the_local_index_does() {
     let url = cluster.url(0);
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path();
-    let docs = corpora();
+    let docs = shared_corpora();
     let docs = docs.to_str().unwrap();
     let (code, _, stderr) = run(work, &["index", docs, "--index", "idx", "--quiet"]);
     assert_eq!(code, Some(0), "{stderr}");

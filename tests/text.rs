@@ -17,7 +17,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use common::{dossier, locations, stderr_of};
+use common::{dossier, locations, run, stderr_of};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text")
@@ -78,16 +78,6 @@ fn found(dir: &Path, args: &[&str]) -> Vec<(String, u64)> {
 
 fn at(path: &str, line: u64) -> (String, u64) {
     (path.to_string(), line)
-}
-
-/// `dossier ARGS` in `dir`: exit code, stdout, stderr.
-fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = dossier(dir).args(args).output().unwrap();
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
 }
 
 fn mkfifo(path: &Path) {

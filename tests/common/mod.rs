@@ -20,6 +20,14 @@ pub fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
+/// The shared corpora (BBC News and Reuters-21578) next to the repository. CI has them;
+/// a test that needs them fails when they are missing, never skips.
+pub fn shared_corpora() -> PathBuf {
+    let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    assert!(corpora.is_dir(), "{} is not here", corpora.display());
+    corpora
+}
+
 /// `dossier` with a clean environment, run in `dir`.
 pub fn dossier(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("dossier").unwrap();
@@ -41,6 +49,17 @@ pub fn indexed_seeds() -> TempDir {
     dir
 }
 
+/// `dossier ARGS` in `dir`: exit code, stdout, stderr.
+pub fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = dossier(dir).args(args).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The hits of `dossier search --index idx --json ARGS` in `dir`, which must exit 0.
 pub fn search_json(dir: &Path, args: &[&str]) -> Vec<Value> {
     let output = dossier(dir)
         .args(["search", "--index", "idx", "--json"])
@@ -55,6 +74,7 @@ pub fn search_json(dir: &Path, args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// The exit code and stderr of `cmd`.
 pub fn stderr_of(cmd: &mut Command) -> (Option<i32>, String) {
     let output = cmd.output().unwrap();
     (
