@@ -255,11 +255,12 @@ fn stat_batches(
     root: &Path,
     options: &WalkOptions,
 ) {
-    let mut stat = Stat::default();
     loop {
         let Ok(Ok((number, batch))) = to_stat.lock().map(|batches| batches.recv()) else {
             return;
         };
+        // A batch's folders are kept open while its files are looked at, no longer.
+        let mut stat = Stat::default();
         let found = batch
             .into_iter()
             .map(|reached| reached.found(root, options, &mut stat))

@@ -90,6 +90,12 @@ pub(super) fn by_path(path: &Path) -> io::Result<Facts> {
 
 /// Reads files' metadata relative to the last folder it opened, for a thread that is
 /// given the files of a walk in order (so one folder's files come together).
+///
+/// The folder is known by its path: a folder renamed or replaced while its files are
+/// being looked at could answer for the old one, the same race any walk has between
+/// listing a folder and reading its files. Keep one `Stat` for a short stretch of the
+/// walk (a batch), so the window stays as short as the listing's; a lookup that fails
+/// is made again by path, so a folder made anew is seen.
 #[derive(Default)]
 pub(super) struct Stat {
     /// The folder of the last file, and its handle.
@@ -108,7 +114,7 @@ impl Stat {
     }
 
     /// The facts of `path` by its name in its open folder; None when the folder cannot be
-    /// opened, so the stat by path gives the usual error.
+    /// opened or the lookup fails, so the stat by path gives its answer or the usual error.
     #[cfg(unix)]
     // The stat's field types differ between targets (`c_long`, `i64`, `u32`): the
     // conversions are needed on some of them.
@@ -122,6 +128,10 @@ impl Stat {
         // The walk joins a name onto its folder, so the folder is what comes before the
         // last `/`; `Path::parent` parses every component, which cost more than the stat.
         let bytes = path.as_os_str().as_bytes();
+        // A path the system would refuse whole (ENAMETOOLONG) is refused as before.
+        if bytes.len() >= PATH_MAX {
+            return None;
+        }
         let slash = bytes.iter().rposition(|&byte| byte == b'/')?;
         let (parent, name) = (&bytes[..slash], &bytes[slash + 1..]);
         if parent.is_empty() || name.is_empty() || name == b"." || name == b".." {
@@ -144,10 +154,7 @@ impl Stat {
             self.folder = Some((parent.to_path_buf(), handle));
         }
         let (_, handle) = self.folder.as_ref()?;
-        let stat = match rustix::fs::statat(handle, name, AtFlags::empty()) {
-            Ok(stat) => stat,
-            Err(errno) => return Some(Err(io::Error::from(errno))),
-        };
+        let stat = rustix::fs::statat(handle, name, AtFlags::empty()).ok()?;
         let kind = match FileType::from_raw_mode(stat.st_mode as rustix::fs::RawMode) {
             FileType::RegularFile => Kind::File,
             FileType::Directory => Kind::Folder,
@@ -156,11 +163,14 @@ impl Stat {
             FileType::BlockDevice | FileType::CharacterDevice => Kind::Device,
             _ => Kind::Other,
         };
-        let seconds = i64::from(stat.st_mtime);
+        // Signed on some systems, unsigned on others; i128 holds either.
+        let seconds = i128::from(stat.st_mtime);
+        let nanos = i128::from(stat.st_mtime_nsec);
+        // Before the epoch is 0, as `Facts::of` has it.
         let modified = u64::try_from(seconds).map_or(0, |seconds| {
             seconds
                 .saturating_mul(1_000_000_000)
-                .saturating_add(u64::from(stat.st_mtime_nsec))
+                .saturating_add(u64::try_from(nanos).unwrap_or(0))
         });
         Some(Ok(Facts {
             kind,
@@ -169,6 +179,10 @@ impl Stat {
         }))
     }
 }
+
+/// The longest path the system takes whole, with its final NUL (Linux's PATH_MAX).
+#[cfg(unix)]
+const PATH_MAX: usize = 4096;
 
 #[cfg(test)]
 mod tests {
@@ -202,6 +216,22 @@ mod tests {
         // A folder that is gone gives the error of a stat by path too.
         let missing = stat.facts(&dir.path().join("b/one.txt")).unwrap_err();
         assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+    }
+
+    /// A folder made anew after its handle was opened: the lookup that fails there is
+    /// made again by path.
+    #[test]
+    fn a_folder_made_anew_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("one.txt"), "1").unwrap();
+        let mut stat = Stat::default();
+        assert_eq!(stat.facts(&folder.join("one.txt")).unwrap().len, 1);
+        fs::remove_dir_all(&folder).unwrap();
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("two.txt"), "22").unwrap();
+        assert_eq!(stat.facts(&folder.join("two.txt")).unwrap().len, 2);
     }
 
     #[cfg(unix)]
