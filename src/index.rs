@@ -22,8 +22,8 @@ use tantivy::schema::{
 };
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, StopWordFilter,
+    TextAnalyzer,
 };
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyError};
 
@@ -34,6 +34,7 @@ use crate::taxonomy::Taxonomy;
 use crate::walk::{self, Found, FoundFile, Notice, WalkOptions};
 
 mod sink;
+mod stem;
 mod tokenizer;
 
 pub use sink::{Entry, Finish, Finished, Sink, TantivySink};
@@ -520,9 +521,7 @@ fn analyzer(tokenizer: ScriptTokenizer) -> TextAnalyzer {
     if let Some(stop_words) = StopWordFilter::new(Language::English) {
         builder = builder.filter_dynamic(stop_words);
     }
-    builder
-        .filter_dynamic(Stemmer::new(Language::English))
-        .build()
+    builder.filter_dynamic(stem::EnglishStemmer).build()
 }
 
 /// Opens the tantivy index of a folder marked as a dossier index, checking its schema.
