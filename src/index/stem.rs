@@ -11,13 +11,15 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-/// Words remembered per tokenizer, at most; the memory is emptied when it is full. Enough
-/// for the common words of a language, a few megabytes at most.
-const REMEMBERED_WORDS: usize = 32_768;
+/// Words remembered per tokenizer, at most; the memory is emptied when it is full. The
+/// common words of news text, about half a megabyte: tantivy keeps a tokenizer per text
+/// field and indexing thread, and a 1 GB run must stay under 600 MB (32,768 words cost
+/// 24 MB more there).
+const REMEMBERED_WORDS: usize = 8_192;
 
 /// Words longer than this are stemmed each time: they are rare, and would only take
 /// room.
-const LONGEST_REMEMBERED: usize = 24;
+const LONGEST_REMEMBERED: usize = 16;
 
 /// A token filter that replaces each word by its English stem (see the module docs).
 #[derive(Clone, Copy, Default)]
@@ -38,8 +40,9 @@ impl TokenFilter for EnglishStemmer {
 #[derive(Clone)]
 pub(crate) struct StemmerFilter<T> {
     inner: T,
-    /// Stems by word, of the words this clone has stemmed.
-    stems: HashMap<Box<str>, Box<str>>,
+    /// Stems by word, of the words this clone has stemmed; None for a word that is its own
+    /// stem.
+    stems: HashMap<Box<str>, Option<Box<str>>>,
 }
 
 impl<T: Tokenizer> Tokenizer for StemmerFilter<T> {
@@ -57,7 +60,7 @@ impl<T: Tokenizer> Tokenizer for StemmerFilter<T> {
 /// The stemmed tokens of one text.
 pub(crate) struct StemmerTokenStream<'a, T> {
     tail: T,
-    stems: &'a mut HashMap<Box<str>, Box<str>>,
+    stems: &'a mut HashMap<Box<str>, Option<Box<str>>>,
     stemmer: frostem::Stemmer,
 }
 
@@ -67,8 +70,8 @@ impl<T: TokenStream> TokenStream for StemmerTokenStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
-            if **stem != *token.text {
+        if let Some(remembered) = self.stems.get(token.text.as_str()) {
+            if let Some(stem) = remembered {
                 token.text.clear();
                 token.text.push_str(stem);
             }
@@ -83,9 +86,8 @@ impl<T: TokenStream> TokenStream for StemmerTokenStream<'_, T> {
             if self.stems.len() >= REMEMBERED_WORDS {
                 self.stems.clear();
             }
-            let word: Box<str> = token.text.as_str().into();
-            let remembered = stem.as_deref().map_or_else(|| word.clone(), Box::from);
-            self.stems.insert(word, remembered);
+            self.stems
+                .insert(token.text.as_str().into(), stem.as_deref().map(Box::from));
         }
         if let Some(stem) = stem {
             token.text = stem;
