@@ -391,10 +391,10 @@ fn read_lexicon(path: &Path) -> Result<String> {
 
 /// Picks the taxonomy: an explicit file, else `dossier.toml` in the folder, else built-in.
 fn load_taxonomy(explicit: Option<&Path>, dir: Option<&Path>) -> Result<(Taxonomy, String)> {
-    match taxonomy_file(explicit, dir) {
+    crate::tag::with_models_parsed_beside(|| match taxonomy_file(explicit, dir) {
         Some(path) => Taxonomy::read(&path),
         None => Ok((Taxonomy::builtin()?, DEFAULT_TAXONOMY.to_string())),
-    }
+    })
 }
 
 /// The taxonomy file a run uses: an explicit one, else `dossier.toml` in the folder; None
@@ -437,10 +437,10 @@ impl Taggers {
         let loaded = match self.0.take() {
             Some(loaded) if loaded.key == key => self.0.insert(loaded),
             _ => {
-                let taxonomy = match &key.0 {
-                    Some(path) => Taxonomy::from_file_text(path, &key.1)?,
-                    None => Taxonomy::builtin()?,
-                };
+                let taxonomy = crate::tag::with_models_parsed_beside(|| match &key.0 {
+                    Some(path) => Taxonomy::from_file_text(path, &key.1),
+                    None => Taxonomy::builtin(),
+                })?;
                 let tagger = Tagger::with_lexicon(taxonomy, lexicon.zip(key.2.as_deref()))?;
                 self.0.insert(LoadedTagger { key, tagger })
             }

@@ -176,6 +176,23 @@ pub struct Tagger {
     name_word_companies: HashMap<String, Vec<u32>>,
 }
 
+/// Runs `read_taxonomy` while another thread parses the built-in name and topic models,
+/// which do not depend on the taxonomy and are kept once parsed: the two were two thirds
+/// of a tagger's start-up, one after the other. A model that fails to parse is reported
+/// by the tagger that needs it, as before; with no thread to spare, the models are parsed
+/// later, by that tagger.
+pub(crate) fn with_models_parsed_beside<T>(read_taxonomy: impl FnOnce() -> T) -> T {
+    std::thread::scope(|scope| {
+        let _parsing = std::thread::Builder::new()
+            .name("parse-models".to_string())
+            .spawn_scoped(scope, || {
+                let _ = TopicModel::builtin();
+                let _ = NameModel::builtin();
+            });
+        read_taxonomy()
+    })
+}
+
 impl Tagger {
     /// Builds the matchers for every name and term of the taxonomy, reading text with the
     /// built-in word lists.
