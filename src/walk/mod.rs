@@ -28,7 +28,7 @@ use crate::read::Format;
 
 mod stat;
 
-use stat::{Facts, Kind, Stat};
+use stat::{Kind, Stat};
 
 /// Files whose ignore rules apply to their folder and everything under it.
 pub(crate) const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
@@ -255,12 +255,11 @@ fn stat_batches(
     root: &Path,
     options: &WalkOptions,
 ) {
+    let mut stat = Stat::default();
     loop {
         let Ok(Ok((number, batch))) = to_stat.lock().map(|batches| batches.recv()) else {
             return;
         };
-        // A batch's folders are kept open while its files are looked at, no longer.
-        let mut stat = Stat::default();
         let found = batch
             .into_iter()
             .map(|reached| reached.found(root, options, &mut stat))
@@ -435,7 +434,7 @@ enum Reached {
 impl Reached {
     fn found(self, root: &Path, options: &WalkOptions, stat: &mut Stat) -> Found {
         match self {
-            Reached::Path(path) => found(root, path, options, |path| stat.facts(path)),
+            Reached::Path(path) => found(root, path, options, stat),
             Reached::Error(found) => found,
         }
     }
@@ -608,20 +607,15 @@ pub(crate) fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-/// What the walk found at `path`, with `metadata` read only for a file taken by name (or
-/// with `--all-text`).
-fn found(
-    root: &Path,
-    owned: PathBuf,
-    options: &WalkOptions,
-    metadata: impl FnOnce(&Path) -> std::io::Result<Facts>,
-) -> Found {
+/// What the walk found at `path`, with its metadata read by `stat` only for a file taken
+/// by name (or with `--all-text`).
+fn found(root: &Path, owned: PathBuf, options: &WalkOptions, stat: &mut Stat) -> Found {
     let path = owned.as_path();
     let by_name = options.format_by_name(path);
     if by_name.is_none() && !options.all_text {
         return Found::Ignored(extension_of(path).unwrap_or_default());
     }
-    let meta = match metadata(path) {
+    let meta = match stat.facts(path) {
         Ok(meta) => meta,
         Err(err) => return Found::Skipped(Notice::skipped(path, io_reason(&err))),
     };
@@ -717,6 +711,16 @@ fn relative_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Makes a named pipe at `path` with `mkfifo`.
+    #[cfg(unix)]
+    pub(super) fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
 
     fn walked(root: &Path, options: &WalkOptions) -> Vec<String> {
         files(root, options)
@@ -906,11 +910,7 @@ mod tests {
     fn a_named_pipe_is_skipped_without_being_opened() {
         let dir = tempfile::tempdir().unwrap();
         let pipe = dir.path().join("x.txt");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&pipe)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        mkfifo(&pipe);
         fs::write(dir.path().join("y.txt"), "Y").unwrap();
         for options in [
             WalkOptions::default(),

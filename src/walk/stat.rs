@@ -93,15 +93,20 @@ pub(super) fn by_path(path: &Path) -> io::Result<Facts> {
 ///
 /// The folder is known by its path: a folder renamed or replaced while its files are
 /// being looked at could answer for the old one, the same race any walk has between
-/// listing a folder and reading its files. Keep one `Stat` for a short stretch of the
-/// walk (a batch), so the window stays as short as the listing's; a lookup that fails
-/// is made again by path, so a folder made anew is seen.
+/// listing a folder and reading its files. A handle serves [`LOOKUPS_PER_HANDLE`]
+/// lookups at most, so the window stays as short as a batch of the walk; a lookup that
+/// fails is made again by path, so a folder made anew is seen.
 #[derive(Default)]
 pub(super) struct Stat {
-    /// The folder of the last file, and its handle.
+    /// The folder of the last file, its handle, and the lookups made with it.
     #[cfg(unix)]
-    folder: Option<(std::path::PathBuf, std::os::fd::OwnedFd)>,
+    folder: Option<(std::path::PathBuf, std::os::fd::OwnedFd, usize)>,
 }
+
+/// Lookups one folder handle serves before the folder is opened again: a batch of the
+/// walk.
+#[cfg(unix)]
+const LOOKUPS_PER_HANDLE: usize = 256;
 
 impl Stat {
     /// The facts of `path`, following links: the same answer as [`by_path`], errors too.
@@ -141,9 +146,9 @@ impl Stat {
             Path::new(OsStr::from_bytes(parent)),
             OsStr::from_bytes(name),
         );
-        let same =
-            matches!(&self.folder, Some((open, _)) if open.as_os_str() == parent.as_os_str());
-        if !same {
+        let reusable = matches!(&self.folder, Some((open, _, lookups))
+            if open.as_os_str() == parent.as_os_str() && *lookups < LOOKUPS_PER_HANDLE);
+        if !reusable {
             self.folder = None;
             // O_PATH: a handle for lookups only, which needs no read permission.
             #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -151,9 +156,10 @@ impl Stat {
             #[cfg(not(any(target_os = "linux", target_os = "android")))]
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             let handle = rustix::fs::open(parent, flags, Mode::empty()).ok()?;
-            self.folder = Some((parent.to_path_buf(), handle));
+            self.folder = Some((parent.to_path_buf(), handle, 0));
         }
-        let (_, handle) = self.folder.as_ref()?;
+        let (_, handle, lookups) = self.folder.as_mut()?;
+        *lookups += 1;
         let stat = rustix::fs::statat(handle, name, AtFlags::empty()).ok()?;
         let kind = match FileType::from_raw_mode(stat.st_mode as rustix::fs::RawMode) {
             FileType::RegularFile => Kind::File,
@@ -234,6 +240,25 @@ mod tests {
         assert_eq!(stat.facts(&folder.join("two.txt")).unwrap().len, 2);
     }
 
+    /// A folder replaced under a held handle answers for the old one only until the
+    /// handle has served its lookups; then the folder is opened again.
+    #[cfg(unix)]
+    #[test]
+    fn a_handle_serves_a_batch_of_lookups_then_the_folder_is_opened_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("one.txt"), "1").unwrap();
+        let mut stat = Stat::default();
+        for _ in 0..LOOKUPS_PER_HANDLE {
+            assert_eq!(stat.facts(&folder.join("one.txt")).unwrap().len, 1);
+        }
+        fs::rename(&folder, dir.path().join("old")).unwrap();
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("one.txt"), "new").unwrap();
+        assert_eq!(stat.facts(&folder.join("one.txt")).unwrap().len, 3);
+    }
+
     #[cfg(unix)]
     #[test]
     fn links_are_followed_and_a_pipe_is_known_as_one() {
@@ -244,11 +269,7 @@ mod tests {
         let link = stat.facts(&dir.path().join("link.txt")).unwrap();
         assert_eq!((link.kind, link.len), (Kind::File, 12));
         let pipe = dir.path().join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&pipe)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        super::super::tests::mkfifo(&pipe);
         assert_eq!(stat.facts(&pipe).unwrap().kind, Kind::Pipe);
         assert_eq!(by_path(&pipe).unwrap().kind, Kind::Pipe);
     }
